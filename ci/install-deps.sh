@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every system package wsrepro needs to build, test and run its clients.
+# Idempotent and quiet when everything is already there; `apt-get update` runs only
+# when something is missing. Needs root (or sudo) only in that case.
+set -euo pipefail
+
+# Debian packages checked by name.
+packages=(
+  libboost1.81-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
+  libtomlplusplus-dev nlohmann-json3-dev cmake ninja-build g++ clang-format-14
+  clang-tidy-14 python3-venv curl procps
+)
+# Tools that may come from elsewhere (nodesource ships npm inside nodejs, for one):
+# checked by command, installed from Debian only when the command is absent.
+declare -A commands=([node]=nodejs [npm]=npm [python3]=python3 [git]=git)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+for c in "${!commands[@]}"; do
+  command -v "$c" >/dev/null 2>&1 || missing+=("${commands[$c]}")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo=()
+if ((EUID != 0)); then
+  if command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
+    echo "install-deps: missing packages (${missing[*]}) and not root; install them or rerun as root" >&2
+    exit 2
+  fi
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq >/dev/null
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done" >&2

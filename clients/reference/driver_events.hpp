@@ -1,0 +1,332 @@
+#pragma once
+// What both reference clients share: the command line, the ws:// URL, and the driver protocol (one
+// JSON object per line on stdout, stamped with CLOCK_MONOTONIC). Header-only so each client stays
+// one translation unit.
+
+#include <unistd.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wsrepro::client {
+
+// ---------------------------------------------------------------------------------------------
+// Driver protocol
+
+/// Appends `s` as a JSON string literal. Invalid UTF-8 becomes U+FFFD, so a binary payload can
+/// never make the line unparsable; stops after `max_chars` code points.
+inline void append_json_string(std::string& out, std::string_view s,
+                               std::size_t max_chars = std::string_view::npos) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t chars = 0;
+  std::size_t i = 0;
+  while (i < s.size() && chars < max_chars) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    ++chars;
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20 || c == 0x7f) {
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 0xf];
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      ++i;
+      continue;
+    }
+    // Multi-byte sequence: copy it only if it is well-formed (no overlongs, no surrogates).
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    std::uint32_t min = 0;
+    if ((c & 0xe0) == 0xc0) {
+      len = 2, cp = c & 0x1f, min = 0x80;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3, cp = c & 0x0f, min = 0x800;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4, cp = c & 0x07, min = 0x10000;
+    }
+    bool valid = len != 0 && i + len <= s.size();
+    for (std::size_t k = 1; valid && k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      valid = (cc & 0xc0) == 0x80;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    valid = valid && cp >= min && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
+    if (valid) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\\ufffd";
+      ++i;
+    }
+  }
+  out += '"';
+}
+
+/// "12345.678901": CLOCK_MONOTONIC in seconds, microsecond precision, the clock of
+/// Python's time.monotonic() and of the harness timeline.
+inline std::string monotonic_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%lld.%06ld", static_cast<long long>(ts.tv_sec),
+                ts.tv_nsec / 1000);
+  return buf;
+}
+
+/// One driver-protocol line: `event_line("sent").num("bytes", 5).emit();`. The time is taken when
+/// the line is started.
+class event_line {
+ public:
+  explicit event_line(std::string_view event) {
+    line_ = "{\"event\":";
+    append_json_string(line_, event);
+    line_ += ",\"t\":";
+    line_ += monotonic_seconds();
+  }
+
+  event_line& str(std::string_view key, std::string_view value,
+                  std::size_t max_chars = std::string_view::npos) {
+    add_key(key);
+    append_json_string(line_, value, max_chars);
+    return *this;
+  }
+
+  event_line& num(std::string_view key, std::int64_t value) {
+    add_key(key);
+    line_ += std::to_string(value);
+    return *this;
+  }
+
+  /// Writes the line with write(2), unbuffered, so a harness reading the pipe sees it at once
+  /// and lines from two threads never interleave.
+  void emit() {
+    line_ += "}\n";
+    static std::mutex mutex;
+    const std::lock_guard lock(mutex);
+    std::string_view rest = line_;
+    while (!rest.empty()) {
+      const ssize_t n = ::write(STDOUT_FILENO, rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;  // stdout gone: nothing left to tell
+      rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+
+ private:
+  void add_key(std::string_view key) {
+    line_ += ',';
+    append_json_string(line_, key);
+    line_ += ':';
+  }
+
+  std::string line_;
+};
+
+inline const char* signal_name(int signo) {
+  switch (signo) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    default: return "signal";
+  }
+}
+
+/// Exit status of a process ended by `signo`, as a shell reports it: 130 for SIGINT, 143 for TERM.
+constexpr int signal_exit_code(int signo) { return 128 + signo; }
+
+inline int emit_exit(int code) {
+  event_line("exit").num("code", code).emit();
+  return code;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line
+
+struct ws_url {
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints;  ///< tried in order
+  std::string host;                                       ///< Host header: "127.0.0.1:8080"
+  std::string target;                                     ///< "/path?query"
+};
+
+struct options {
+  std::string url;
+  ws_url where;
+  std::chrono::milliseconds open_timeout{10000};
+  std::chrono::milliseconds close_timeout{3000};
+  std::chrono::milliseconds ping_interval{20000};  ///< 0: no keepalive
+  std::chrono::milliseconds ping_timeout{20000};
+  std::vector<std::string> sends;
+};
+
+/// Accepts ws://HOST[:PORT][/PATH] where HOST is an IPv4 literal, [IPv6] or localhost. Names other
+/// than localhost are not resolved: the harness only ever points clients at its loopback servers.
+inline std::optional<ws_url> parse_ws_url(std::string_view url, std::string& why) {
+  namespace ip = boost::asio::ip;
+  constexpr std::string_view scheme = "ws://";
+  if (url.substr(0, scheme.size()) != scheme) {
+    why = "only ws:// URLs are supported";
+    return std::nullopt;
+  }
+  std::string_view rest = url.substr(scheme.size());
+  rest = rest.substr(0, rest.find('#'));
+  const std::size_t path_at = rest.find_first_of("/?");
+  const std::string_view authority = rest.substr(0, path_at);
+  ws_url out;
+  out.target = path_at == std::string_view::npos ? "/" : std::string(rest.substr(path_at));
+  if (out.target.front() == '?') out.target.insert(0, 1, '/');
+
+  std::string_view host;
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) {
+      why = "unterminated [IPv6] host";
+      return std::nullopt;
+    }
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') {
+        why = "junk after [IPv6] host";
+        return std::nullopt;
+      }
+      port_text = after.substr(1);
+    }
+  } else {
+    const std::size_t colon = authority.rfind(':');
+    host = authority.substr(0, colon);
+    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+  }
+
+  std::uint16_t port = 80;
+  if (!port_text.empty()) {
+    const auto [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0) {
+      why = "bad port";
+      return std::nullopt;
+    }
+  }
+
+  if (host == "localhost") {
+    // Both loopbacks, v4 first: what getaddrinfo gives for localhost on Debian, without a resolver.
+    out.endpoints.emplace_back(ip::address_v4::loopback(), port);
+    out.endpoints.emplace_back(ip::address_v6::loopback(), port);
+  } else {
+    boost::system::error_code ec;
+    const auto address = ip::make_address(std::string(host), ec);
+    if (ec || (address.is_v6() && authority.front() != '[')) {
+      why = "host must be an IP literal ([v6] in brackets) or localhost";
+      return std::nullopt;
+    }
+    out.endpoints.emplace_back(address, port);
+  }
+  out.host = std::string(authority);
+  return out;
+}
+
+inline void print_usage(std::FILE* to, const char* prog) {
+  std::fprintf(to,
+               "usage: %s URL [--open-timeout-ms N] [--close-timeout-ms N]\n"
+               "       [--ping-interval-ms N] [--ping-timeout-ms N] [--send TEXT]...\n"
+               "  URL                   ws://HOST[:PORT][/PATH], HOST an IP literal or localhost\n"
+               "  --open-timeout-ms N   connect and upgrade budget (default 10000)\n"
+               "  --close-timeout-ms N  close handshake budget (default 3000)\n"
+               "  --ping-interval-ms N  keepalive ping interval, 0 = none (default 20000)\n"
+               "  --ping-timeout-ms N   keepalive pong budget (default 20000)\n"
+               "  --send TEXT           text message to send after connecting (repeatable)\n"
+               "Events go to stdout as JSON lines; exit 0 clean close, 1 error, 2 usage,\n"
+               "130 SIGINT, 143 SIGTERM.\n",
+               prog);
+}
+
+/// Parses the common command line. On a bad one prints why and the usage to stderr and exits 2;
+/// on --help prints the usage to stdout and exits 0.
+inline options parse_command_line(int argc, char** argv) {
+  const char* prog = argc > 0 ? argv[0] : "wsrepro-client";
+  const auto bad = [prog](const std::string& why) {
+    std::fprintf(stderr, "%s: %s\n", prog, why.c_str());
+    print_usage(stderr, prog);
+    std::exit(emit_exit(2));
+  };
+  const auto parse_ms = [&bad](std::string_view name, std::string_view text, bool zero_ok) {
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value < (zero_ok ? 0 : 1)) {
+      bad(std::string(name) + ": expected " + (zero_ok ? "a non-negative" : "a positive") +
+          " number of milliseconds, got '" + std::string(text) + "'");
+    }
+    return std::chrono::milliseconds(value);
+  };
+
+  options opts;
+  bool have_url = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      print_usage(stdout, prog);
+      std::exit(0);
+    }
+    if (arg.substr(0, 2) != "--" || arg == "--") {
+      if (have_url) bad("more than one URL: '" + std::string(arg) + "'");
+      opts.url = arg;
+      have_url = true;
+      continue;
+    }
+    // Both "--name value" and "--name=value".
+    std::string_view name = arg;
+    std::optional<std::string_view> value;
+    if (const std::size_t eq = arg.find('='); eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    }
+    const auto take_value = [&]() -> std::string_view {
+      if (value) return *value;
+      if (i + 1 >= argc) bad(std::string(name) + " needs a value");
+      return argv[++i];
+    };
+    if (name == "--open-timeout-ms") {
+      opts.open_timeout = parse_ms(name, take_value(), false);
+    } else if (name == "--close-timeout-ms") {
+      opts.close_timeout = parse_ms(name, take_value(), false);
+    } else if (name == "--ping-interval-ms") {
+      opts.ping_interval = parse_ms(name, take_value(), true);
+    } else if (name == "--ping-timeout-ms") {
+      opts.ping_timeout = parse_ms(name, take_value(), false);
+    } else if (name == "--send") {
+      opts.sends.emplace_back(take_value());
+    } else {
+      bad("unknown option '" + std::string(arg) + "'");
+    }
+  }
+  if (!have_url) bad("missing URL");
+  std::string why;
+  auto where = parse_ws_url(opts.url, why);
+  if (!where) bad("bad URL '" + opts.url + "': " + why);
+  opts.where = std::move(*where);
+  return opts;
+}
+
+}  // namespace wsrepro::client

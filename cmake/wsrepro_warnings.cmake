@@ -1,0 +1,16 @@
+# Per-target warnings, never global flags: third-party headers stay quiet.
+function(wsrepro_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                           -Wno-sign-conversion -Wnon-virtual-dtor)
+  if(WSREPRO_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+# Asio and Beast dominate compile time; targets that include them share one precompiled header.
+function(wsrepro_use_asio_pch target)
+  if(WSREPRO_USE_PCH)
+    target_precompile_headers(${target} PRIVATE <boost/asio.hpp> <boost/beast/core.hpp>
+                              <boost/beast/http.hpp>)
+  endif()
+endfunction()

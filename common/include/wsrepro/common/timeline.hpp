@@ -1,0 +1,45 @@
+#pragma once
+// A thread-safe, bounded, append-only list of events on the one monotonic clock. The mock
+// server, the supervisor and the client-output reader all write to the same timeline; the
+// runner subscribes to it to fire signals relative to events.
+
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "wsrepro/common/event.hpp"
+
+namespace wsrepro {
+
+class timeline {
+ public:
+  using listener = std::function<void(const event&)>;
+
+  explicit timeline(std::size_t max_events = 100'000) : max_events_(max_events) {}
+
+  /// Appends an event (stamping it now if t_ns is 0) and calls every listener, outside the lock.
+  void emit(event e);
+
+  /// Listeners run on the emitting thread; they must be quick and must not emit recursively.
+  /// Returns an id for unsubscribe().
+  std::size_t subscribe(listener l);
+  void unsubscribe(std::size_t id);
+
+  std::vector<event> snapshot() const;
+  /// The first event with this name (`source.kind`), if any.
+  std::optional<event> first(std::string_view name) const;
+  std::size_t dropped() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<event> events_;
+  std::vector<std::pair<std::size_t, listener>> listeners_;
+  std::size_t next_listener_id_ = 1;
+  std::size_t max_events_;
+  std::size_t dropped_ = 0;
+};
+
+}  // namespace wsrepro

@@ -1,0 +1,26 @@
+#pragma once
+// The subcommands. Each registers its options on the CLI11 app and returns a function that runs
+// it after parsing; only main.cpp knows CLI11's exit conventions.
+
+#include <functional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace wsrepro::cli {
+
+struct global_options {
+  std::string data_dir;
+  std::string libexec_dir;
+  std::string command_line;  ///< as typed, for the reports
+};
+
+using command = std::function<int()>;
+
+command add_run_command(CLI::App& app, const global_options& globals);
+command add_serve_command(CLI::App& app);
+command add_list_command(CLI::App& app, const global_options& globals);
+
+}  // namespace wsrepro::cli

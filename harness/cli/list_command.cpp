@@ -1,0 +1,85 @@
+// wsrepro list scenarios|clients|behaviours
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "catalogue.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "wsrepro/mock/registry.hpp"
+
+namespace wsrepro::cli {
+
+namespace {
+
+std::string default_text(const mock::param_spec& p) {
+  const std::string v = mock::to_string(p.default_value);
+  return p.type == mock::param_type::string || p.type == mock::param_type::choice ? "'" + v + "'" : v;
+}
+
+void list_behaviours(bool verbose) {
+  for (const auto& b : mock::all_behaviours()) {
+    std::cout << b.name << std::string(b.name.size() < 24 ? 24 - b.name.size() : 1, ' ')
+              << b.summary << "\n";
+    if (!verbose) continue;
+    std::cout << "    fault: " << b.fault_event << "\n";
+    for (const auto& p : b.params) {
+      std::cout << "    " << p.name << " (" << mock::to_string(p.type);
+      if (p.type == mock::param_type::choice) {
+        std::string choices;
+        for (const auto& c : p.choices) choices += (choices.empty() ? ": " : "|") + c;
+        std::cout << choices;
+      }
+      std::cout << ", default " << default_text(p) << "): " << p.description << "\n";
+    }
+  }
+}
+
+int list(const std::string& what, bool verbose, const global_options& globals) {
+  if (what == "behaviours") {
+    list_behaviours(verbose);
+    return ok;
+  }
+  const auto paths = resolve_paths(globals);
+  if (what == "clients") {
+    const auto catalogue = load_clients(paths);
+    for (const auto& c : catalogue.all()) {
+      std::cout << c.name << std::string(c.name.size() < 24 ? 24 - c.name.size() : 1, ' ')
+                << c.description << "\n";
+      if (verbose) {
+        std::string cmd;
+        for (const auto& a : c.command) cmd += (cmd.empty() ? "" : " ") + a;
+        std::cout << "    command: " << cmd << "\n    manifest: " << c.manifest.string() << "\n";
+      }
+    }
+    return ok;
+  }
+  const auto scenarios = load_scenarios(paths, {});
+  for (const auto& s : scenarios) {
+    std::cout << s.id << std::string(s.id.size() < 40 ? 40 - s.id.size() : 1, ' ') << s.title
+              << "\n";
+    if (verbose) {
+      std::string clients;
+      for (const auto& c : s.clients) clients += (clients.empty() ? "" : ", ") + c;
+      std::cout << "    behaviour: " << s.behaviour << "; clients: " << clients
+                << "; expect: " << s.expect.describe() << "\n    file: " << s.file.string()
+                << "\n";
+    }
+  }
+  return ok;
+}
+
+}  // namespace
+
+command add_list_command(CLI::App& app, const global_options& globals) {
+  auto what = std::make_shared<std::string>();
+  auto verbose = std::make_shared<bool>(false);
+  auto* sub = app.add_subcommand("list", "List the scenarios, clients or behaviours wsrepro knows");
+  sub->add_option("what", *what, "scenarios, clients or behaviours")
+      ->required()
+      ->check(CLI::IsMember({"scenarios", "clients", "behaviours"}));
+  sub->add_flag("--verbose,-v", *verbose, "Also show parameters, commands and files");
+  return [what, verbose, &globals] { return list(*what, *verbose, globals); };
+}
+
+}  // namespace wsrepro::cli

@@ -1,0 +1,63 @@
+// wsrepro: reproduce and measure WebSocket client hangs. See README.md.
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+
+#ifndef WSREPRO_VERSION
+#define WSREPRO_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  // wsrepro writes to sockets and pipes whose readers may be gone; those are errors to handle,
+  // not a reason to die. (Clients get every signal back at its default through the shim.)
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"wsrepro: reproduce and measure WebSocket client hangs, interrupt latency and "
+               "keepalive failures against scripted misbehaving servers.",
+               "wsrepro"};
+  app.set_version_flag("--version", "wsrepro " WSREPRO_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.footer(
+      "Exit codes: 0 every expectation met, 1 some expectation not met, 2 bad input, "
+      "3 harness error or interrupted.");
+  wsrepro::cli::global_options globals;
+  for (int i = 0; i < argc; ++i) globals.command_line += (i ? " " : "") + std::string(argv[i]);
+  app.add_option("--data-dir", globals.data_dir,
+                 "Directory holding scenarios/ and clients/ (default: the source tree wsrepro "
+                 "was built from, then PREFIX/share/wsrepro; env WSREPRO_DATA_DIR)");
+  app.add_option("--libexec-dir", globals.libexec_dir,
+                 "Directory holding wsrepro-shim and the reference clients (default: beside "
+                 "this executable, then PREFIX/libexec/wsrepro; env WSREPRO_LIBEXEC_DIR)");
+
+  const auto run = wsrepro::cli::add_run_command(app, globals);
+  const auto serve = wsrepro::cli::add_serve_command(app);
+  const auto list = wsrepro::cli::add_list_command(app, globals);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help and version are successes; every other parse error is bad input (2), whatever
+    // CLI11's own code for it.
+    const int code = app.exit(e);
+    return code == 0 ? wsrepro::cli::ok : wsrepro::cli::bad_input;
+  }
+  try {
+    for (const auto* sub : app.get_subcommands()) {
+      if (sub->get_name() == "run") return run();
+      if (sub->get_name() == "serve") return serve();
+      if (sub->get_name() == "list") return list();
+    }
+  } catch (const wsrepro::cli::usage_error& e) {
+    std::cerr << "wsrepro: " << e.message << "\n";
+    return wsrepro::cli::bad_input;
+  } catch (const std::exception& e) {
+    std::cerr << "wsrepro: internal error: " << e.what() << "\n";
+    return wsrepro::cli::harness_error;
+  }
+  return wsrepro::cli::bad_input;
+}

@@ -1,0 +1,137 @@
+#pragma once
+// The outcome of one run (scenario x client x repetition), as plain data: what the reporters
+// write and what the runner's judge decides on.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wsrepro/common/event.hpp"
+
+namespace wsrepro::harness {
+
+enum class verdict { pass, fail, known_bug, skipped, error };
+
+constexpr std::string_view to_string(verdict v) {
+  switch (v) {
+    case verdict::pass: return "pass";
+    case verdict::fail: return "fail";
+    case verdict::known_bug: return "known_bug";
+    case verdict::skipped: return "skipped";
+    case verdict::error: return "error";
+  }
+  return "error";
+}
+
+/// Whether the measured value is there, and if not, why.
+enum class measurement_status {
+  measured,        ///< value holds the measurement
+  not_applicable,  ///< its condition never arose (e.g. no signal was sent: the client exited first)
+  missing,         ///< an event it needs never happened (e.g. the fault, or the client's exit)
+};
+
+constexpr std::string_view to_string(measurement_status s) {
+  switch (s) {
+    case measurement_status::measured: return "measured";
+    case measurement_status::not_applicable: return "not_applicable";
+    case measurement_status::missing: return "missing";
+  }
+  return "missing";
+}
+
+struct measurement {
+  std::string name;  ///< with its unit as suffix: hang_ms, leaked_processes
+  std::string unit;  ///< "ms", "count", "code", "" for text values
+  measurement_status status = measurement_status::missing;
+  std::optional<double> value;      ///< numeric value when measured
+  std::optional<std::string> text;  ///< text value (ended_by, exit_signal) when measured
+  std::string from_event;           ///< the event it started on (`server.fault`)
+  std::string to_event;             ///< the event it stopped on (`client.exit`)
+  bool lower_bound = false;         ///< the stop event was forced (deadline kill): real value is larger
+  std::string note;
+};
+
+/// One expectation compared with one measurement.
+struct check {
+  std::string measurement;  ///< e.g. hang_ms
+  std::string expected;     ///< e.g. "<= 1000" or "in [exit]" or "nonzero"
+  std::string actual;       ///< e.g. "3002.418" or "missing"
+  bool met = false;
+  std::string message;  ///< a sentence naming the measurement and the threshold
+};
+
+struct captured_output {
+  std::string data;              ///< the first bytes, up to the capture bound
+  std::uint64_t total_bytes = 0;  ///< everything the client wrote, captured or drained
+  bool truncated = false;
+};
+
+struct leaked_process {
+  int pid = 0;
+  std::string command;
+};
+
+struct run_result {
+  std::string scenario_id;
+  std::string scenario_title;
+  std::string category;
+  std::string client;  ///< NAME or NAME@VERSION
+  std::optional<std::string> library_version;
+  std::optional<std::string> runtime_version;
+  int repetition = 0;
+  std::uint64_t seed = 0;
+  verdict outcome = verdict::error;
+  std::string reason;       ///< one line: why this verdict
+  std::string expectation;  ///< the scenario's expectation in words
+  std::vector<std::string> argv;
+  std::string url;
+  mono_ns started_ns = 0;  ///< the run's zero on the monotonic clock
+  double duration_ms = 0;
+  std::vector<measurement> measurements;
+  std::vector<check> checks;
+  std::vector<event> timeline;
+  captured_output client_stdout;
+  captured_output client_stderr;
+  std::vector<leaked_process> leaks;
+
+  const measurement* find(std::string_view name) const {
+    for (const auto& m : measurements) {
+      if (m.name == name) return &m;
+    }
+    return nullptr;
+  }
+};
+
+struct run_counts {
+  int pass = 0, fail = 0, known_bug = 0, skipped = 0, error = 0;
+  int total() const { return pass + fail + known_bug + skipped + error; }
+  void add(verdict v) {
+    switch (v) {
+      case verdict::pass: ++pass; break;
+      case verdict::fail: ++fail; break;
+      case verdict::known_bug: ++known_bug; break;
+      case verdict::skipped: ++skipped; break;
+      case verdict::error: ++error; break;
+    }
+  }
+};
+
+/// What the reporters know of the whole invocation.
+struct report_context {
+  std::string wsrepro_version;
+  std::string command_line;
+  std::string started_at;  ///< wall-clock ISO 8601, for humans only; never used for measurements
+  double time_scale = 1.0;
+  bool strict = false;
+};
+
+struct run_summary {
+  run_counts counts;
+  double duration_ms = 0;
+  int exit_code = 0;
+  bool interrupted = false;  ///< wsrepro itself got SIGINT/SIGTERM; remaining runs were not made
+};
+
+}  // namespace wsrepro::harness

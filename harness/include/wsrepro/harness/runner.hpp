@@ -1,0 +1,45 @@
+#pragma once
+// The runner: pairs a scenario's server with a client, supervises the client, sends the signal
+// plan, measures and judges. Every run ends in a result, whatever happens: errors become the
+// `error` verdict, never an exception, and every wait has a deadline.
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wsrepro/harness/client.hpp"
+#include "wsrepro/harness/paths.hpp"
+#include "wsrepro/harness/result.hpp"
+#include "wsrepro/harness/scenario.hpp"
+
+namespace wsrepro::harness {
+
+struct run_options {
+  search_paths paths;
+  double time_scale = 1.0;  ///< already applied to the scenarios; scales the harness's own waits
+  int jobs = 1;
+  std::size_t output_limit_bytes = 1 << 20;
+  /// Set (e.g. by wsrepro's own SIGINT handler) to stop: running clients are killed, runs not
+  /// yet started are skipped.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct planned_run {
+  const scenario* scenario_ptr = nullptr;
+  client_spec client;
+  int repetition = 0;
+  std::optional<std::string> skip_reason;
+};
+
+run_result execute_run(const planned_run& plan, const run_options& options);
+
+/// Runs the plan with `options.jobs` workers; `on_finished` is called (serialised) as each run
+/// ends. Results come back in plan order.
+std::vector<run_result> execute_plan(
+    const std::vector<planned_run>& plan, const run_options& options,
+    const std::function<void(const run_result&)>& on_finished = {});
+
+}  // namespace wsrepro::harness

@@ -1,0 +1,81 @@
+#pragma once
+// A scenario as plain data: what the server does, which clients run, which signals are sent
+// when, and what is expected. Loaded from TOML by scenario_loader; see scenarios/README.md for
+// the file format.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wsrepro/harness/process_types.hpp"
+#include "wsrepro/mock/params.hpp"
+#include "wsrepro/mock/registry.hpp"
+
+namespace wsrepro::harness {
+
+/// One signal of the plan. The first is anchored on an event (`server.fault` + 500 ms); the
+/// following ones escalate: each is sent `delay_ms` after the previous one, if the client is
+/// still running then.
+struct signal_step {
+  int signal = 2;
+  std::string signal_text = "SIGINT";
+  std::string after = "previous";  ///< an event name (`server.fault`, `client.spawn`) or previous
+  double delay_ms = 0;
+  signal_target target = signal_target::process;
+};
+
+/// A window measurement a scenario defines: from the first `from` event to the first `to`
+/// event after it.
+struct window_spec {
+  std::string name;  ///< ends in _ms
+  std::string from;
+  std::string to;
+};
+
+struct threshold {
+  std::optional<double> min;
+  std::optional<double> max;
+};
+
+enum class exit_expectation { any, zero, nonzero };
+
+struct expectation {
+  exit_expectation exit = exit_expectation::any;
+  std::vector<std::string> ended_by;         ///< allowed values; empty: any
+  std::map<std::string, threshold> limits;   ///< by measurement name
+  std::string describe() const;              ///< in words, for reports
+};
+
+struct scenario {
+  std::string id;        ///< category.slug, stable
+  std::string category;  ///< the part of the id before the first dot
+  std::string title;
+  std::string description;
+  std::filesystem::path file;
+
+  std::string behaviour;
+  mock::param_values params;
+
+  std::vector<std::string> clients;     ///< run by default
+  std::vector<std::string> applies_to;  ///< client-name globs this scenario can run; "*" any
+  double deadline_ms = 30'000;
+  stdin_mode input = stdin_mode::null;
+  std::vector<signal_step> signals;
+  std::vector<window_spec> windows;
+  expectation expect;
+
+  bool applies(const std::string& client_name) const;
+};
+
+/// Built-in measurement names a scenario can put a threshold on (custom windows add theirs).
+const std::vector<std::string>& builtin_measurement_names();
+
+/// Every deadline, delay and threshold in milliseconds multiplied by `factor` (--time-scale).
+void apply_time_scale(scenario& s, double factor);
+
+/// fnmatch-style glob on ids and client names.
+bool glob_match(std::string_view pattern, std::string_view text);
+
+}  // namespace wsrepro::harness

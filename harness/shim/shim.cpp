@@ -1,0 +1,252 @@
+// wsrepro-shim: one per run, between wsrepro and the client under test.
+//
+// Why a shim: the client's exit is timed by wsrepro through a pidfd, but someone must reap the
+// client and adopt whatever it leaves behind. The shim is a child subreaper, so orphans and
+// daemonised grandchildren are reparented to it (and so traced to their run even with parallel
+// runs), it reaps the client by pid only (never stealing another run's exit status), and it
+// kills the whole tree at the end, or as soon as wsrepro goes away (its control socket hits
+// EOF), so no client outlives wsrepro.
+//
+// Usage: wsrepro-shim CONTROL_FD -- PROGRAM ARGS...   (stdin/stdout/stderr are the client's)
+// Protocol on CONTROL_FD, one line each:
+//   shim -> wsrepro: "spawned PID T_NS" | "spawn_error ERRNO T_NS" | "exited PID WSTATUS T_NS"
+//                    | "leak PID COMMAND" ... "tree_done"
+//   wsrepro -> shim: "go" (wsrepro holds a pidfd: the client may be reaped) | "kill"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+int control_fd = -1;
+
+long long now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<long long>(ts.tv_sec) * 1'000'000'000LL + ts.tv_nsec;
+}
+
+void send_line(const std::string& line) {
+  std::string out = line + "\n";
+  const char* p = out.data();
+  std::size_t left = out.size();
+  while (left > 0) {
+    const ssize_t n = write(control_fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;  // wsrepro is gone; the EOF path cleans up
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+struct proc_info {
+  int ppid = 0;
+  char state = '?';
+  std::string comm;
+};
+
+std::map<int, proc_info> scan_processes() {
+  std::map<int, proc_info> procs;
+  DIR* dir = opendir("/proc");
+  if (dir == nullptr) return procs;
+  while (dirent* entry = readdir(dir)) {
+    char* end = nullptr;
+    const long pid = std::strtol(entry->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0) continue;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE* f = std::fopen(path, "re");
+    if (f == nullptr) continue;
+    char buf[1024];
+    const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    buf[n] = '\0';
+    // comm is in parentheses and may itself contain spaces or parentheses: use the last ')'.
+    char* open = std::strchr(buf, '(');
+    char* close = std::strrchr(buf, ')');
+    if (open == nullptr || close == nullptr || close < open) continue;
+    proc_info info;
+    info.comm.assign(open + 1, close);
+    if (std::sscanf(close + 1, " %c %d", &info.state, &info.ppid) != 2) continue;
+    procs[static_cast<int>(pid)] = info;
+  }
+  closedir(dir);
+  return procs;
+}
+
+std::string command_line(int pid, const std::string& fallback) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+  FILE* f = std::fopen(path, "re");
+  if (f == nullptr) return fallback;
+  std::string cmd;
+  char buf[512];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && cmd.size() < 300) cmd.append(buf, n);
+  std::fclose(f);
+  for (char& c : cmd) {
+    if (c == '\0') c = ' ';
+  }
+  while (!cmd.empty() && cmd.back() == ' ') cmd.pop_back();
+  return cmd.empty() ? fallback : cmd;
+}
+
+/// Live (not zombie) descendants of this shim.
+std::vector<std::pair<int, std::string>> live_descendants() {
+  const auto procs = scan_processes();
+  std::multimap<int, int> children;
+  for (const auto& [pid, info] : procs) children.emplace(info.ppid, pid);
+  std::vector<std::pair<int, std::string>> out;
+  std::vector<int> stack{getpid()};
+  std::set<int> seen;
+  while (!stack.empty()) {
+    const int parent = stack.back();
+    stack.pop_back();
+    auto [first, last] = children.equal_range(parent);
+    for (auto it = first; it != last; ++it) {
+      const int pid = it->second;
+      if (!seen.insert(pid).second) continue;
+      stack.push_back(pid);
+      const auto& info = procs.at(pid);
+      if (info.state != 'Z' && info.state != 'X') out.emplace_back(pid, info.comm);
+    }
+  }
+  return out;
+}
+
+void reap_all() {
+  int status = 0;
+  while (waitpid(-1, &status, WNOHANG) > 0) {
+  }
+}
+
+/// Kills every descendant, reporting the ones alive at the first scan; bounded to ~2 s.
+void kill_tree(bool report) {
+  bool first = true;
+  for (int attempt = 0; attempt < 400; ++attempt) {
+    const auto alive = live_descendants();
+    if (first && report) {
+      for (const auto& [pid, comm] : alive) {
+        send_line("leak " + std::to_string(pid) + " " + command_line(pid, comm));
+      }
+    }
+    first = false;
+    if (alive.empty()) break;
+    for (const auto& entry : alive) kill(entry.first, SIGKILL);
+    reap_all();
+    const timespec pause{0, 5'000'000};
+    nanosleep(&pause, nullptr);
+    reap_all();
+  }
+  reap_all();
+  if (report) send_line("tree_done");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4 || std::strcmp(argv[2], "--") != 0) {
+    std::fprintf(stderr, "usage: wsrepro-shim CONTROL_FD -- PROGRAM ARGS...\n");
+    return 2;
+  }
+  control_fd = std::atoi(argv[1]);
+  fcntl(control_fd, F_SETFD, FD_CLOEXEC);
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  // Signals meant for the client must not take the shim down first.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU}) {
+    signal(sig, SIG_IGN);
+  }
+
+  // The client: its own process group, every signal at its default, an empty signal mask.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t all;
+  sigfillset(&all);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+                                      POSIX_SPAWN_SETPGROUP);
+  pid_t client = 0;
+  const long long spawn_t = now_ns();
+  const int rc = posix_spawnp(&client, argv[3], nullptr, &attr, argv + 3, environ);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    send_line("spawn_error " + std::to_string(rc) + " " + std::to_string(spawn_t));
+    return 1;
+  }
+  send_line("spawned " + std::to_string(client) + " " + std::to_string(spawn_t));
+  // The client's stdio belongs to it alone now.
+  const int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+  dup2(devnull, 0);
+  dup2(devnull, 1);
+  dup2(devnull, 2);
+
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, client, 0));
+  bool go = false;
+  bool client_reaped = false;
+  std::string pending;
+  for (;;) {
+    pollfd fds[2] = {{control_fd, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    const nfds_t count = (go && !client_reaped && pidfd >= 0) ? 2 : 1;
+    // Without a pidfd (old kernel), poll the client's state every 10 ms.
+    const int timeout_ms = (pidfd < 0 && go && !client_reaped) ? 10 : -1;
+    const int n = poll(fds, count, timeout_ms);
+    if (n < 0 && errno != EINTR) break;
+
+    if (go && !client_reaped) {
+      int status = 0;
+      const pid_t r = waitpid(client, &status, WNOHANG);
+      if (r == client) {
+        client_reaped = true;
+        send_line("exited " + std::to_string(client) + " " + std::to_string(status) + " " +
+                  std::to_string(now_ns()));
+      }
+    }
+    if (n > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      char buf[256];
+      const ssize_t got = read(control_fd, buf, sizeof buf);
+      if (got <= 0) {  // wsrepro is gone: nothing may outlive it
+        kill_tree(false);
+        return 0;
+      }
+      pending.append(buf, static_cast<std::size_t>(got));
+      std::size_t eol = 0;
+      while ((eol = pending.find('\n')) != std::string::npos) {
+        const std::string command = pending.substr(0, eol);
+        pending.erase(0, eol + 1);
+        if (command == "go") {
+          go = true;
+        } else if (command == "kill") {
+          kill_tree(true);
+          return 0;
+        }
+      }
+    }
+  }
+  kill_tree(false);
+  return 0;
+}

@@ -1,0 +1,481 @@
+#include "wsrepro/harness/child_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace wsrepro::harness {
+
+namespace net = boost::asio;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+namespace {
+
+constexpr std::pair<int, const char*> signal_names[] = {
+    {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"}, {SIGILL, "SIGILL"},
+    {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},
+    {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"}, {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"},
+    {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTERM, "SIGTERM"}, {SIGCHLD, "SIGCHLD"},
+    {SIGCONT, "SIGCONT"}, {SIGSTOP, "SIGSTOP"}, {SIGTSTP, "SIGTSTP"}, {SIGTTIN, "SIGTTIN"},
+    {SIGTTOU, "SIGTTOU"}, {SIGXCPU, "SIGXCPU"}, {SIGWINCH, "SIGWINCH"}};
+
+int pidfd_open(int pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+int pidfd_send_signal(int pidfd, int sig) {
+  return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
+}
+
+/// Moves an fd to 10 or above with CLOEXEC, so dup2 onto 0-3 in the child never meets itself.
+int high_cloexec(int fd) {
+  const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 10);
+  ::close(fd);
+  return moved;
+}
+
+bool is_proxy_variable(std::string_view entry) {
+  const auto eq = entry.find('=');
+  std::string name(entry.substr(0, eq));
+  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name.ends_with("_PROXY");
+}
+
+}  // namespace
+
+std::string signal_name(int sig) {
+  for (const auto& [number, name] : signal_names) {
+    if (number == sig) return name;
+  }
+  return "signal " + std::to_string(sig);
+}
+
+std::optional<int> signal_number(std::string_view name) {
+  for (const auto& [number, known] : signal_names) {
+    const std::string_view k(known);
+    if (k == name || k.substr(3) == name) return number;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> client_environment(const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!is_proxy_variable(*e)) env.emplace_back(*e);
+  }
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
+struct child_process::stream_reader {
+  stream_reader(net::io_context& ioc, int fd, bool stderr_stream, captured_output& capture)
+      : stream(ioc, fd), is_stderr(stderr_stream), out(capture) {}
+  net::posix::stream_descriptor stream;
+  bool is_stderr;
+  captured_output& out;
+  std::string partial_line;
+  std::size_t line_events = 0;
+  std::array<char, 16 * 1024> buffer{};
+};
+
+child_process::child_process(net::io_context& ioc, timeline& log)
+    : ioc_(ioc), log_(log), wake_(ioc) {}
+
+child_process::~child_process() {
+  // Normally kill_tree() has run. If not (an error path), closing the control socket makes the
+  // shim kill the tree itself; then reap the shim, bounded.
+  if (control_) {
+    boost::system::error_code ec;
+    control_->close(ec);
+  }
+  if (stdin_write_fd_ >= 0) ::close(stdin_write_fd_);
+  if (shim_pid_ > 0) {
+    for (int i = 0; i < 400; ++i) {
+      if (::waitpid(shim_pid_, nullptr, WNOHANG) != 0) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ::kill(shim_pid_, SIGKILL);
+    if (pid_ > 0) ::kill(-pid_, SIGKILL);
+    ::waitpid(shim_pid_, nullptr, 0);
+  }
+}
+
+std::optional<std::string> child_process::start(const spawn_request& request) {
+  if (request.argv.empty()) return "empty client command";
+  max_line_events_ = request.max_line_events;
+  output_limit_ = request.output_limit_bytes;
+
+  int control[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, control) != 0) {
+    return std::string("socketpair: ") + std::strerror(errno);
+  }
+  int out_pipe[2];
+  int err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    return std::string("pipe: ") + std::strerror(errno);
+  }
+  int stdin_read = -1;
+  if (request.input == stdin_mode::pipe) {
+    int in_pipe[2];
+    if (::pipe2(in_pipe, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
+    stdin_read = in_pipe[0];
+    stdin_write_fd_ = in_pipe[1];
+  } else {
+    stdin_read = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+  const int child_control = high_cloexec(control[1]);
+  const int child_out = high_cloexec(out_pipe[1]);
+  const int child_err = high_cloexec(err_pipe[1]);
+  stdin_read = high_cloexec(stdin_read);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, stdin_read, 0);
+  posix_spawn_file_actions_adddup2(&actions, child_out, 1);
+  posix_spawn_file_actions_adddup2(&actions, child_err, 2);
+  posix_spawn_file_actions_adddup2(&actions, child_control, 3);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t all;
+  sigfillset(&all);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setpgroup(&attr, 0);  // away from wsrepro's terminal group: Ctrl+C is ours
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+                                      POSIX_SPAWN_SETPGROUP);
+
+  std::vector<std::string> shim_args{request.shim.string(), "3", "--"};
+  shim_args.insert(shim_args.end(), request.argv.begin(), request.argv.end());
+  std::vector<char*> argv;
+  for (auto& a : shim_args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_copy = request.env;
+  std::vector<char*> envp;
+  for (auto& e : env_copy) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  pid_t shim = 0;
+  const int rc = ::posix_spawn(&shim, request.shim.c_str(), &actions, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  ::close(child_control);
+  ::close(child_out);
+  ::close(child_err);
+  ::close(stdin_read);
+  const int control_fd = control[0];
+  if (rc != 0) {
+    ::close(control_fd);
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
+    return "cannot start " + request.shim.string() + ": " + std::strerror(rc);
+  }
+  shim_pid_ = shim;
+  control_ = std::make_unique<net::posix::stream_descriptor>(ioc_, control_fd);
+  stdout_reader_ = std::make_unique<stream_reader>(ioc_, out_pipe[0], false, stdout_);
+  stderr_reader_ = std::make_unique<stream_reader>(ioc_, err_pipe[0], true, stderr_);
+
+  // The shim's first word, with a deadline: the client's pid, or why it could not start.
+  std::string first_line;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (first_line.find('\n') == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return "the shim did not report within 10 s";
+    pollfd pfd{control_fd, POLLIN, 0};
+    const int n = ::poll(&pfd, 1, static_cast<int>(left.count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) continue;
+    char buf[256];
+    const ssize_t got = ::read(control_fd, buf, sizeof buf);
+    if (got <= 0) return "the shim exited before starting the client";
+    first_line.append(buf, static_cast<std::size_t>(got));
+  }
+  const auto eol = first_line.find('\n');
+  control_buffer_ = first_line.substr(eol + 1);
+  std::istringstream words(first_line.substr(0, eol));
+  std::string word;
+  long long a = 0;
+  long long t = 0;
+  words >> word >> a >> t;
+  if (word == "spawn_error") {
+    const int err = static_cast<int>(a);
+    if (err == ENOENT) return "program not found: " + request.argv.front();
+    if (err == EACCES) return "program not executable: " + request.argv.front();
+    return "cannot start " + request.argv.front() + ": " + std::strerror(err);
+  }
+  if (word != "spawned" || a <= 0) return "unexpected word from the shim: " + first_line;
+  pid_ = static_cast<int>(a);
+  const int pidfd = pidfd_open(pid_);
+  if (pidfd < 0) return std::string("pidfd_open: ") + std::strerror(errno);
+  pidfd_ = std::make_unique<net::posix::stream_descriptor>(ioc_, pidfd);
+
+  event spawned;
+  spawned.t_ns = t;
+  spawned.source = "client";
+  spawned.kind = "spawn";
+  spawned.with("pid", static_cast<std::int64_t>(pid_)).with("program", request.argv.front());
+  log_.emit(std::move(spawned));
+
+  // Only now may the shim reap the client: our pidfd keeps its pid from being reused.
+  static constexpr char go[] = "go\n";
+  if (::write(control_fd, go, sizeof go - 1) != static_cast<ssize_t>(sizeof go - 1)) {
+    return "lost the shim";
+  }
+  watch_pidfd();
+  read_control();
+  start_reader(*stdout_reader_);
+  start_reader(*stderr_reader_);
+  return std::nullopt;
+}
+
+void child_process::watch_pidfd() {
+  pidfd_->async_wait(net::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
+    if (ec) return;
+    exit_seen_ns_ = now_ns();
+    emit_exit();
+  });
+}
+
+void child_process::read_control() {
+  control_->async_read_some(net::buffer(control_chunk_), [this](boost::system::error_code ec,
+                                                                std::size_t n) {
+    control_buffer_.append(control_chunk_.data(), n);
+    std::size_t eol = 0;
+    while ((eol = control_buffer_.find('\n')) != std::string::npos) {
+      const std::string line = control_buffer_.substr(0, eol);
+      control_buffer_.erase(0, eol + 1);
+      on_control_line(line);
+    }
+    if (ec) {
+      tree_done_ = true;  // the shim is gone: nothing more will come
+      wake_.cancel();
+      return;
+    }
+    read_control();
+  });
+}
+
+void child_process::on_control_line(const std::string& line) {
+  std::istringstream words(line);
+  std::string word;
+  words >> word;
+  if (word == "exited") {
+    long long pid = 0;
+    int status = 0;
+    words >> pid >> status;
+    wait_status_ = status;
+    emit_exit();
+  } else if (word == "leak") {
+    leaked_process leak;
+    words >> leak.pid;
+    std::getline(words >> std::ws, leak.command);
+    if (leak.pid != pid_) leaks_.push_back(std::move(leak));
+  } else if (word == "tree_done") {
+    tree_done_ = true;
+    wake_.cancel();
+  }
+}
+
+void child_process::emit_exit() {
+  // Both halves are needed: the time (our pidfd) and the status (the shim's waitpid).
+  if (exit_ || exit_seen_ns_ == 0 || !wait_status_) return;
+  exit_status status;
+  status.t_ns = exit_seen_ns_;
+  event e;
+  e.t_ns = exit_seen_ns_;
+  e.source = "client";
+  e.kind = "exit";
+  e.with("pid", static_cast<std::int64_t>(pid_));
+  if (WIFEXITED(*wait_status_)) {
+    status.code = WEXITSTATUS(*wait_status_);
+    e.with("code", static_cast<std::int64_t>(*status.code));
+  } else if (WIFSIGNALED(*wait_status_)) {
+    status.signal = WTERMSIG(*wait_status_);
+    e.with("signal", signal_name(*status.signal));
+  }
+  exit_ = status;
+  log_.emit(std::move(e));
+  wake_.cancel();
+}
+
+net::awaitable<std::optional<exit_status>> child_process::wait_exit(
+    std::chrono::steady_clock::time_point deadline) {
+  while (!exit_ && std::chrono::steady_clock::now() < deadline) {
+    wake_.expires_at(deadline);
+    co_await wake_.async_wait(use_tuple);
+  }
+  co_return exit_;
+}
+
+bool child_process::send_signal(int sig, signal_target target, std::string_view why) {
+  if (!running()) return false;
+  event e;
+  e.source = "harness";
+  e.kind = "signal";
+  e.with("signal", signal_name(sig))
+      .with("target", std::string(target == signal_target::group ? "group" : "process"))
+      .with("why", std::string(why));
+  e.t_ns = now_ns();
+  const int rc = target == signal_target::group ? ::kill(-pid_, sig)
+                                                : pidfd_send_signal(pidfd_->native_handle(), sig);
+  if (rc != 0) e.with("error", std::string(std::strerror(errno)));
+  log_.emit(std::move(e));
+  return rc == 0;
+}
+
+void child_process::start_reader(stream_reader& reader) {
+  reader.stream.async_read_some(net::buffer(reader.buffer), [this, &reader](
+                                                                boost::system::error_code ec,
+                                                                std::size_t n) {
+    if (n > 0) on_output(reader, std::string_view(reader.buffer.data(), n));
+    if (!ec) start_reader(reader);
+  });
+}
+
+void child_process::drain_output() {
+  for (stream_reader* reader : {stdout_reader_.get(), stderr_reader_.get()}) {
+    if (reader == nullptr || !reader->stream.is_open()) continue;
+    const int fd = reader->stream.native_handle();
+    for (;;) {
+      pollfd pfd{fd, POLLIN, 0};
+      if (::poll(&pfd, 1, 0) <= 0 || (pfd.revents & POLLIN) == 0) break;
+      const ssize_t n = ::read(fd, reader->buffer.data(), reader->buffer.size());
+      if (n <= 0) break;
+      on_output(*reader, std::string_view(reader->buffer.data(), static_cast<std::size_t>(n)));
+    }
+  }
+}
+
+void child_process::on_output(stream_reader& reader, std::string_view bytes) {
+  reader.out.total_bytes += bytes.size();
+  const std::size_t room = output_limit_ > reader.out.data.size() ? output_limit_ - reader.out.data.size() : 0;
+  reader.out.data.append(bytes.substr(0, room));
+  if (bytes.size() > room) reader.out.truncated = true;
+  // Lines become events; a line longer than 64 KiB is cut, so a client that never writes a
+  // newline cannot grow this buffer without bound.
+  reader.partial_line.append(bytes);
+  std::size_t eol = 0;
+  while ((eol = reader.partial_line.find('\n')) != std::string::npos) {
+    on_line(reader, std::string_view(reader.partial_line).substr(0, eol));
+    reader.partial_line.erase(0, eol + 1);
+  }
+  if (reader.partial_line.size() > 64 * 1024) {
+    on_line(reader, reader.partial_line);
+    reader.partial_line.clear();
+  }
+}
+
+void child_process::on_line(stream_reader& reader, std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  const mono_ns seen = now_ns();
+  // Driver protocol: one JSON object per line with "event" and, optionally, "t" on our clock.
+  if (!reader.is_stderr && line.starts_with('{')) {
+    const auto doc = nlohmann::json::parse(line, nullptr, false);
+    if (doc.is_object() && doc.contains("event") && doc["event"].is_string()) {
+      event e;
+      e.source = "driver";
+      e.kind = doc["event"].get<std::string>();
+      e.t_ns = seen;
+      if (doc.contains("t") && doc["t"].is_number()) {
+        const auto t = static_cast<mono_ns>(doc["t"].get<double>() * 1e9);
+        // Trust the driver's stamp only if it is plausible (same clock, not in the future).
+        if (t > 0 && t <= seen + 1'000'000) e.t_ns = t;
+      }
+      for (const auto& [key, value] : doc.items()) {
+        if (key == "event" || key == "t") continue;
+        if (value.is_boolean()) {
+          e.with(key, value.get<bool>());
+        } else if (value.is_number_integer()) {
+          e.with(key, value.get<std::int64_t>());
+        } else if (value.is_number()) {
+          e.with(key, value.get<double>());
+        } else if (value.is_string()) {
+          e.with(key, value.get<std::string>().substr(0, 500));
+        } else if (!value.is_null()) {
+          e.with(key, value.dump().substr(0, 500));
+        }
+      }
+      log_.emit(std::move(e));
+      return;
+    }
+  }
+  if (reader.line_events >= max_line_events_) return;
+  ++reader.line_events;
+  event e;
+  e.t_ns = seen;
+  e.source = "client";
+  e.kind = reader.is_stderr ? "stderr" : "stdout";
+  e.with("line", std::string(line.substr(0, 300)));
+  log_.emit(std::move(e));
+}
+
+net::awaitable<std::vector<leaked_process>> child_process::kill_tree(std::chrono::milliseconds deadline) {
+  if (control_ && control_->is_open() && !tree_done_) {
+    static constexpr char kill_command[] = "kill\n";
+    boost::system::error_code ec;
+    net::write(*control_, net::buffer(kill_command, sizeof kill_command - 1), ec);
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (!tree_done_ && std::chrono::steady_clock::now() < until) {
+      wake_.expires_at(until);
+      co_await wake_.async_wait(use_tuple);
+    }
+  }
+  if (!tree_done_ && pid_ > 0) {
+    event e;
+    e.source = "harness";
+    e.kind = "error";
+    e.with("error", std::string("the shim did not finish killing the tree; killing the group"));
+    log_.emit(std::move(e));
+    ::kill(-pid_, SIGKILL);
+  }
+  drain_output();
+  for (stream_reader* reader : {stdout_reader_.get(), stderr_reader_.get()}) {
+    boost::system::error_code ec;
+    if (reader != nullptr) reader->stream.close(ec);
+  }
+  if (pidfd_) {
+    boost::system::error_code ec;
+    pidfd_->close(ec);
+  }
+  if (control_) {
+    boost::system::error_code ec;
+    control_->close(ec);
+  }
+  if (stdin_write_fd_ >= 0) {
+    ::close(stdin_write_fd_);
+    stdin_write_fd_ = -1;
+  }
+  // The shim exits right after tree_done; reap it by pid (never waitpid(-1)).
+  for (int i = 0; i < 400 && shim_pid_ > 0; ++i) {
+    if (::waitpid(shim_pid_, nullptr, WNOHANG) != 0) {
+      shim_pid_ = 0;
+      break;
+    }
+    wake_.expires_after(std::chrono::milliseconds(5));
+    co_await wake_.async_wait(use_tuple);
+  }
+  if (shim_pid_ > 0) {
+    ::kill(shim_pid_, SIGKILL);
+    ::waitpid(shim_pid_, nullptr, 0);
+    shim_pid_ = 0;
+  }
+  co_return leaks_;
+}
+
+}  // namespace wsrepro::harness

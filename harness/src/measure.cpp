@@ -1,0 +1,286 @@
+#include "wsrepro/harness/measure.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace wsrepro::harness {
+
+namespace {
+
+const event* first(const std::vector<event>& timeline, std::string_view name, mono_ns after = 0) {
+  for (const auto& e : timeline) {
+    if (e.t_ns >= after && e.name() == name) return &e;
+  }
+  return nullptr;
+}
+
+const event* first_plan_signal(const std::vector<event>& timeline) {
+  for (const auto& e : timeline) {
+    if (e.name() == "harness.signal" && e.string_attr("why") == "plan") return &e;
+  }
+  return nullptr;
+}
+
+measurement make(std::string name, std::string unit, std::string from, std::string to) {
+  measurement m;
+  m.name = std::move(name);
+  m.unit = std::move(unit);
+  m.from_event = std::move(from);
+  m.to_event = std::move(to);
+  return m;
+}
+
+void set_value(measurement& m, double v) {
+  m.status = measurement_status::measured;
+  m.value = v;
+}
+
+void set_text(measurement& m, std::string text) {
+  m.status = measurement_status::measured;
+  m.text = std::move(text);
+}
+
+void set_missing(measurement& m, std::string why) {
+  m.status = measurement_status::missing;
+  m.note = std::move(why);
+}
+
+void set_not_applicable(measurement& m, std::string why) {
+  m.status = measurement_status::not_applicable;
+  m.note = std::move(why);
+}
+
+/// deadline, or the last signal wsrepro sent before the exit, or exit.
+std::string ended_by(const std::vector<event>& timeline, const event* exit) {
+  if (exit == nullptr) return "";
+  std::string result = "exit";
+  for (const auto& e : timeline) {
+    if (e.t_ns > exit->t_ns) break;
+    if (e.name() == "harness.deadline") return "deadline";
+    if (e.name() == "harness.signal" && !e.attr("error")) {
+      result = e.string_attr("signal").value_or("exit");
+    }
+  }
+  return result;
+}
+
+std::string format(double v) {
+  char buf[64];
+  if (std::fabs(v - std::round(v)) < 1e-9) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+  }
+  return buf;
+}
+
+}  // namespace
+
+std::vector<measurement> measure(const std::vector<event>& timeline, const scenario& s,
+                                 const run_facts& facts) {
+  std::vector<measurement> out;
+  const event* spawn = first(timeline, "client.spawn");
+  const event* exit = first(timeline, "client.exit");
+  const event* fault = first(timeline, "server.fault");
+  const event* signal = first_plan_signal(timeline);
+  const std::string ending = ended_by(timeline, exit);
+  const bool forced = ending == "deadline" || ending == "SIGKILL";
+
+  auto hang = make("hang_ms", "ms", "server.fault", "client.exit");
+  if (fault == nullptr) {
+    set_missing(hang, "the server never reached its fault (did the client connect?)");
+  } else if (exit == nullptr) {
+    set_missing(hang, "the client's exit was not seen");
+  } else if (exit->t_ns < fault->t_ns) {
+    set_missing(hang, "the client exited before the fault");
+  } else {
+    set_value(hang, ns_to_ms(exit->t_ns - fault->t_ns));
+    hang.lower_bound = forced;
+    if (forced) hang.note = "the client was killed (" + ending + "): the real hang is longer";
+  }
+  out.push_back(hang);
+
+  auto interrupt = make("interrupt_latency_ms", "ms", "harness.signal", "client.exit");
+  if (s.signals.empty()) {
+    set_not_applicable(interrupt, "the scenario sends no signal");
+  } else if (signal == nullptr) {
+    set_not_applicable(interrupt, "no signal was sent: the client exited first");
+  } else if (exit == nullptr) {
+    set_missing(interrupt, "the client's exit was not seen");
+  } else {
+    set_value(interrupt, ns_to_ms(exit->t_ns - signal->t_ns));
+    const std::string first_signal = signal->string_attr("signal").value_or("");
+    interrupt.lower_bound = ending == "deadline" || (ending == "SIGKILL" && first_signal != "SIGKILL");
+    if (interrupt.lower_bound) {
+      interrupt.note = "the client ignored " + first_signal + " until it was killed (" + ending + ")";
+    } else {
+      interrupt.note = "from " + first_signal;
+    }
+  }
+  out.push_back(interrupt);
+
+  auto process = make("process_ms", "ms", "client.spawn", "client.exit");
+  if (spawn != nullptr && exit != nullptr) {
+    set_value(process, ns_to_ms(exit->t_ns - spawn->t_ns));
+    process.lower_bound = forced;
+  } else {
+    set_missing(process, "the client's spawn or exit was not seen");
+  }
+  out.push_back(process);
+
+  auto code = make("exit_code", "code", "client.exit", "client.exit");
+  auto sig = make("exit_signal", "", "client.exit", "client.exit");
+  if (exit == nullptr) {
+    set_missing(code, "the client's exit was not seen");
+    set_missing(sig, "the client's exit was not seen");
+  } else if (auto c = exit->int_attr("code")) {
+    set_value(code, static_cast<double>(*c));
+    set_not_applicable(sig, "the client exited normally");
+  } else {
+    set_not_applicable(code, "the client was killed by a signal");
+    set_text(sig, exit->string_attr("signal").value_or("?"));
+  }
+  out.push_back(code);
+  out.push_back(sig);
+
+  auto ended = make("ended_by", "", "client.spawn", "client.exit");
+  if (exit == nullptr) {
+    set_missing(ended, "the client's exit was not seen");
+  } else {
+    set_text(ended, ending);
+  }
+  out.push_back(ended);
+
+  auto leaks = make("leaked_processes", "count", "client.exit", "harness.kill_tree");
+  if (facts.leak_scan_done) {
+    set_value(leaks, static_cast<double>(facts.leaks.size()));
+    if (!facts.leaks.empty()) {
+      std::string list;
+      for (const auto& l : facts.leaks) {
+        list += (list.empty() ? "" : "; ") + std::to_string(l.pid) + " " + l.command;
+      }
+      leaks.note = "left behind (and killed): " + list;
+    }
+  } else {
+    set_missing(leaks, "the process tree could not be scanned");
+  }
+  out.push_back(leaks);
+
+  for (const auto& w : s.windows) {
+    auto m = make(w.name, "ms", w.from, w.to);
+    const event* from = first(timeline, w.from);
+    const event* to = from != nullptr ? first(timeline, w.to, from->t_ns) : nullptr;
+    if (from == nullptr) {
+      set_missing(m, "no " + w.from + " event");
+    } else if (to == nullptr) {
+      set_missing(m, "no " + w.to + " event after " + w.from);
+    } else {
+      set_value(m, ns_to_ms(to->t_ns - from->t_ns));
+      if (w.to == "client.exit") m.lower_bound = forced;
+    }
+    out.push_back(m);
+  }
+  return out;
+}
+
+std::vector<check> judge(const std::vector<measurement>& measurements, const expectation& expect) {
+  std::vector<check> checks;
+  const auto find = [&](std::string_view name) -> const measurement* {
+    for (const auto& m : measurements) {
+      if (m.name == name) return &m;
+    }
+    return nullptr;
+  };
+
+  if (expect.exit != exit_expectation::any) {
+    check c;
+    c.measurement = "exit_code";
+    c.expected = expect.exit == exit_expectation::zero ? "0" : "non-zero";
+    const measurement* code = find("exit_code");
+    const measurement* sig = find("exit_signal");
+    if (code != nullptr && code->value) {
+      const bool zero = *code->value == 0;
+      c.actual = format(*code->value);
+      c.met = expect.exit == exit_expectation::zero ? zero : !zero;
+    } else if (sig != nullptr && sig->text) {
+      c.actual = "killed by " + *sig->text;
+      c.met = expect.exit == exit_expectation::nonzero;
+    } else {
+      c.actual = "missing";
+    }
+    c.message = "exit_code = " + c.actual + ", expected " + c.expected;
+    checks.push_back(c);
+  }
+
+  if (!expect.ended_by.empty()) {
+    check c;
+    c.measurement = "ended_by";
+    for (const auto& e : expect.ended_by) c.expected += (c.expected.empty() ? "" : " or ") + e;
+    const measurement* m = find("ended_by");
+    c.actual = (m != nullptr && m->text) ? *m->text : "missing";
+    c.met = std::find(expect.ended_by.begin(), expect.ended_by.end(), c.actual) != expect.ended_by.end();
+    c.message = "ended_by = " + c.actual + ", expected " + c.expected;
+    checks.push_back(c);
+  }
+
+  auto limits = expect.limits;
+  if (limits.find("leaked_processes") == limits.end()) limits["leaked_processes"].max = 0;
+  for (const auto& [name, limit] : limits) {
+    check c;
+    c.measurement = name;
+    if (limit.min && limit.max) {
+      c.expected = "in [" + format(*limit.min) + ", " + format(*limit.max) + "]";
+    } else if (limit.max) {
+      c.expected = "<= " + format(*limit.max);
+    } else if (limit.min) {
+      c.expected = ">= " + format(*limit.min);
+    }
+    const measurement* m = find(name);
+    const std::string unit = (m != nullptr && m->unit == "ms") ? " ms" : "";
+    if (m == nullptr || m->status == measurement_status::missing) {
+      c.actual = "missing";
+      c.met = false;
+      c.message = name + " could not be measured" + (m != nullptr && !m->note.empty() ? ": " + m->note : "") +
+                  "; expected " + c.expected + unit;
+    } else if (m->status == measurement_status::not_applicable) {
+      c.actual = "not applicable";
+      c.met = true;
+      c.message = name + " not applicable (" + m->note + ")";
+    } else if (!m->value) {
+      c.actual = m->text.value_or("?");
+      c.met = false;
+      c.message = name + " is not a number";
+    } else {
+      const double v = *m->value;
+      c.actual = (m->lower_bound ? ">= " : "") + format(v);
+      const bool over = limit.max && v > *limit.max;
+      // A lower bound above a max is a sure failure; a lower bound below a min proves nothing.
+      const bool under = limit.min && v < *limit.min && !m->lower_bound;
+      c.met = !over && !under;
+      c.message = name + " = " + c.actual + unit + ", expected " + c.expected + unit;
+    }
+    checks.push_back(c);
+  }
+  return checks;
+}
+
+verdict decide(const std::vector<check>& checks, std::string& reason) {
+  std::string unmet;
+  int met = 0;
+  for (const auto& c : checks) {
+    if (c.met) {
+      ++met;
+    } else {
+      unmet += (unmet.empty() ? "" : "; ") + c.message;
+    }
+  }
+  if (!unmet.empty()) {
+    reason = unmet;
+    return verdict::fail;
+  }
+  reason = "all " + std::to_string(met) + " expectations met";
+  return verdict::pass;
+}
+
+}  // namespace wsrepro::harness

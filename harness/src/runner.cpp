@@ -1,0 +1,299 @@
+#include "wsrepro/harness/runner.hpp"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
+#include <mutex>
+#include <thread>
+
+#include "wsrepro/harness/child_process.hpp"
+#include "wsrepro/harness/measure.hpp"
+#include "wsrepro/mock/server.hpp"
+
+namespace wsrepro::harness {
+
+namespace net = boost::asio;
+using namespace std::chrono_literals;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+namespace {
+
+std::chrono::steady_clock::time_point to_steady(mono_ns t) {
+  // Both clocks are CLOCK_MONOTONIC on Linux; converting through "now" keeps that an
+  // implementation detail.
+  return std::chrono::steady_clock::now() + std::chrono::nanoseconds(t - now_ns());
+}
+
+std::chrono::milliseconds scaled(std::chrono::milliseconds base, double factor) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(base.count()) *
+                                                             std::max(factor, 1.0)));
+}
+
+/// Fires the scenario's signals relative to events, escalating while the client lives.
+class signal_plan {
+ public:
+  signal_plan(net::io_context& ioc, const std::vector<signal_step>& steps, child_process& child)
+      : steps_(steps), child_(child) {
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      timers_.push_back(std::make_unique<net::steady_timer>(ioc));
+      armed_.push_back(false);
+    }
+  }
+
+  /// Called for every event of the timeline (on the run's thread).
+  void on_event(const event& e) {
+    for (std::size_t i = 0; i < steps_.size(); ++i) {
+      if (!armed_[i] && steps_[i].after == e.name()) arm(i, e.t_ns);
+    }
+  }
+
+  void cancel() {
+    for (auto& t : timers_) t->cancel();
+  }
+
+ private:
+  void arm(std::size_t i, mono_ns anchor_ns) {
+    armed_[i] = true;
+    timers_[i]->expires_at(to_steady(anchor_ns + ms_to_ns(steps_[i].delay_ms)));
+    timers_[i]->async_wait([this, i](boost::system::error_code ec) {
+      if (ec || !child_.running()) return;
+      child_.send_signal(steps_[i].signal, steps_[i].target);
+      const mono_ns sent = now_ns();
+      if (i + 1 < steps_.size() && steps_[i + 1].after == "previous") arm(i + 1, sent);
+    });
+  }
+
+  const std::vector<signal_step>& steps_;
+  child_process& child_;
+  std::vector<std::unique_ptr<net::steady_timer>> timers_;
+  std::vector<bool> armed_;
+};
+
+run_result base_result(const planned_run& plan) {
+  run_result r;
+  const scenario& s = *plan.scenario_ptr;
+  r.scenario_id = s.id;
+  r.scenario_title = s.title;
+  r.category = s.category;
+  r.client = plan.client.name;
+  if (plan.client.library_version) r.client += "@" + *plan.client.library_version;
+  r.library_version = plan.client.library_version;
+  r.runtime_version = plan.client.runtime_version;
+  r.repetition = plan.repetition;
+  r.expectation = s.expect.describe();
+  return r;
+}
+
+void harness_event(timeline& log, std::string kind, std::vector<std::pair<std::string, attr_value>> attrs = {}) {
+  event e;
+  e.source = "harness";
+  e.kind = std::move(kind);
+  e.attrs = std::move(attrs);
+  log.emit(std::move(e));
+}
+
+struct run_state {
+  std::optional<std::string> error;  ///< a harness error: the verdict is `error`
+  bool interrupted = false;
+  run_facts facts;
+  bool finished = false;
+};
+
+net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const run_options& options,
+                               mock::server& server, child_process& child, timeline& log,
+                               run_state& state) {
+  auto plan = std::make_shared<signal_plan>(ioc, s.signals, child);
+  const std::size_t listener = log.subscribe([&ioc, weak = std::weak_ptr(plan)](const event& e) {
+    // Posted, so a signal never fires from inside another component's handler.
+    net::post(ioc, [weak, e] {
+      if (auto p = weak.lock()) p->on_event(e);
+    });
+  });
+  for (const auto& e : log.snapshot()) plan->on_event(e);  // anchors that already happened
+
+  const auto spawn = log.first("client.spawn");
+  const mono_ns spawn_ns = spawn ? spawn->t_ns : now_ns();
+  net::steady_timer deadline(ioc, to_steady(spawn_ns + ms_to_ns(s.deadline_ms)));
+  deadline.async_wait([&](boost::system::error_code ec) {
+    if (ec || !child.running()) return;
+    harness_event(log, "deadline", {{"deadline_ms", s.deadline_ms}});
+    child.send_signal(SIGKILL, signal_target::group, "deadline");
+  });
+  net::steady_timer cancel_poll(ioc);
+  std::function<void()> poll_cancel = [&] {
+    cancel_poll.expires_after(20ms);
+    cancel_poll.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      if (options.cancel != nullptr && options.cancel->load() && child.running()) {
+        state.interrupted = true;
+        child.send_signal(SIGKILL, signal_target::group, "wsrepro interrupted");
+        return;
+      }
+      poll_cancel();
+    });
+  };
+  poll_cancel();
+
+  // The deadline's SIGKILL ends any client; the margin only covers a wedged machine.
+  const auto give_up = to_steady(spawn_ns + ms_to_ns(s.deadline_ms)) + scaled(5s, options.time_scale);
+  const auto exit = co_await child.wait_exit(give_up);
+  log.unsubscribe(listener);
+  plan->cancel();
+  deadline.cancel();
+  cancel_poll.cancel();
+  if (!exit) state.error = "the client did not exit even after SIGKILL";
+
+  // Let the server see the end of the connection (FIN, RST, close) before it is stopped.
+  const auto drain_until = std::chrono::steady_clock::now() + scaled(200ms, options.time_scale);
+  net::steady_timer pause(ioc);
+  while (server.open_connections() > 0 && std::chrono::steady_clock::now() < drain_until) {
+    pause.expires_after(2ms);
+    co_await pause.async_wait(use_tuple);
+  }
+  state.facts.leaks = co_await child.kill_tree(scaled(3s, options.time_scale));
+  state.facts.leak_scan_done = true;
+  harness_event(log, "kill_tree", {{"leaked", static_cast<std::int64_t>(state.facts.leaks.size())}});
+  server.stop();
+  state.finished = true;
+}
+
+}  // namespace
+
+run_result execute_run(const planned_run& plan, const run_options& options) {
+  run_result r = base_result(plan);
+  if (plan.skip_reason) {
+    r.outcome = verdict::skipped;
+    r.reason = *plan.skip_reason;
+    return r;
+  }
+  const scenario& s = *plan.scenario_ptr;
+  const mono_ns started = now_ns();
+  r.started_ns = started;
+  timeline log;  // outlives the io_context: pending handlers may log while being destroyed
+  run_state state;
+  {
+    net::io_context ioc(1);
+    const mock::behaviour_info* info = mock::find_behaviour(s.behaviour);
+    if (info == nullptr) {
+      r.outcome = verdict::error;
+      r.reason = "unknown behaviour " + s.behaviour;
+      return r;
+    }
+    mock::server server(ioc, *info, s.params, log);
+    child_process child(ioc, log);
+    if (auto ec = server.start()) {
+      state.error = "the mock server cannot listen: " + ec.message();
+    } else {
+      r.url = server.url();
+      const std::map<std::string, std::string> values{
+          {"url", r.url},
+          {"host", "127.0.0.1"},
+          {"port", std::to_string(server.port())},
+          {"libexec", options.paths.libexec_dir.string()},
+          {"data", options.paths.data_dir.string()}};
+      std::string error;
+      auto argv = expand_command(plan.client.command, values, error);
+      if (!argv) {
+        state.error = error;
+      } else {
+        r.argv = *argv;
+        spawn_request request;
+        request.argv = *argv;
+        request.env = client_environment();
+        request.input = s.input;
+        request.shim = options.paths.libexec_dir / "wsrepro-shim";
+        request.output_limit_bytes = options.output_limit_bytes;
+        if (auto problem = child.start(request)) {
+          state.error = *problem;
+        } else {
+          net::co_spawn(ioc, supervise(ioc, s, options, server, child, log, state),
+                        [&ioc, &state](const std::exception_ptr& ex) {
+                          if (ex) {
+                            try {
+                              std::rethrow_exception(ex);
+                            } catch (const std::exception& e) {
+                              state.error = std::string("harness failure: ") + e.what();
+                            }
+                          }
+                          ioc.stop();
+                        });
+          // A watchdog over the whole run: nothing in it may wait forever.
+          net::steady_timer watchdog(ioc, std::chrono::steady_clock::now() +
+                                              std::chrono::milliseconds(static_cast<std::int64_t>(s.deadline_ms)) +
+                                              scaled(30s, options.time_scale));
+          watchdog.async_wait([&](boost::system::error_code wait_error) {
+            if (wait_error) return;
+            state.error = "harness watchdog: the run did not finish in time";
+            ioc.stop();
+          });
+          ioc.run();
+          watchdog.cancel();
+        }
+      }
+    }
+    server.stop();
+    // Let the connections finish their stop (bounded), then drop whatever is left.
+    ioc.restart();
+    ioc.run_for(scaled(100ms, options.time_scale));
+    r.client_stdout = child.output(false);
+    r.client_stderr = child.output(true);
+  }
+  r.duration_ms = ns_to_ms(now_ns() - started);
+  r.timeline = log.snapshot();
+  std::stable_sort(r.timeline.begin(), r.timeline.end(),
+                   [](const event& a, const event& b) { return a.t_ns < b.t_ns; });
+  r.leaks = state.facts.leaks;
+  r.measurements = measure(r.timeline, s, state.facts);
+  if (state.error) {
+    r.outcome = verdict::error;
+    r.reason = *state.error;
+    return r;
+  }
+  if (state.interrupted) {
+    r.outcome = verdict::error;
+    r.reason = "wsrepro was interrupted; the client was killed";
+    return r;
+  }
+  r.checks = judge(r.measurements, s.expect);
+  r.outcome = decide(r.checks, r.reason);
+  return r;
+}
+
+std::vector<run_result> execute_plan(const std::vector<planned_run>& plan,
+                                     const run_options& options,
+                                     const std::function<void(const run_result&)>& on_finished) {
+  std::vector<run_result> results(plan.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex report_mutex;
+  const auto worker = [&] {
+    for (;;) {
+      const std::size_t i = next++;
+      if (i >= plan.size()) return;
+      run_result r;
+      if (options.cancel != nullptr && options.cancel->load() && !plan[i].skip_reason) {
+        r = base_result(plan[i]);
+        r.outcome = verdict::skipped;
+        r.reason = "not run: wsrepro was interrupted";
+      } else {
+        r = execute_run(plan[i], options);
+      }
+      std::lock_guard lock(report_mutex);
+      if (on_finished) on_finished(r);
+      results[i] = std::move(r);
+    }
+  };
+  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(plan.size())));
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  return results;
+}
+
+}  // namespace wsrepro::harness

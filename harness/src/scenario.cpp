@@ -1,0 +1,71 @@
+#include "wsrepro/harness/scenario.hpp"
+
+#include <fnmatch.h>
+
+#include <sstream>
+
+namespace wsrepro::harness {
+
+bool glob_match(std::string_view pattern, std::string_view text) {
+  return ::fnmatch(std::string(pattern).c_str(), std::string(text).c_str(), 0) == 0;
+}
+
+bool scenario::applies(const std::string& client_name) const {
+  for (const auto& pattern : applies_to) {
+    if (glob_match(pattern, client_name)) return true;
+  }
+  return false;
+}
+
+const std::vector<std::string>& builtin_measurement_names() {
+  static const std::vector<std::string> names{
+      "hang_ms",   "interrupt_latency_ms", "process_ms", "exit_code",
+      "exit_signal", "ended_by",           "leaked_processes"};
+  return names;
+}
+
+namespace {
+std::string format_ms(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+}  // namespace
+
+std::string expectation::describe() const {
+  std::vector<std::string> parts;
+  if (exit == exit_expectation::zero) parts.emplace_back("exit code 0");
+  if (exit == exit_expectation::nonzero) parts.emplace_back("non-zero exit");
+  if (!ended_by.empty()) {
+    std::string s = "ended by ";
+    for (std::size_t i = 0; i < ended_by.size(); ++i) s += (i ? " or " : "") + ended_by[i];
+    parts.push_back(s);
+  }
+  for (const auto& [name, limit] : limits) {
+    if (limit.min && limit.max) {
+      parts.push_back(name + " in [" + format_ms(*limit.min) + ", " + format_ms(*limit.max) + "]");
+    } else if (limit.max) {
+      parts.push_back(name + " <= " + format_ms(*limit.max));
+    } else if (limit.min) {
+      parts.push_back(name + " >= " + format_ms(*limit.min));
+    }
+  }
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  return out.empty() ? "no expectation" : out;
+}
+
+void apply_time_scale(scenario& s, double factor) {
+  s.deadline_ms *= factor;
+  for (auto& step : s.signals) step.delay_ms *= factor;
+  for (auto& [name, limit] : s.expect.limits) {
+    if (!name.ends_with("_ms")) continue;
+    if (limit.min) *limit.min *= factor;
+    if (limit.max) *limit.max *= factor;
+  }
+  if (const auto* info = mock::find_behaviour(s.behaviour)) {
+    mock::scale_durations(s.params, info->params, factor);
+  }
+}
+
+}  // namespace wsrepro::harness

@@ -1,0 +1,374 @@
+#include "wsrepro/harness/scenario_loader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "toml_reader.hpp"
+#include "wsrepro/mock/registry.hpp"
+
+namespace wsrepro::harness {
+
+namespace fs = std::filesystem;
+
+std::string load_error::to_string() const {
+  std::string out = file.string();
+  if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(std::max(column, 1));
+  out += ": ";
+  if (!key.empty()) out += "key '" + key + "': ";
+  return out + message;
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string nearest(std::string_view word, const std::vector<std::string>& known) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto& k : known) {
+    const std::size_t d = edit_distance(word, k);
+    if (d < best_distance || (best.empty() && !word.empty() && k.starts_with(word))) {
+      best = k;
+      best_distance = std::min(d, best_distance);
+    }
+  }
+  return best;
+}
+
+using detail::error_sink;
+using detail::table_reader;
+
+namespace {
+
+const std::vector<std::string> event_sources{"server", "client", "harness", "driver"};
+const std::vector<std::string> server_events{
+    "listen",    "accept",  "request", "response",    "raw_out",     "frame_in",
+    "frame_out", "data_in", "fin_in",  "rst_in",      "fin_out",     "rst_out",
+    "close",     "fault",   "bad_request", "bad_frame", "read_error", "write_error"};
+const std::vector<std::string> client_events{"spawn", "exit", "stdout", "stderr"};
+const std::vector<std::string> harness_events{"signal", "deadline"};
+
+/// Checks an event name like `server.fault`; returns an error message or empty.
+std::string check_event_name(const std::string& name, bool allow_previous) {
+  if (allow_previous && name == "previous") return {};
+  const auto dot = name.find('.');
+  const std::string hint = allow_previous ? " or 'previous'" : "";
+  if (dot == std::string::npos) {
+    return "expected an event name like 'server.fault' or 'client.spawn'" + hint + ", got '" +
+           name + "'";
+  }
+  const std::string source = name.substr(0, dot);
+  const std::string kind = name.substr(dot + 1);
+  const std::vector<std::string>* kinds = nullptr;
+  if (source == "server") kinds = &server_events;
+  if (source == "client") kinds = &client_events;
+  if (source == "harness") kinds = &harness_events;
+  if (source == "driver") return kind.empty() ? "missing event kind after 'driver.'" : "";
+  if (kinds == nullptr) {
+    std::string message = "unknown event source '" + source + "'";
+    const std::string s = nearest(source, event_sources);
+    if (!s.empty()) message += "; did you mean '" + s + "'?";
+    return message + " (sources: server, client, harness, driver)";
+  }
+  if (std::find(kinds->begin(), kinds->end(), kind) != kinds->end()) return {};
+  std::string message = "unknown event '" + name + "'";
+  const std::string s = nearest(kind, *kinds);
+  if (!s.empty()) message += "; did you mean '" + source + "." + s + "'?";
+  std::string list;
+  for (const auto& k : *kinds) list += (list.empty() ? "" : ", ") + source + "." + k;
+  return message + " (known: " + list + ")";
+}
+
+std::optional<mock::param_value> toml_param(const toml::node& n) {
+  if (const auto* i = n.as_integer()) return mock::param_value{i->get()};
+  if (const auto* b = n.as_boolean()) return mock::param_value{b->get()};
+  if (const auto* s = n.as_string()) return mock::param_value{s->get()};
+  return std::nullopt;
+}
+
+void read_server(table_reader& top, scenario& s, error_sink& errors) {
+  const toml::table* server = top.table("server", true);
+  if (server == nullptr) return;
+  table_reader reader(*server, "server", errors);
+  const auto behaviour = reader.string("behaviour", true);
+  const toml::table* params = reader.table("params", false);
+  reader.finish();
+  if (!behaviour) return;
+  const mock::behaviour_info* info = mock::find_behaviour(*behaviour);
+  if (info == nullptr) {
+    std::vector<std::string> names;
+    std::string list;
+    for (const auto& b : mock::all_behaviours()) {
+      names.push_back(b.name);
+      list += (list.empty() ? "" : ", ") + b.name;
+    }
+    std::string message = "unknown behaviour '" + *behaviour + "'";
+    const std::string suggestion = nearest(*behaviour, names);
+    if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
+    errors.add(server->get("behaviour")->source(), "server.behaviour",
+               message + " (known: " + list + ")");
+    return;
+  }
+  s.behaviour = info->name;
+  s.params = mock::param_values(info->params);
+  if (params == nullptr) return;
+  std::vector<std::string> names;
+  for (const auto& p : info->params) names.push_back(p.name);
+  for (const auto& [key, value] : *params) {
+    const std::string name(key.str());
+    const std::string path = "server.params." + name;
+    const mock::param_spec* spec = mock::find_param(info->params, name);
+    if (spec == nullptr) {
+      std::string message = "behaviour '" + info->name + "' has no parameter '" + name + "'";
+      const std::string suggestion = nearest(name, names);
+      if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      errors.add(key.source(), path, message + " (parameters: " + (list.empty() ? "none" : list) + ")");
+      continue;
+    }
+    const auto v = toml_param(value);
+    if (!v) {
+      errors.add(value.source(), path, "expected " + std::string(mock::to_string(spec->type)));
+      continue;
+    }
+    if (auto problem = mock::check_value(*spec, *v)) {
+      errors.add(value.source(), path, *problem);
+      continue;
+    }
+    s.params.set(name, *v);
+  }
+}
+
+void read_signals(table_reader& top, scenario& s, error_sink& errors) {
+  const toml::array* steps = top.array_of_tables("signal");
+  if (steps == nullptr) return;
+  int index = 0;
+  for (const auto& element : *steps) {
+    const auto& table = *element.as_table();
+    table_reader reader(table, "signal[" + std::to_string(index) + "]", errors);
+    signal_step step;
+    if (const auto text = reader.string("send", true)) {
+      if (const auto number = signal_number(*text)) {
+        step.signal = *number;
+        step.signal_text = signal_name(*number);
+      } else {
+        errors.add(table.get("send")->source(), reader.key_path("send"),
+                   "unknown signal '" + *text + "' (e.g. SIGINT, SIGTERM, SIGKILL, SIGHUP)");
+      }
+    }
+    step.after = reader.string("after", false).value_or(index == 0 ? "client.spawn" : "previous");
+    if (index == 0 && step.after == "previous") {
+      errors.add(table.source(), reader.key_path("after"),
+                 "the first signal has no previous one: anchor it on an event");
+    } else if (auto problem = check_event_name(step.after, true); !problem.empty()) {
+      errors.add(table.get("after")->source(), reader.key_path("after"), problem);
+    }
+    step.delay_ms = reader.number("delay_ms", 0, 86'400'000).value_or(0);
+    if (const auto to = reader.string("to", false)) {
+      if (*to == "group") {
+        step.target = signal_target::group;
+      } else if (*to != "process") {
+        errors.add(table.get("to")->source(), reader.key_path("to"),
+                   "expected 'process' or 'group', got '" + *to + "'");
+      }
+    }
+    reader.finish();
+    s.signals.push_back(step);
+    ++index;
+  }
+}
+
+void read_windows(table_reader& top, scenario& s, error_sink& errors) {
+  const toml::array* windows = top.array_of_tables("window");
+  if (windows == nullptr) return;
+  int index = 0;
+  for (const auto& element : *windows) {
+    const auto& table = *element.as_table();
+    table_reader reader(table, "window[" + std::to_string(index++) + "]", errors);
+    window_spec w;
+    w.name = reader.string("name", true).value_or("");
+    w.from = reader.string("from", true).value_or("");
+    w.to = reader.string("to", true).value_or("");
+    reader.finish();
+    if (!w.name.empty() && !w.name.ends_with("_ms")) {
+      errors.add(table.get("name")->source(), reader.key_path("name"),
+                 "a window measures time: its name must end in _ms");
+    }
+    const auto& builtins = builtin_measurement_names();
+    if (std::find(builtins.begin(), builtins.end(), w.name) != builtins.end()) {
+      errors.add(table.get("name")->source(), reader.key_path("name"),
+                 "'" + w.name + "' is a built-in measurement");
+    }
+    for (const auto* key : {"from", "to"}) {
+      const std::string& value = std::string_view(key) == "from" ? w.from : w.to;
+      if (value.empty()) continue;
+      if (auto problem = check_event_name(value, false); !problem.empty()) {
+        errors.add(table.get(key)->source(), reader.key_path(key), problem);
+      }
+    }
+    s.windows.push_back(w);
+  }
+}
+
+void read_expect(table_reader& top, scenario& s, error_sink& errors) {
+  const toml::table* expect = top.table("expect", false);
+  if (expect == nullptr) return;
+  table_reader reader(*expect, "expect", errors);
+  if (const auto exit = reader.string("exit", false)) {
+    if (*exit == "zero") {
+      s.expect.exit = exit_expectation::zero;
+    } else if (*exit == "nonzero") {
+      s.expect.exit = exit_expectation::nonzero;
+    } else if (*exit != "any") {
+      errors.add(expect->get("exit")->source(), "expect.exit",
+                 "expected 'zero', 'nonzero' or 'any', got '" + *exit + "'");
+    }
+  }
+  static const std::vector<std::string> endings{"exit", "SIGINT", "SIGTERM", "SIGKILL", "SIGHUP",
+                                                "SIGQUIT", "deadline"};
+  if (const auto ended_by = reader.strings("ended_by")) {
+    for (const auto& e : *ended_by) {
+      if (std::find(endings.begin(), endings.end(), e) == endings.end()) {
+        errors.add(expect->get("ended_by")->source(), "expect.ended_by",
+                   "unknown ending '" + e + "' (known: exit, SIGINT, SIGTERM, SIGKILL, SIGHUP, "
+                   "SIGQUIT, deadline)");
+      }
+    }
+    s.expect.ended_by = *ended_by;
+  }
+  std::vector<std::string> measurements;
+  for (const auto& name : builtin_measurement_names()) {
+    if (name != "ended_by" && name != "exit_signal") measurements.push_back(name);
+  }
+  for (const auto& w : s.windows) measurements.push_back(w.name);
+  for (const auto& name : measurements) {
+    const toml::table* limit = reader.table(name, false);
+    if (limit == nullptr) continue;
+    table_reader limit_reader(*limit, "expect." + name, errors);
+    threshold t;
+    t.min = limit_reader.number("min", -1e12, 1e12);
+    t.max = limit_reader.number("max", -1e12, 1e12);
+    limit_reader.finish();
+    if (!t.min && !t.max) {
+      errors.add(limit->source(), "expect." + name, "give a min, a max or both");
+    }
+    s.expect.limits[name] = t;
+  }
+  reader.finish();
+}
+
+}  // namespace
+
+load_result parse_scenario(std::string_view text, const fs::path& file) {
+  load_result result;
+  error_sink errors(file);
+  toml::table doc;
+  try {
+    doc = toml::parse(text, file.string());
+  } catch (const toml::parse_error& e) {
+    errors.add(e.source(), {}, std::string(e.description()));
+    result.errors = std::move(errors.errors());
+    return result;
+  }
+  scenario s;
+  s.file = file;
+  table_reader top(doc, "", errors);
+  if (auto id = top.string("id", true)) {
+    static const std::regex id_pattern("[a-z0-9_]+(\\.[a-z0-9_]+)+");
+    if (!std::regex_match(*id, id_pattern)) {
+      errors.add(doc.get("id")->source(), "id",
+                 "expected 'category.slug' in lower case (letters, digits, _), got '" + *id + "'");
+    }
+    s.id = *id;
+    s.category = id->substr(0, id->find('.'));
+  }
+  s.title = top.string("title", true).value_or("");
+  s.description = top.string("description", false).value_or("");
+  s.clients = top.strings("clients").value_or(std::vector<std::string>{});
+  s.applies_to = top.strings("applies_to").value_or(std::vector<std::string>{"*"});
+  s.deadline_ms = top.number("deadline_ms", 1, 86'400'000).value_or(s.deadline_ms);
+  read_server(top, s, errors);
+  if (const toml::table* client = top.table("client", false)) {
+    table_reader reader(*client, "client", errors);
+    if (const auto input = reader.string("stdin", false)) {
+      if (*input == "pipe") {
+        s.input = stdin_mode::pipe;
+      } else if (*input != "null") {
+        errors.add(client->get("stdin")->source(), "client.stdin",
+                   "expected 'null' or 'pipe', got '" + *input + "'");
+      }
+    }
+    reader.finish();
+  }
+  read_signals(top, s, errors);
+  read_windows(top, s, errors);
+  read_expect(top, s, errors);
+  top.finish();
+
+  result.errors = std::move(errors.errors());
+  if (result.errors.empty()) result.scenarios.push_back(std::move(s));
+  return result;
+}
+
+load_result load_scenarios(const std::vector<fs::path>& paths) {
+  load_result result;
+  std::vector<fs::path> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<fs::path> found;
+      for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
+        if (entry.is_regular_file() && entry.path().extension() == ".toml") found.push_back(entry.path());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::exists(path, ec)) {
+      files.push_back(path);
+    } else {
+      result.errors.push_back({path, 0, 0, {}, "no such file or directory"});
+    }
+  }
+  std::map<std::string, fs::path> seen;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      result.errors.push_back({file, 0, 0, {}, "cannot read the file"});
+      continue;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto one = parse_scenario(text.str(), file);
+    result.errors.insert(result.errors.end(), one.errors.begin(), one.errors.end());
+    for (auto& s : one.scenarios) {
+      auto [it, inserted] = seen.emplace(s.id, file);
+      if (!inserted) {
+        result.errors.push_back({file, 1, 1, "id", "duplicate id '" + s.id + "' (also in " + it->second.string() + ")"});
+        continue;
+      }
+      result.scenarios.push_back(std::move(s));
+    }
+  }
+  return result;
+}
+
+}  // namespace wsrepro::harness

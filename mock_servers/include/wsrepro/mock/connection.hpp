@@ -1,0 +1,100 @@
+#pragma once
+// The per-connection plumbing a behaviour scripts against: read the upgrade request (Beast's
+// parser), write raw bytes, write and read frames (our own codec), wait, half-close, reset. Every
+// step is logged on the run's timeline. All I/O goes through read_some()/write_all(), the one
+// place a transport (TLS) slots in.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "wsrepro/common/timeline.hpp"
+#include "wsrepro/mock/frame.hpp"
+#include "wsrepro/mock/params.hpp"
+
+namespace wsrepro::mock {
+
+struct upgrade_request {
+  std::string method;
+  std::string target;
+  bool is_websocket_upgrade = false;
+  std::string sec_websocket_key;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// RFC 6455 Sec-WebSocket-Accept for a Sec-WebSocket-Key.
+std::string websocket_accept_key(std::string_view client_key);
+
+class connection {
+ public:
+  connection(boost::asio::ip::tcp::socket socket, int id, timeline& log,
+             const param_values& params);
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  int id() const { return id_; }
+  /// The connection's strand: every step of its behaviour runs there.
+  boost::asio::any_io_executor executor() { return socket_.get_executor(); }
+  const param_values& params() const { return params_; }
+  bool is_open() const { return socket_.is_open(); }
+
+  // --- handshake phase -------------------------------------------------------------------
+  /// Reads one HTTP request; nullopt when the client closed, reset or sent garbage (logged).
+  boost::asio::awaitable<std::optional<upgrade_request>> read_request();
+  /// The standard 101 answer to a valid upgrade request.
+  static std::string switching_protocols_response(const upgrade_request& request);
+  /// Writes the 101 answer; logs `server.response` with status 101.
+  boost::asio::awaitable<bool> accept_upgrade(const upgrade_request& request);
+  /// Writes bytes as they are; logs `server.<kind>` with the byte count. False when the write
+  /// failed (logged).
+  boost::asio::awaitable<bool> write_raw(std::string bytes, std::string kind = "raw_out");
+  /// Writes an HTTP response as it is; logs `server.response` with its status and byte count.
+  boost::asio::awaitable<bool> write_response(std::string bytes, std::int64_t status);
+
+  // --- data phase ------------------------------------------------------------------------
+  /// The next frame from the client; nullopt on FIN, RST, stop or a broken frame (logged).
+  boost::asio::awaitable<std::optional<frame>> read_frame();
+  /// Writes one frame (anything, valid or not); logs `server.frame_out`.
+  boost::asio::awaitable<bool> write_frame(const frame& f, const encode_options& options = {});
+  /// Reads and logs whatever arrives until the client's FIN or RST (or stop).
+  boost::asio::awaitable<void> read_until_eof();
+
+  // --- time and the end of the connection ------------------------------------------------
+  /// Waits; false when the server stopped meanwhile.
+  boost::asio::awaitable<bool> sleep_for(std::chrono::milliseconds duration);
+  /// Logs `server.fault`: the moment the scenario's hang_ms is measured from.
+  void mark_fault(std::string_view what);
+  /// Half-close: sends FIN, keeps reading possible. Logs `server.fin_out`.
+  void shutdown_send();
+  /// Abortive close: SO_LINGER 0 then close, so the kernel sends RST. Logs `server.rst_out`.
+  void reset();
+  /// Orderly close of the socket (FIN if not sent yet). Logs `server.close`.
+  void close();
+  /// Called by the server on stop: cancels every pending operation.
+  void stop();
+
+  /// Logs a `server.<kind>` event for this connection.
+  void emit(std::string kind, std::vector<std::pair<std::string, attr_value>> attrs = {});
+
+ private:
+  /// Reads some bytes into `out` (replacing it); logs FIN/RST/errors. False at end.
+  boost::asio::awaitable<bool> read_some(std::string& out);
+  boost::asio::awaitable<bool> write_all(std::string_view bytes);
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer timer_;
+  int id_;
+  timeline& log_;
+  const param_values& params_;
+  frame_parser parser_;
+  bool read_end_logged_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace wsrepro::mock

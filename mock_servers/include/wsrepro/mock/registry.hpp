@@ -1,0 +1,40 @@
+#pragma once
+// The behaviour catalogue, by name. Free of Asio so the CLI's `list` and the scenario loader can
+// use it cheaply. Each file in mock_servers/behaviours/ registers itself with
+// WSREPRO_REGISTER_BEHAVIOUR; the build generates the table that references every one of them,
+// so they survive static linking without linker tricks.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wsrepro/mock/params.hpp"
+
+namespace wsrepro::mock {
+
+class behaviour;
+
+struct behaviour_info {
+  std::string name;         ///< what users type: `redirect`
+  std::string summary;      ///< one line for `wsrepro list behaviours`
+  std::string fault_event;  ///< when `server.fault` is logged: the moment hang_ms starts from
+  std::vector<param_spec> params;
+  /// Makes the per-connection script; called once per accepted connection.
+  std::function<std::shared_ptr<behaviour>(const param_values&)> make;
+};
+
+void register_behaviour(behaviour_info info);
+
+/// Every behaviour, sorted by name.
+const std::vector<behaviour_info>& all_behaviours();
+const behaviour_info* find_behaviour(std::string_view name);
+
+}  // namespace wsrepro::mock
+
+/// Registers a behaviour defined in mock_servers/behaviours/NAME.cpp (NAME = the file's stem).
+#define WSREPRO_REGISTER_BEHAVIOUR(file_stem, ...)                  \
+  void wsrepro_register_behaviour_##file_stem() {                   \
+    ::wsrepro::mock::register_behaviour(__VA_ARGS__);               \
+  }

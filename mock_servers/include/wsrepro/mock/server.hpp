@@ -1,0 +1,95 @@
+#pragma once
+// A mock WebSocket server: one behaviour, a listener on loopback (port 0 unless told), a strand
+// per connection, every event on the caller's timeline. `server` runs on the caller's
+// io_context (the runner's); `server_thread` brings its own thread, for use inside a test.
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/system/error_code.hpp>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "wsrepro/common/timeline.hpp"
+#include "wsrepro/mock/params.hpp"
+#include "wsrepro/mock/registry.hpp"
+
+namespace wsrepro::mock {
+
+class connection;
+
+struct server_options {
+  std::string address = "127.0.0.1";  ///< loopback only, by design
+  std::uint16_t port = 0;             ///< 0: the kernel picks a free port
+};
+
+class server {
+ public:
+  server(boost::asio::io_context& ioc, const behaviour_info& behaviour, param_values params,
+         timeline& log, server_options options = {});
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds and starts accepting; logs `server.listen`.
+  boost::system::error_code start();
+  std::uint16_t port() const { return port_; }
+  /// ws://ADDRESS:PORT/ (IPv6 addresses in brackets).
+  std::string url() const;
+  /// Closes the listener and every connection. Safe from any thread; idempotent.
+  void stop();
+  /// Connections accepted and not yet finished.
+  int open_connections() const { return open_connections_.load(); }
+
+ private:
+  void accept_next();
+  void start_connection(boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& ioc_;
+  const behaviour_info& behaviour_;
+  param_values params_;
+  timeline& log_;
+  server_options options_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::uint16_t port_ = 0;
+  int next_id_ = 1;
+  std::atomic<int> open_connections_{0};
+  std::atomic<bool> stopped_{false};
+  std::mutex connections_mutex_;
+  std::vector<std::weak_ptr<connection>> connections_;
+};
+
+/// A server on its own thread, for tests and library users:
+///
+///   wsrepro::mock::server_thread srv("stall");
+///   connect_my_client(srv.url());
+///   auto events = srv.events().snapshot();
+class server_thread {
+ public:
+  /// Throws std::invalid_argument for an unknown behaviour or a bad parameter, and
+  /// std::system_error when it cannot listen.
+  explicit server_thread(std::string_view behaviour,
+                         const std::vector<std::pair<std::string, std::string>>& settings = {},
+                         server_options options = {});
+  ~server_thread();
+  server_thread(const server_thread&) = delete;
+  server_thread& operator=(const server_thread&) = delete;
+
+  std::uint16_t port() const;
+  std::string url() const;
+  timeline& events() { return log_; }
+  void stop();
+
+ private:
+  timeline log_;
+  boost::asio::io_context ioc_;
+  std::unique_ptr<server> server_;
+  std::thread thread_;
+};
+
+}  // namespace wsrepro::mock

@@ -1,0 +1,233 @@
+#include "wsrepro/mock/connection.hpp"
+
+#include <openssl/evp.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+namespace wsrepro::mock {
+
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+using tcp = net::ip::tcp;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+std::string websocket_accept_key(std::string_view client_key) {
+  static constexpr std::string_view guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  std::string input(client_key);
+  input.append(guid);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int digest_size = 0;
+  EVP_Digest(input.data(), input.size(), digest.data(), &digest_size, EVP_sha1(), nullptr);
+  std::array<unsigned char, 64> encoded{};
+  const int n = EVP_EncodeBlock(encoded.data(), digest.data(), static_cast<int>(digest_size));
+  return {reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(n)};
+}
+
+connection::connection(tcp::socket socket, int id, timeline& log, const param_values& params)
+    : socket_(std::move(socket)), timer_(socket_.get_executor()), id_(id), log_(log),
+      params_(params) {
+  boost::system::error_code ignored;
+  // Without TCP_NODELAY a close handshake on loopback waits for a delayed ACK (~40 ms), which
+  // would pollute every hang_ms.
+  socket_.set_option(tcp::no_delay(true), ignored);
+}
+
+void connection::emit(std::string kind, std::vector<std::pair<std::string, attr_value>> attrs) {
+  event e;
+  e.source = "server";
+  e.kind = std::move(kind);
+  e.connection = id_;
+  e.attrs = std::move(attrs);
+  log_.emit(std::move(e));
+}
+
+net::awaitable<bool> connection::read_some(std::string& out) {
+  std::array<char, 16 * 1024> buffer{};
+  auto [ec, n] = co_await socket_.async_read_some(net::buffer(buffer), use_tuple);
+  out.assign(buffer.data(), n);
+  if (!ec) co_return true;
+  if (!read_end_logged_ && !stopped_) {
+    read_end_logged_ = true;
+    if (ec == net::error::eof) {
+      emit("fin_in");
+    } else if (ec == net::error::connection_reset) {
+      emit("rst_in");
+    } else if (ec != net::error::operation_aborted && ec != net::error::bad_descriptor) {
+      emit("read_error", {{"error", ec.message()}});
+    }
+  }
+  co_return false;
+}
+
+net::awaitable<bool> connection::write_all(std::string_view bytes) {
+  auto [ec, n] = co_await net::async_write(socket_, net::buffer(bytes.data(), bytes.size()), use_tuple);
+  if (ec) {
+    if (!stopped_) {
+      emit("write_error", {{"error", ec.message()}, {"written_bytes", static_cast<std::int64_t>(n)}});
+    }
+    co_return false;
+  }
+  co_return true;
+}
+
+net::awaitable<std::optional<upgrade_request>> connection::read_request() {
+  http::request_parser<http::empty_body> parser;
+  parser.header_limit(64 * 1024);
+  std::string pending;
+  std::size_t total = 0;
+  boost::system::error_code ec;
+  while (!parser.is_done()) {
+    std::string chunk;
+    const bool got = co_await read_some(chunk);
+    if (!got) co_return std::nullopt;
+    total += chunk.size();
+    pending.append(chunk);
+    const std::size_t used = parser.put(net::buffer(pending), ec);
+    pending.erase(0, used);
+    if (ec == http::error::need_more) {
+      ec = {};
+      continue;
+    }
+    if (ec) {
+      emit("bad_request", {{"error", ec.message()}, {"bytes", static_cast<std::int64_t>(total)}});
+      co_return std::nullopt;
+    }
+  }
+  // Bytes past the request (a client that pipelines its first frame) belong to the frame reader.
+  parser_.feed(pending);
+
+  const auto& msg = parser.get();
+  upgrade_request request;
+  request.method = std::string(msg.method_string());
+  request.target = std::string(msg.target());
+  request.is_websocket_upgrade = boost::beast::websocket::is_upgrade(msg);
+  request.sec_websocket_key = std::string(msg[http::field::sec_websocket_key]);
+  for (const auto& field : msg) {
+    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  emit("request", {{"method", request.method},
+                   {"target", request.target},
+                   {"upgrade", request.is_websocket_upgrade},
+                   {"bytes", static_cast<std::int64_t>(total)}});
+  co_return request;
+}
+
+std::string connection::switching_protocols_response(const upgrade_request& request) {
+  return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: " +
+         websocket_accept_key(request.sec_websocket_key) + "\r\n\r\n";
+}
+
+net::awaitable<bool> connection::accept_upgrade(const upgrade_request& request) {
+  co_return co_await write_response(switching_protocols_response(request), 101);
+}
+
+net::awaitable<bool> connection::write_raw(std::string bytes, std::string kind) {
+  const bool written = co_await write_all(bytes);
+  if (!written) co_return false;
+  emit(std::move(kind), {{"bytes", static_cast<std::int64_t>(bytes.size())}});
+  co_return true;
+}
+
+net::awaitable<bool> connection::write_response(std::string bytes, std::int64_t status) {
+  const bool written = co_await write_all(bytes);
+  if (!written) co_return false;
+  emit("response", {{"status", status}, {"bytes", static_cast<std::int64_t>(bytes.size())}});
+  co_return true;
+}
+
+namespace {
+std::vector<std::pair<std::string, attr_value>> frame_attrs(const frame& f) {
+  std::vector<std::pair<std::string, attr_value>> attrs{
+      {"opcode", opcode_name(f.opcode)},
+      {"bytes", static_cast<std::int64_t>(f.payload.size())},
+      {"fin", f.fin},
+      {"masked", f.masked}};
+  if (f.rsv != 0) attrs.emplace_back("rsv", static_cast<std::int64_t>(f.rsv));
+  if (f.opcode == opcodes::close) {
+    if (auto code = close_code(f.payload)) attrs.emplace_back("code", static_cast<std::int64_t>(*code));
+  }
+  return attrs;
+}
+}  // namespace
+
+net::awaitable<std::optional<frame>> connection::read_frame() {
+  for (;;) {
+    frame f;
+    std::string error;
+    switch (parser_.next(f, error)) {
+      case frame_parser::status::frame: emit("frame_in", frame_attrs(f)); co_return f;
+      case frame_parser::status::error: emit("bad_frame", {{"error", error}}); co_return std::nullopt;
+      case frame_parser::status::need_more: break;
+    }
+    std::string chunk;
+    const bool got = co_await read_some(chunk);
+    if (!got) co_return std::nullopt;
+    parser_.feed(chunk);
+  }
+}
+
+net::awaitable<bool> connection::write_frame(const frame& f, const encode_options& options) {
+  const std::string bytes = encode_frame(f, options);
+  const bool written = co_await write_all(bytes);
+  if (!written) co_return false;
+  emit("frame_out", frame_attrs(f));
+  co_return true;
+}
+
+net::awaitable<void> connection::read_until_eof() {
+  std::string chunk;
+  for (;;) {
+    const bool got = co_await read_some(chunk);
+    if (!got) break;
+    emit("data_in", {{"bytes", static_cast<std::int64_t>(chunk.size())}});
+  }
+}
+
+net::awaitable<bool> connection::sleep_for(std::chrono::milliseconds duration) {
+  if (stopped_) co_return false;
+  timer_.expires_after(duration);
+  auto [ec] = co_await timer_.async_wait(use_tuple);
+  co_return !ec && !stopped_;
+}
+
+void connection::mark_fault(std::string_view what) { emit("fault", {{"what", std::string(what)}}); }
+
+void connection::shutdown_send() {
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  if (!ec) emit("fin_out");
+}
+
+void connection::reset() {
+  if (!socket_.is_open()) return;
+  boost::system::error_code ec;
+  socket_.set_option(net::socket_base::linger(true, 0), ec);
+  socket_.close(ec);
+  emit("rst_out");
+}
+
+void connection::close() {
+  if (!socket_.is_open()) return;
+  boost::system::error_code ec;
+  socket_.close(ec);
+  emit("close");
+}
+
+void connection::stop() {
+  stopped_ = true;
+  timer_.cancel();
+  if (!socket_.is_open()) return;
+  boost::system::error_code ec;
+  socket_.close(ec);
+  emit("close", {{"by", std::string("server_stop")}});
+}
+
+}  // namespace wsrepro::mock

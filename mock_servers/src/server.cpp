@@ -1,0 +1,158 @@
+#include "wsrepro/mock/server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <stdexcept>
+#include <system_error>
+
+#include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/connection.hpp"
+
+namespace wsrepro::mock {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+server::server(net::io_context& ioc, const behaviour_info& behaviour, param_values params,
+               timeline& log, server_options options)
+    : ioc_(ioc), behaviour_(behaviour), params_(std::move(params)), log_(log),
+      options_(std::move(options)), acceptor_(net::make_strand(ioc)) {}
+
+server::~server() { stop(); }
+
+boost::system::error_code server::start() {
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(options_.address, ec);
+  if (ec) return ec;
+  const tcp::endpoint endpoint(address, options_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) return ec;
+  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (ec) return ec;
+  acceptor_.bind(endpoint, ec);
+  if (ec) return ec;
+  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return ec;
+  port_ = acceptor_.local_endpoint().port();
+
+  event e;
+  e.source = "server";
+  e.kind = "listen";
+  e.with("address", options_.address).with("port", static_cast<std::int64_t>(port_));
+  e.with("behaviour", behaviour_.name);
+  log_.emit(std::move(e));
+  net::post(acceptor_.get_executor(), [this] { accept_next(); });
+  return {};
+}
+
+std::string server::url() const {
+  const bool v6 = options_.address.find(':') != std::string::npos;
+  return "ws://" + (v6 ? "[" + options_.address + "]" : options_.address) + ":" +
+         std::to_string(port_) + "/";
+}
+
+void server::accept_next() {
+  if (stopped_) return;
+  // Each connection gets its own strand.
+  acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec,
+                                                         tcp::socket socket) {
+    if (ec || stopped_) return;
+    start_connection(std::move(socket));
+    accept_next();
+  });
+}
+
+void server::start_connection(tcp::socket socket) {
+  const int id = next_id_++;
+  boost::system::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  auto conn = std::make_shared<connection>(std::move(socket), id, log_, params_);
+  conn->emit("accept", {{"peer", ec ? std::string("?") : peer.address().to_string() + ":" +
+                                                            std::to_string(peer.port())}});
+  {
+    std::lock_guard lock(connections_mutex_);
+    connections_.push_back(conn);
+  }
+  ++open_connections_;
+  std::shared_ptr<behaviour> script = behaviour_.make(params_);
+  auto run = [](std::shared_ptr<connection> c,
+                std::shared_ptr<behaviour> b) -> net::awaitable<void> {
+    co_await b->run(*c);
+    c->close();
+  };
+  net::co_spawn(conn->executor(), run(conn, std::move(script)),
+                [this, conn](const std::exception_ptr& error) {
+                  if (error) {
+                    try {
+                      std::rethrow_exception(error);
+                    } catch (const std::exception& ex) {
+                      conn->emit("behaviour_error", {{"error", std::string(ex.what())}});
+                    }
+                    conn->close();
+                  }
+                  --open_connections_;
+                });
+}
+
+void server::stop() {
+  if (stopped_.exchange(true)) return;
+  net::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+  });
+  std::vector<std::shared_ptr<connection>> live;
+  {
+    std::lock_guard lock(connections_mutex_);
+    for (auto& weak : connections_) {
+      if (auto c = weak.lock()) live.push_back(std::move(c));
+    }
+  }
+  for (auto& c : live) {
+    net::post(c->executor(), [c] { c->stop(); });
+  }
+}
+
+// --- server_thread ------------------------------------------------------------------------
+
+server_thread::server_thread(std::string_view behaviour,
+                             const std::vector<std::pair<std::string, std::string>>& settings,
+                             server_options options) {
+  const behaviour_info* info = find_behaviour(behaviour);
+  if (info == nullptr) throw std::invalid_argument("unknown behaviour: " + std::string(behaviour));
+  param_values values(info->params);
+  for (const auto& [key, text] : settings) {
+    const param_spec* spec = find_param(info->params, key);
+    if (spec == nullptr) {
+      throw std::invalid_argument("behaviour " + info->name + " has no parameter " + key);
+    }
+    auto parsed = parse_value(*spec, text);
+    if (auto* error = std::get_if<std::string>(&parsed)) {
+      throw std::invalid_argument(key + ": " + *error);
+    }
+    values.set(key, std::get<param_value>(parsed));
+  }
+  server_ = std::make_unique<server>(ioc_, *info, std::move(values), log_, std::move(options));
+  if (auto ec = server_->start()) throw std::system_error(ec, "mock server cannot listen");
+  thread_ = std::thread([this] {
+    auto guard = net::make_work_guard(ioc_);
+    ioc_.run();
+  });
+}
+
+server_thread::~server_thread() { stop(); }
+
+void server_thread::stop() {
+  if (!thread_.joinable()) return;
+  server_->stop();
+  // Let the connections see their stop, then end the loop.
+  net::post(ioc_, [this] { ioc_.stop(); });
+  thread_.join();
+}
+
+std::uint16_t server_thread::port() const { return server_->port(); }
+std::string server_thread::url() const { return server_->url(); }
+
+}  // namespace wsrepro::mock

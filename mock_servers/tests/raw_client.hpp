@@ -1,0 +1,97 @@
+#pragma once
+// A blocking loopback TCP client with a receive timeout on every read, so a test that expects
+// bytes the server withholds fails in bounded time instead of hanging.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace wsrepro::mock::testing {
+
+class raw_client {
+ public:
+  explicit raw_client(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) throw std::runtime_error("socket");
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      ::close(fd_);
+      throw std::runtime_error("connect");
+    }
+  }
+  ~raw_client() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  raw_client(const raw_client&) = delete;
+  raw_client& operator=(const raw_client&) = delete;
+
+  void send(const std::string& bytes) {
+    if (::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(bytes.size())) {
+      throw std::runtime_error("send");
+    }
+  }
+
+  /// Reads until `terminator` has arrived; nullopt on timeout or EOF first.
+  std::optional<std::string> read_until(const std::string& terminator) {
+    std::string data;
+    while (data.find(terminator) == std::string::npos) {
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return std::nullopt;
+      data.append(buf, static_cast<std::size_t>(n));
+    }
+    return data;
+  }
+
+  /// Reads exactly n bytes; nullopt on timeout or EOF first.
+  std::optional<std::string> read_exactly(std::size_t n) {
+    std::string data;
+    while (data.size() < n) {
+      char buf[4096];
+      const ssize_t got = ::recv(fd_, buf, std::min(sizeof buf, n - data.size()), 0);
+      if (got <= 0) return std::nullopt;
+      data.append(buf, static_cast<std::size_t>(got));
+    }
+    return data;
+  }
+
+  enum class end { fin, rst, timeout, data };
+  /// What the next read sees: the server's FIN, its RST, nothing within the timeout, or data.
+  end next_end() {
+    char buf[1];
+    const ssize_t n = ::recv(fd_, buf, 1, 0);
+    if (n == 0) return end::fin;
+    if (n > 0) return end::data;
+    if (errno == ECONNRESET) return end::rst;
+    return end::timeout;
+  }
+
+  void shutdown_send() { ::shutdown(fd_, SHUT_WR); }
+
+ private:
+  int fd_ = -1;
+};
+
+inline const char* upgrade_request =
+    "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+}  // namespace wsrepro::mock::testing

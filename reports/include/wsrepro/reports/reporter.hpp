@@ -1,0 +1,49 @@
+#pragma once
+// One interface for every report format; one file per format under reports/src. A reporter
+// sees the runs as they finish and writes its document at end().
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "wsrepro/harness/result.hpp"
+
+namespace wsrepro::reports {
+
+class reporter {
+ public:
+  virtual ~reporter() = default;
+  virtual void begin(const harness::report_context& context) = 0;
+  virtual void run_finished(const harness::run_result& result) = 0;
+  virtual void end(const harness::run_summary& summary) = 0;
+};
+
+/// Writes to one stream; the stream must outlive the reporter.
+std::unique_ptr<reporter> make_json_reporter(std::ostream& out);
+std::unique_ptr<reporter> make_junit_reporter(std::ostream& out);
+std::unique_ptr<reporter> make_markdown_reporter(std::ostream& out);
+
+/// Fans out every call to several reporters.
+class multi_reporter final : public reporter {
+ public:
+  void add(std::unique_ptr<reporter> r) { reporters_.push_back(std::move(r)); }
+  void begin(const harness::report_context& context) override;
+  void run_finished(const harness::run_result& result) override;
+  void end(const harness::run_summary& summary) override;
+
+ private:
+  std::vector<std::unique_ptr<reporter>> reporters_;
+};
+
+/// The formats `wsrepro run` writes by default, with their file names in --out.
+struct format_file {
+  std::string_view format;
+  std::string_view file_name;
+};
+inline constexpr format_file default_formats[] = {
+    {"json", "report.json"}, {"junit", "junit.xml"}, {"markdown", "summary.md"}};
+
+}  // namespace wsrepro::reports

@@ -1,0 +1,228 @@
+// report.json: everything the harness knows about every run, for tools and for diffing runs.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "format.hpp"
+#include "wsrepro/reports/reporter.hpp"
+
+namespace wsrepro::reports {
+
+namespace {
+
+// Insertion order keeps the file stable and readable: the order below is the documented one.
+using json = nlohmann::ordered_json;
+
+// Counts and exit codes print as integers; milliseconds keep 3 decimals.
+json number(double value, std::string_view unit) {
+  constexpr double max_exact = 9007199254740992.0;  // 2^53
+  if (unit != "ms" && std::isfinite(value) && std::trunc(value) == value &&
+      std::fabs(value) < max_exact) {
+    return static_cast<std::int64_t>(value);
+  }
+  return round_ms(value);
+}
+
+json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+json measurement_json(const harness::measurement& m) {
+  json j = json::object();
+  if (m.status == harness::measurement_status::measured && m.value) {
+    j["value"] = number(*m.value, m.unit);
+  } else if (m.status == harness::measurement_status::measured && m.text) {
+    j["value"] = *m.text;
+  } else {
+    j["value"] = nullptr;
+  }
+  j["unit"] = m.unit;
+  j["status"] = harness::to_string(m.status);
+  j["from_event"] = m.from_event;
+  j["to_event"] = m.to_event;
+  j["lower_bound"] = m.lower_bound;
+  if (!m.note.empty()) j["note"] = m.note;
+  return j;
+}
+
+json attr_json(const attr_value& v) {
+  return std::visit([](const auto& x) { return json(x); }, v);
+}
+
+json event_json(const event& e, mono_ns started_ns) {
+  json j = json::object();
+  j["t_ms"] = round_ms(ns_to_ms(e.t_ns - started_ns));
+  j["t_ns"] = e.t_ns;
+  j["event"] = e.name();
+  if (e.connection >= 0) j["conn"] = e.connection;
+  for (const auto& [key, value] : e.attrs) {
+    // An attribute named like a fixed field must not overwrite it.
+    const std::string k = j.contains(key) ? "attr." + key : key;
+    j[k] = attr_json(value);
+  }
+  return j;
+}
+
+json output_json(const harness::captured_output& o) {
+  return {{"data", o.data}, {"total_bytes", o.total_bytes}, {"truncated", o.truncated}};
+}
+
+json run_json(const harness::run_result& r) {
+  json j = json::object();
+  j["scenario"] = r.scenario_id;
+  j["title"] = r.scenario_title;
+  j["category"] = r.category;
+  j["client"] = r.client;
+  j["library_version"] = optional_string(r.library_version);
+  j["runtime_version"] = optional_string(r.runtime_version);
+  j["repetition"] = r.repetition;
+  j["seed"] = r.seed;
+  j["verdict"] = harness::to_string(r.outcome);
+  j["reason"] = r.reason;
+  j["expectation"] = r.expectation;
+  j["argv"] = r.argv;
+  j["url"] = r.url;
+  j["duration_ms"] = round_ms(r.duration_ms);
+  json measurements = json::object();
+  for (const auto& m : r.measurements) measurements[m.name] = measurement_json(m);
+  j["measurements"] = std::move(measurements);
+  json checks = json::array();
+  for (const auto& c : r.checks) {
+    checks.push_back({{"measurement", c.measurement},
+                      {"expected", c.expected},
+                      {"actual", c.actual},
+                      {"met", c.met},
+                      {"message", c.message}});
+  }
+  j["checks"] = std::move(checks);
+  json leaks = json::array();
+  for (const auto& l : r.leaks) leaks.push_back({{"pid", l.pid}, {"command", l.command}});
+  j["leaks"] = std::move(leaks);
+  json timeline = json::array();
+  for (const auto& e : r.timeline) timeline.push_back(event_json(e, r.started_ns));
+  j["timeline"] = std::move(timeline);
+  j["output"] = {{"stdout", output_json(r.client_stdout)},
+                 {"stderr", output_json(r.client_stderr)}};
+  return j;
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+}
+
+/// The values of one measurement across the runs of one (scenario, client) pair.
+struct series {
+  std::string name;
+  std::string unit;
+  std::vector<double> values;
+};
+
+struct pair_statistics {
+  std::string scenario;
+  std::string client;
+  int runs = 0;
+  std::vector<series> measurements;  // in first-seen order
+
+  void add(const harness::run_result& r) {
+    ++runs;
+    for (const auto& m : r.measurements) {
+      if (m.status != harness::measurement_status::measured || !m.value) continue;
+      auto it = std::find_if(measurements.begin(), measurements.end(),
+                             [&](const series& s) { return s.name == m.name; });
+      if (it == measurements.end()) {
+        measurements.push_back({m.name, m.unit, {}});
+        it = std::prev(measurements.end());
+      }
+      it->values.push_back(*m.value);
+    }
+  }
+
+  json to_json() const {
+    json j = json::object();
+    j["scenario"] = scenario;
+    j["client"] = client;
+    j["runs"] = runs;
+    for (const auto& s : measurements) {
+      double sum = 0;
+      for (double v : s.values) sum += v;
+      const auto [min, max] = std::minmax_element(s.values.begin(), s.values.end());
+      j[s.name] = {{"n", s.values.size()},
+                   {"min", number(*min, s.unit)},
+                   {"median", number(median(s.values), s.unit)},
+                   {"mean", number(sum / static_cast<double>(s.values.size()), s.unit)},
+                   {"max", number(*max, s.unit)},
+                   {"unit", s.unit}};
+    }
+    return j;
+  }
+};
+
+class json_reporter final : public reporter {
+ public:
+  explicit json_reporter(std::ostream& out) : out_(out) {}
+
+  void begin(const harness::report_context& context) override { context_ = context; }
+
+  void run_finished(const harness::run_result& result) override {
+    // Converted now so the reporter keeps documents, not whole results.
+    runs_.push_back(run_json(result));
+    auto it = std::find_if(stats_.begin(), stats_.end(), [&](const pair_statistics& s) {
+      return s.scenario == result.scenario_id && s.client == result.client;
+    });
+    if (it == stats_.end()) {
+      stats_.push_back({result.scenario_id, result.client, 0, {}});
+      it = std::prev(stats_.end());
+    }
+    it->add(result);
+  }
+
+  void end(const harness::run_summary& summary) override {
+    json doc = json::object();
+    doc["wsrepro_version"] = context_.wsrepro_version;
+    doc["command_line"] = context_.command_line;
+    doc["started_at"] = context_.started_at;
+    doc["time_scale"] = context_.time_scale;
+    doc["strict"] = context_.strict;
+    doc["runs"] = std::move(runs_);
+    const auto& c = summary.counts;
+    doc["summary"] = {{"total", c.total()},
+                      {"pass", c.pass},
+                      {"fail", c.fail},
+                      {"known_bug", c.known_bug},
+                      {"skipped", c.skipped},
+                      {"error", c.error},
+                      {"duration_ms", round_ms(summary.duration_ms)},
+                      {"exit_code", summary.exit_code},
+                      {"interrupted", summary.interrupted}};
+    json statistics = json::array();
+    for (const auto& s : stats_) statistics.push_back(s.to_json());
+    doc["statistics"] = std::move(statistics);
+    // Client output is arbitrary bytes: replace invalid UTF-8 rather than throw.
+    out_ << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+    out_.flush();
+    runs_ = json::array();
+    stats_.clear();
+  }
+
+ private:
+  std::ostream& out_;
+  harness::report_context context_;
+  json runs_ = json::array();
+  std::vector<pair_statistics> stats_;
+};
+
+}  // namespace
+
+std::unique_ptr<reporter> make_json_reporter(std::ostream& out) {
+  return std::make_unique<json_reporter>(out);
+}
+
+}  // namespace wsrepro::reports

@@ -1,0 +1,171 @@
+// junit.xml: one testsuite per scenario, one testcase per run, for CI test-result pages.
+
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "format.hpp"
+#include "wsrepro/reports/reporter.hpp"
+#include "xml_writer.hpp"
+
+namespace wsrepro::reports {
+
+namespace {
+
+using harness::verdict;
+
+/// "[ok] hang_ms = 1.2 ms (expected <= 1000)"
+std::string check_line(const harness::run_result& r, const harness::check& c) {
+  std::string line = c.met ? "[ok] " : "[FAILED] ";
+  line += c.measurement + " = " + c.actual;
+  // Only a measured value has a unit; "count" and "code" would just be noise after a number.
+  const harness::measurement* m = r.find(c.measurement);
+  if (m != nullptr && m->status == harness::measurement_status::measured && !m->unit.empty() &&
+      m->unit != "count" && m->unit != "code") {
+    line += " " + m->unit;
+  }
+  line += " (expected " + c.expected + ")";
+  return line;
+}
+
+std::string output_text(const harness::captured_output& o) {
+  std::string text = o.data;
+  if (o.truncated) {
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    text += "[wsrepro: output truncated, " + std::to_string(o.data.size()) + " of " +
+            std::to_string(o.total_bytes) + " bytes captured]\n";
+  }
+  return text;
+}
+
+/// One <testsuite>: its testcases are rendered as they finish, the counts summed for the header.
+struct suite {
+  std::string name;
+  harness::run_counts counts;
+  double duration_ms = 0;
+  std::string testcases;
+};
+
+void write_counts(xml_writer& w, const harness::run_counts& c, double duration_ms) {
+  w.attribute("tests", std::to_string(c.total()));
+  w.attribute("failures", std::to_string(c.fail));
+  w.attribute("errors", std::to_string(c.error));
+  w.attribute("skipped", std::to_string(c.skipped));
+  w.attribute("time", format_seconds(duration_ms));
+}
+
+void write_testcase(xml_writer& w, const harness::run_result& r) {
+  w.start("testcase");
+  w.attribute("classname", r.scenario_id);
+  w.attribute("name", run_label(r));
+  w.attribute("time", format_seconds(r.duration_ms));
+
+  w.start("properties");
+  w.empty("property", {{"name", "verdict"}, {"value", harness::to_string(r.outcome)}});
+  for (const auto& m : r.measurements) {
+    if (m.status != harness::measurement_status::measured) continue;
+    w.empty("property", {{"name", m.name}, {"value", measurement_value_text(m)}});
+  }
+  w.end();
+
+  switch (r.outcome) {
+    case verdict::fail: {
+      std::string message;
+      std::string body;
+      for (const auto& c : r.checks) {
+        if (!c.met) message += (message.empty() ? "" : "; ") + c.message;
+        body += check_line(r, c) + "\n";
+      }
+      // A failure without an unmet check (leaked processes, say) still needs a message.
+      if (message.empty()) message = r.reason;
+      if (body.empty()) body = r.reason + "\n";
+      w.start("failure");
+      w.attribute("message", message);
+      w.attribute("type", "expectation");
+      w.text(body);
+      w.end();
+      break;
+    }
+    case verdict::error:
+      w.empty("error", {{"message", r.reason}, {"type", "harness"}});
+      break;
+    case verdict::skipped:
+      w.empty("skipped", {{"message", r.reason}});
+      break;
+    case verdict::pass:
+    case verdict::known_bug:  // passes: the bug is expected; the verdict property says which
+      break;
+  }
+
+  for (const auto& [tag, output] :
+       {std::pair{"system-out", &r.client_stdout}, std::pair{"system-err", &r.client_stderr}}) {
+    if (output->data.empty() && !output->truncated) continue;
+    w.start(tag);
+    w.text(output_text(*output));
+    w.end();
+  }
+  w.end();
+}
+
+class junit_reporter final : public reporter {
+ public:
+  explicit junit_reporter(std::ostream& out) : out_(out) {}
+
+  void begin(const harness::report_context&) override {}
+
+  void run_finished(const harness::run_result& result) override {
+    auto it = std::find_if(suites_.begin(), suites_.end(),
+                           [&](const suite& s) { return s.name == result.scenario_id; });
+    if (it == suites_.end()) {
+      suites_.push_back({result.scenario_id, {}, 0, {}});
+      it = std::prev(suites_.end());
+    }
+    it->counts.add(result.outcome);
+    it->duration_ms += result.duration_ms;
+    // Rendered now (at testsuite depth) so the reporter does not keep whole results.
+    std::ostringstream fragment;
+    xml_writer w(fragment, 2);
+    write_testcase(w, result);
+    it->testcases += fragment.str();
+  }
+
+  void end(const harness::run_summary& summary) override {
+    // The totals are summed from the testcases written, so the document is self-consistent.
+    harness::run_counts total;
+    for (const auto& s : suites_) {
+      total.pass += s.counts.pass;
+      total.fail += s.counts.fail;
+      total.known_bug += s.counts.known_bug;
+      total.skipped += s.counts.skipped;
+      total.error += s.counts.error;
+    }
+    xml_writer w(out_);
+    w.declaration();
+    w.start("testsuites");
+    w.attribute("name", "wsrepro");
+    write_counts(w, total, summary.duration_ms);
+    for (const auto& s : suites_) {
+      w.start("testsuite");
+      w.attribute("name", s.name);
+      write_counts(w, s.counts, s.duration_ms);
+      w.fragment(s.testcases);
+      w.end();
+    }
+    w.end();
+    out_.flush();
+    suites_.clear();
+  }
+
+ private:
+  std::ostream& out_;
+  std::vector<suite> suites_;
+};
+
+}  // namespace
+
+std::unique_ptr<reporter> make_junit_reporter(std::ostream& out) {
+  return std::make_unique<junit_reporter>(out);
+}
+
+}  // namespace wsrepro::reports

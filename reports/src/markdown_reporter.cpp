@@ -1,0 +1,190 @@
+// summary.md: the short page a CI job shows: counts, one table row per run, and details of the
+// runs that need a look.
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "format.hpp"
+#include "wsrepro/reports/reporter.hpp"
+
+namespace wsrepro::reports {
+
+namespace {
+
+using harness::verdict;
+
+constexpr std::string_view none = "–";  // en dash: the value was not measured
+
+// The measurements the table shows, one column each.
+constexpr std::string_view table_measurements[] = {"hang_ms", "interrupt_latency_ms", "ended_by"};
+
+constexpr std::size_t stderr_tail_lines = 20;
+
+std::string_view verdict_label(verdict v) {
+  switch (v) {
+    case verdict::pass:
+      return "✅ pass";
+    case verdict::fail:
+      return "❌ fail";
+    case verdict::known_bug:
+      return "🐞 known bug";
+    case verdict::skipped:
+      return "⏭ skipped";
+    case verdict::error:
+      return "⚠️ error";
+  }
+  return "⚠️ error";
+}
+
+/// Inline text: one line, and no HTML a renderer would interpret.
+std::string inline_text(std::string_view raw) {
+  std::string out;
+  for (char c : clean_utf8(raw)) {
+    switch (c) {
+      case '\n':
+      case '\r':
+      case '\t':
+        out += ' ';
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+/// A table cell: inline text with `|` escaped, which would otherwise end the cell.
+std::string cell(std::string_view raw) {
+  std::string out;
+  for (char c : inline_text(raw)) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out.empty() ? std::string(none) : out;
+}
+
+std::string measurement_cell(const harness::run_result& r, std::string_view name) {
+  const harness::measurement* m = r.find(name);
+  if (m == nullptr || m->status != harness::measurement_status::measured) {
+    return std::string(none);
+  }
+  // A forced stop (deadline kill) only bounds the value from below.
+  return (m->lower_bound ? "≥ " : "") + cell(measurement_value_text(*m));
+}
+
+std::string plural(int n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+/// The last lines of the captured output (which is the first bytes the client wrote).
+std::string tail_lines(std::string_view text, std::size_t count) {
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  std::size_t start = text.size();
+  for (std::size_t lines = 0; start > 0; --start) {
+    if (text[start - 1] == '\n' && ++lines == count) break;
+  }
+  return std::string(text.substr(start));
+}
+
+/// A fence longer than any backtick run in the text, so the text can't close it.
+std::string fence_for(std::string_view text) {
+  std::size_t longest = 0, run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return std::string(std::max<std::size_t>(3, longest + 1), '`');
+}
+
+/// What the reporter keeps of each run: the table row, and the details of a failed run.
+struct run_entry {
+  std::string row;
+  std::string details;  // empty unless the run failed or errored
+};
+
+std::string details_for(const harness::run_result& r) {
+  std::string out =
+      "### " + inline_text(r.scenario_id) + " · " + inline_text(run_label(r)) + "\n\n";
+  // Labelled, so a reason starting with `#` or `-` stays a plain paragraph.
+  if (!r.reason.empty()) out += "**Reason:** " + inline_text(r.reason) + "\n\n";
+  bool any_unmet = false;
+  for (const auto& c : r.checks) {
+    if (c.met) continue;
+    out += "- " + inline_text(c.message) + " (actual: " + inline_text(c.actual) +
+           ", expected: " + inline_text(c.expected) + ")\n";
+    any_unmet = true;
+  }
+  if (any_unmet) out += '\n';
+  const auto& err = r.client_stderr;
+  if (!err.data.empty()) {
+    const std::string tail = clean_utf8(tail_lines(err.data, stderr_tail_lines));
+    const std::string fence = fence_for(tail);
+    out += "stderr (last " + std::to_string(stderr_tail_lines) + " lines";
+    if (err.truncated) {
+      out += " of the first " + std::to_string(err.data.size()) + " of " +
+             std::to_string(err.total_bytes) + " bytes";
+    }
+    out += "):\n\n" + fence + "text\n" + tail + "\n" + fence + "\n\n";
+  }
+  return out;
+}
+
+class markdown_reporter final : public reporter {
+ public:
+  explicit markdown_reporter(std::ostream& out) : out_(out) {}
+
+  void begin(const harness::report_context&) override {}
+
+  void run_finished(const harness::run_result& r) override {
+    std::string row = "| " + std::string(verdict_label(r.outcome)) + " | " + cell(r.scenario_id) +
+                      " | " + cell(run_label(r));
+    for (std::string_view name : table_measurements) row += " | " + measurement_cell(r, name);
+    row += " | " + cell(r.reason) + " |\n";
+    const bool needs_details = r.outcome == verdict::fail || r.outcome == verdict::error;
+    runs_.push_back({std::move(row), needs_details ? details_for(r) : std::string()});
+  }
+
+  void end(const harness::run_summary& summary) override {
+    const auto& c = summary.counts;
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f", summary.duration_ms / 1000.0);
+    out_ << "# wsrepro report\n\n";
+    out_ << "**" << c.pass << " passed, " << c.fail << " failed**, "
+         << plural(c.known_bug, "known bug", "known bugs") << ", " << c.skipped << " skipped, "
+         << plural(c.error, "error", "errors") << ", " << plural(c.total(), "run", "runs") << " in "
+         << seconds << " s";
+    if (summary.interrupted) out_ << " (interrupted)";
+    out_ << "\n\n";
+    if (!runs_.empty()) {
+      out_ << "| verdict | scenario | client";
+      for (std::string_view name : table_measurements) out_ << " | " << name;
+      out_ << " | reason |\n";
+      out_ << "|---|---|---|---:|---:|---|---|\n";
+      for (const auto& r : runs_) out_ << r.row;
+      out_ << '\n';
+    }
+    for (const auto& r : runs_) out_ << r.details;
+    out_.flush();
+    runs_.clear();
+  }
+
+ private:
+  std::ostream& out_;
+  std::vector<run_entry> runs_;
+};
+
+}  // namespace
+
+std::unique_ptr<reporter> make_markdown_reporter(std::ostream& out) {
+  return std::make_unique<markdown_reporter>(out);
+}
+
+}  // namespace wsrepro::reports

@@ -1,0 +1,38 @@
+#include <exception>
+
+#include "wsrepro/reports/reporter.hpp"
+
+namespace wsrepro::reports {
+
+namespace {
+
+// Every reporter gets the call even when one throws (a full disk must not cost the other
+// reports); the first exception is rethrown afterwards.
+template <typename F>
+void for_each_reporter(const std::vector<std::unique_ptr<reporter>>& reporters, F&& call) {
+  std::exception_ptr first_error;
+  for (const auto& r : reporters) {
+    try {
+      call(*r);
+    } catch (...) {
+      if (!first_error) first_error = std::current_exception();
+    }
+  }
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+}  // namespace
+
+void multi_reporter::begin(const harness::report_context& context) {
+  for_each_reporter(reporters_, [&](reporter& r) { r.begin(context); });
+}
+
+void multi_reporter::run_finished(const harness::run_result& result) {
+  for_each_reporter(reporters_, [&](reporter& r) { r.run_finished(result); });
+}
+
+void multi_reporter::end(const harness::run_summary& summary) {
+  for_each_reporter(reporters_, [&](reporter& r) { r.end(summary); });
+}
+
+}  // namespace wsrepro::reports

@@ -1,0 +1,413 @@
+// Golden-file ("baseline") tests of the report writers, plus the details goldens don't pin
+// down. Set WSREPRO_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change, and
+// review the diff.
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "format.hpp"
+#include "wsrepro/reports/reporter.hpp"
+#include "xml_writer.hpp"
+
+namespace wsrepro::reports {
+namespace {
+
+using harness::measurement_status;
+using harness::run_result;
+using harness::verdict;
+
+constexpr mono_ns t0 = 1'000'000'000'000;  // an arbitrary monotonic zero
+
+event make_event(mono_ns offset_ns, std::string source, std::string kind, int conn = -1) {
+  event e;
+  e.t_ns = t0 + offset_ns;
+  e.source = std::move(source);
+  e.kind = std::move(kind);
+  e.connection = conn;
+  return e;
+}
+
+harness::measurement numeric(std::string name, std::string unit, double value,
+                             std::string from = "", std::string to = "") {
+  harness::measurement m;
+  m.name = std::move(name);
+  m.unit = std::move(unit);
+  m.status = measurement_status::measured;
+  m.value = value;
+  m.from_event = std::move(from);
+  m.to_event = std::move(to);
+  return m;
+}
+
+harness::measurement text(std::string name, std::string value) {
+  harness::measurement m;
+  m.name = std::move(name);
+  m.status = measurement_status::measured;
+  m.text = std::move(value);
+  m.to_event = "client.exit";
+  return m;
+}
+
+harness::measurement not_measured(std::string name, std::string unit, measurement_status s,
+                                  std::string note) {
+  harness::measurement m;
+  m.name = std::move(name);
+  m.unit = std::move(unit);
+  m.status = s;
+  m.from_event = "harness.signal";
+  m.to_event = "client.exit";
+  m.note = std::move(note);
+  return m;
+}
+
+run_result base_run(std::string scenario, std::string client, verdict v, std::string reason) {
+  run_result r;
+  r.scenario_id = std::move(scenario);
+  r.scenario_title = "Title of " + r.scenario_id;
+  r.category = r.scenario_id.substr(0, r.scenario_id.find('.'));
+  r.client = std::move(client);
+  r.seed = 42;
+  r.outcome = v;
+  r.reason = std::move(reason);
+  r.expectation = "the client notices within 1 s and exits";
+  r.argv = {"/usr/bin/client", "--url", "ws://127.0.0.1:40000/ws"};
+  r.url = "ws://127.0.0.1:40000/ws";
+  r.started_ns = t0;
+  return r;
+}
+
+run_result passing_run() {
+  run_result r = base_run("close.server_initiated", "python-websockets@12.0", verdict::pass,
+                          "all expectations met");
+  r.library_version = "12.0";
+  r.runtime_version = "CPython 3.11.2";
+  r.duration_ms = 215.4321;
+  r.measurements = {
+      numeric("hang_ms", "ms", 1.2, "server.fault", "client.exit"),
+      not_measured("interrupt_latency_ms", "ms", measurement_status::not_applicable,
+                   "no signal was sent: the client exited first"),
+      text("ended_by", "exit"),
+      numeric("exit_code", "code", 0, "", "client.exit"),
+  };
+  r.checks = {{"hang_ms", "<= 1000", "1.2", true, "hang_ms 1.2 ms is within 1000 ms"}};
+  r.timeline = {
+      make_event(0, "harness", "spawn").with("pid", std::int64_t{4242}),
+      make_event(12'345'678, "server", "accept", 0).with("remote", std::string("127.0.0.1:5555")),
+      make_event(100'000'000, "server", "fault", 0)
+          .with("fault", std::string("close"))
+          .with("delay_ms", 0.5)
+          .with("half_close", true),
+      make_event(101'200'000, "client", "exit").with("code", std::int64_t{0}),
+  };
+  r.client_stdout = {"connected <to> \"server\" & 'friends'\x01 bad byte:\xff\nbye\n", 52, false};
+  return r;
+}
+
+run_result failing_run() {
+  run_result r =
+      base_run("fault.silent_drop", "node-ws@8.16.0", verdict::fail, "hang_ms above threshold");
+  r.library_version = "8.16.0";
+  r.duration_ms = 3110.0005;
+  harness::measurement hang = numeric("hang_ms", "ms", 3002.4184, "server.fault", "client.exit");
+  hang.lower_bound = true;
+  hang.note = "killed at the deadline";
+  r.measurements = {hang, text("ended_by", "deadline_kill"),
+                    numeric("leaked_processes", "count", 0)};
+  r.checks = {
+      {"hang_ms", "<= 1000", "3002.418", false, "hang_ms 3002.418 ms exceeds 1000 ms"},
+      {"ended_by", "in [exit]", "deadline_kill", false, "ended_by deadline_kill is not exit"},
+      {"leaked_processes", "== 0", "0", true, "no leaked processes"},
+  };
+  r.timeline = {
+      make_event(0, "harness", "spawn").with("pid", std::int64_t{4300}),
+      make_event(50'000'000, "server", "fault", 1).with("fault", std::string("silent_drop")),
+      make_event(3'052'418'400, "harness", "kill").with("signal", std::string("SIGKILL")),
+  };
+  std::string err;
+  for (int i = 1; i <= 25; ++i) err += "retry " + std::to_string(i) + " | waiting ```\n";
+  r.client_stderr = {err, 4096, true};
+  return r;
+}
+
+run_result known_bug_run() {
+  run_result r = base_run("fault.silent_drop", "java-okhttp", verdict::known_bug,
+                          "known bug: okhttp#1234 (no read timeout)");
+  r.repetition = 1;
+  r.duration_ms = 3001;
+  r.measurements = {numeric("hang_ms", "ms", 2999.9996, "server.fault", "client.exit"),
+                    text("ended_by", "exit")};
+  return r;
+}
+
+run_result skipped_run() {
+  run_result r = base_run("signal.sigint_idle", "python-websockets@12.0", verdict::skipped,
+                          "client declares no SIGINT handling");
+  r.measurements = {not_measured("interrupt_latency_ms", "ms", measurement_status::missing, "")};
+  return r;
+}
+
+run_result error_run() {
+  run_result r = base_run("signal.sigint_idle", "rust-tungstenite", verdict::error,
+                          "client failed to start: exec \"client\": No such file | directory");
+  r.duration_ms = 1.5;
+  r.leaks = {{4400, "rust-tungstenite --url ws://127.0.0.1:40000/ws"}};
+  r.client_stderr = {"exec: <client> not found\n", 25, false};
+  return r;
+}
+
+std::vector<run_result> sample_runs() {
+  return {passing_run(), failing_run(), known_bug_run(), skipped_run(), error_run()};
+}
+
+harness::report_context sample_context() {
+  return {"0.1.0", "wsrepro run --out out", "2024-05-01T12:00:00Z", 1.0, false};
+}
+
+harness::run_summary summarize(const std::vector<run_result>& runs) {
+  harness::run_summary s;
+  for (const auto& r : runs) s.counts.add(r.outcome);
+  s.duration_ms = 6543.21;
+  s.exit_code = 1;
+  return s;
+}
+
+std::string render(std::unique_ptr<reporter> (*make)(std::ostream&),
+                   const std::vector<run_result>& runs) {
+  std::ostringstream out;
+  auto r = make(out);
+  r->begin(sample_context());
+  for (const auto& run : runs) r->run_finished(run);
+  r->end(summarize(runs));
+  return out.str();
+}
+
+std::string replace_all(const std::string& s, const char* pattern, const char* replacement) {
+  return std::regex_replace(s, std::regex(pattern), replacement);
+}
+
+// Times are masked so the goldens survive changes of how they are measured or rounded.
+std::string mask_json(const std::string& s) {
+  std::string out = replace_all(s, R"(("t_ns": )-?[0-9]+)", R"($1"<T_NS>")");
+  out = replace_all(out, R"(("duration_ms": )[-0-9.eE+]+)", R"($1"<DURATION>")");
+  return replace_all(out, R"re(("started_at": )"[^"]*")re", R"($1"<STARTED_AT>")");
+}
+
+std::string mask_xml(const std::string& s) {
+  // A placeholder without markup keeps the golden file well-formed XML.
+  return replace_all(s, R"re( time="[^"]*")re", R"re( time="TIME")re");
+}
+
+std::string mask_markdown(const std::string& s) {
+  return replace_all(s, R"((runs? in )[0-9.]+( s))", "$1<SECONDS>$2");
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void expect_matches_golden(const std::string& name, const std::string& actual) {
+  const std::string path = std::string(WSREPRO_GOLDEN_DIR) + "/" + name;
+  const char* update = std::getenv("WSREPRO_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(path, std::ios::binary) << actual;
+    return;
+  }
+  const std::string expected = read_file(path);
+  if (expected == actual) return;
+  // Written out beside the test's temp dir for `diff` (Catch2's "unapproved" file).
+  const std::string unapproved = ::testing::TempDir() + name + ".unapproved";
+  std::ofstream(unapproved, std::ios::binary) << actual;
+  ADD_FAILURE() << name << " differs from the golden file " << path
+                << "\n  actual output: " << unapproved
+                << "\n  rerun with WSREPRO_UPDATE_GOLDEN=1 if the change is "
+                << "intended";
+}
+
+TEST(ReportsGolden, Json) {
+  expect_matches_golden("report.json", mask_json(render(make_json_reporter, sample_runs())));
+}
+
+TEST(ReportsGolden, Junit) {
+  expect_matches_golden("junit.xml", mask_xml(render(make_junit_reporter, sample_runs())));
+}
+
+TEST(ReportsGolden, Markdown) {
+  expect_matches_golden("summary.md", mask_markdown(render(make_markdown_reporter, sample_runs())));
+}
+
+TEST(JsonReporter, ParsesBackWithMeasurements) {
+  const auto doc = nlohmann::json::parse(render(make_json_reporter, sample_runs()));
+  ASSERT_EQ(doc["runs"].size(), 5u);
+  EXPECT_DOUBLE_EQ(doc["runs"][0]["measurements"]["hang_ms"]["value"].get<double>(), 1.2);
+  EXPECT_DOUBLE_EQ(doc["runs"][1]["measurements"]["hang_ms"]["value"].get<double>(), 3002.418);
+  EXPECT_TRUE(doc["runs"][1]["measurements"]["hang_ms"]["lower_bound"].get<bool>());
+  EXPECT_EQ(doc["runs"][0]["measurements"]["ended_by"]["value"], "exit");
+  EXPECT_TRUE(doc["runs"][0]["measurements"]["interrupt_latency_ms"]["value"].is_null());
+  EXPECT_FALSE(doc["runs"][0]["measurements"]["hang_ms"].contains("note"));
+  EXPECT_TRUE(doc["runs"][2]["library_version"].is_null());
+  EXPECT_EQ(doc["summary"]["total"], 5);
+  // The invalid byte became U+FFFD; the control character survives, escaped.
+  const auto out = doc["runs"][0]["output"]["stdout"]["data"].get<std::string>();
+  EXPECT_NE(out.find("\x01 bad byte:\xEF\xBF\xBD\n"), std::string::npos) << out;
+  const auto& timeline = doc["runs"][0]["timeline"];
+  EXPECT_DOUBLE_EQ(timeline[1]["t_ms"].get<double>(), 12.346);
+  EXPECT_EQ(timeline[1]["conn"], 0);
+  EXPECT_FALSE(timeline[0].contains("conn"));
+  EXPECT_EQ(timeline[2]["half_close"], true);
+}
+
+TEST(JsonReporter, AttributeNamedLikeAFieldDoesNotOverwriteIt) {
+  run_result r = passing_run();
+  r.timeline = {make_event(5'000'000, "client", "marker").with("event", std::string("ready"))};
+  const auto doc = nlohmann::json::parse(render(make_json_reporter, {r}));
+  EXPECT_EQ(doc["runs"][0]["timeline"][0]["event"], "client.marker");
+  EXPECT_EQ(doc["runs"][0]["timeline"][0]["attr.event"], "ready");
+}
+
+nlohmann::json hang_statistics(const std::vector<double>& hangs) {
+  std::vector<run_result> runs;
+  for (std::size_t i = 0; i < hangs.size(); ++i) {
+    run_result r = base_run("fault.silent_drop", "node-ws", verdict::pass, "ok");
+    r.repetition = static_cast<int>(i);
+    r.measurements = {numeric("hang_ms", "ms", hangs[i]), numeric("leaked_processes", "count", 0)};
+    runs.push_back(r);
+  }
+  runs.push_back(base_run("fault.silent_drop", "other", verdict::skipped, "no"));
+  const auto doc = nlohmann::json::parse(render(make_json_reporter, runs));
+  EXPECT_EQ(doc["statistics"].size(), 2u);
+  EXPECT_EQ(doc["statistics"][0]["runs"], hangs.size());
+  EXPECT_EQ(doc["statistics"][1]["client"], "other");
+  EXPECT_FALSE(doc["statistics"][1].contains("hang_ms"));
+  return doc["statistics"][0]["hang_ms"];
+}
+
+TEST(JsonReporter, StatisticsMedianOfOddCount) {
+  const auto s = hang_statistics({30.5, 10, 20});
+  EXPECT_EQ(s["n"], 3);
+  EXPECT_DOUBLE_EQ(s["min"].get<double>(), 10);
+  EXPECT_DOUBLE_EQ(s["median"].get<double>(), 20);
+  EXPECT_DOUBLE_EQ(s["mean"].get<double>(), 20.167);
+  EXPECT_DOUBLE_EQ(s["max"].get<double>(), 30.5);
+  EXPECT_EQ(s["unit"], "ms");
+}
+
+TEST(JsonReporter, StatisticsMedianOfEvenCount) {
+  const auto s = hang_statistics({40, 10, 30, 20});
+  EXPECT_EQ(s["n"], 4);
+  EXPECT_DOUBLE_EQ(s["median"].get<double>(), 25);
+  EXPECT_DOUBLE_EQ(s["mean"].get<double>(), 25);
+}
+
+TEST(XmlWriter, EscapesEverySpecialCharacter) {
+  EXPECT_EQ(escape_xml_text("a<b>&c\"d'e\tf\ng\rh"), "a&lt;b&gt;&amp;c\"d'e\tf\ng&#13;h");
+  EXPECT_EQ(escape_xml_attribute("a<b>&c\"d'e\tf\ng\rh"),
+            "a&lt;b&gt;&amp;c&quot;d&apos;e&#9;f&#10;g&#13;h");
+}
+
+TEST(XmlWriter, ReplacesCharactersIllegalInXmlAndInvalidUtf8) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(escape_xml_text(std::string("\x00\x01\x08\x0b\x0c\x1f|\x7f", 8)),
+            fffd + fffd + fffd + fffd + fffd + fffd + "|\x7f");
+  EXPECT_EQ(escape_xml_text("\xff"), fffd);
+  EXPECT_EQ(escape_xml_text("\xC0\xAF"), fffd + fffd);                        // overlong '/'
+  EXPECT_EQ(escape_xml_text("\xED\xA0\x80"), fffd + fffd + fffd);             // a surrogate
+  EXPECT_EQ(escape_xml_text("x\xE2\x82"), "x" + fffd + fffd);                 // cut short
+  EXPECT_EQ(escape_xml_text("\xEF\xBF\xBE"), fffd);                           // U+FFFE
+  EXPECT_EQ(escape_xml_text("\xF4\x90\x80\x80"), fffd + fffd + fffd + fffd);  // > U+10FFFF
+  const std::string valid = "é € 😀 \xEF\xBF\xBD";
+  EXPECT_EQ(escape_xml_text(valid), valid);
+}
+
+TEST(XmlWriter, WritesNestedElements) {
+  std::ostringstream out;
+  xml_writer w(out);
+  w.start("a");
+  w.attribute("x", "1&2");
+  w.start("b");
+  w.text("<t>");
+  w.end();
+  w.empty("c", {{"y", "\"q\""}});
+  w.end();
+  EXPECT_EQ(out.str(), "<a x=\"1&amp;2\">\n  <b>&lt;t&gt;</b>\n  <c y=\"&quot;q&quot;\"/>\n</a>\n");
+}
+
+TEST(Markdown, EscapesPipesAndCountsSingular) {
+  run_result r = base_run("a|b", "c|d", verdict::error, "x | y\nz");
+  const std::string md = render(make_markdown_reporter, {r});
+  EXPECT_NE(md.find("| ⚠️ error | a\\|b | c\\|d | – | – | – | x \\| y z |\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("**0 passed, 0 failed**, 0 known bugs, 0 skipped, 1 error, 1 run in 6.54 s"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("### a|b · c|d\n"), std::string::npos) << md;
+}
+
+/// Records every call it gets, and can throw from end().
+class recording_reporter final : public reporter {
+ public:
+  explicit recording_reporter(std::vector<std::string>& log, std::string name, bool fail = false)
+      : log_(log), name_(std::move(name)), fail_(fail) {}
+  void begin(const harness::report_context& c) override {
+    log_.push_back(name_ + ".begin " + c.wsrepro_version);
+  }
+  void run_finished(const harness::run_result& r) override {
+    log_.push_back(name_ + ".run " + r.client);
+  }
+  void end(const harness::run_summary& s) override {
+    log_.push_back(name_ + ".end " + std::to_string(s.counts.total()));
+    if (fail_) throw std::runtime_error("disk full");
+  }
+
+ private:
+  std::vector<std::string>& log_;
+  std::string name_;
+  bool fail_;
+};
+
+TEST(MultiReporter, FansOutEveryCall) {
+  std::vector<std::string> log;
+  multi_reporter m;
+  m.add(std::make_unique<recording_reporter>(log, "a"));
+  m.add(std::make_unique<recording_reporter>(log, "b"));
+  m.begin(sample_context());
+  m.run_finished(passing_run());
+  m.end(summarize({passing_run()}));
+  EXPECT_EQ(log, (std::vector<std::string>{"a.begin 0.1.0", "b.begin 0.1.0",
+                                           "a.run python-websockets@12.0",
+                                           "b.run python-websockets@12.0", "a.end 1", "b.end 1"}));
+}
+
+TEST(MultiReporter, OneFailingReporterDoesNotStopTheOthers) {
+  std::vector<std::string> log;
+  multi_reporter m;
+  m.add(std::make_unique<recording_reporter>(log, "a", true));
+  m.add(std::make_unique<recording_reporter>(log, "b"));
+  EXPECT_THROW(m.end(harness::run_summary{}), std::runtime_error);
+  EXPECT_EQ(log, (std::vector<std::string>{"a.end 0", "b.end 0"}));
+}
+
+TEST(Format, NumbersAndSeconds) {
+  EXPECT_EQ(format_number(1.2), "1.2");
+  EXPECT_EQ(format_number(1000), "1000");
+  EXPECT_EQ(format_number(3002.4184), "3002.418");
+  EXPECT_EQ(format_number(-0.0001), "0");
+  EXPECT_EQ(format_seconds(3110.0005), "3.110");
+  EXPECT_DOUBLE_EQ(round_ms(2999.9996), 3000);
+}
+
+}  // namespace
+}  // namespace wsrepro::reports
