@@ -109,8 +109,8 @@ class client {
 
     // Passing the response keeps a refusal's status and Location.
     http::response<http::string_body> res;
-    auto [handshake_ec] = co_await ws_.async_handshake(res, opts_.where.host, opts_.where.target,
-                                                       nothrow_awaitable);
+    auto [handshake_ec] =
+        co_await ws_.async_handshake(res, opts_.where.host, opts_.where.target, nothrow_awaitable);
     if (handshake_ec == websocket::error::upgrade_declined && !aborted_) {
       // Nothing to wait for: the answer is final, whether or not the server closes.
       report_refusal(handshake_ec, res);
@@ -125,16 +125,10 @@ class client {
     wc::event_line("connected").emit();
     wc::event_line("state").str("state", "open").emit();
 
+    // Sending runs beside the read loop, so pongs and a close frame are handled while a send is
+    // stuck on a peer that does not read; keepalive then bounds the stuck send too.
     ws_.text(true);
-    for (const std::string& text : opts_.sends) {
-      if (phase_ != phase::open) break;  // a signal started the close meanwhile
-      auto [write_ec, bytes] = co_await ws_.async_write(net::buffer(text), nothrow_awaitable);
-      if (write_ec) {
-        if (phase_ == phase::closing) break;  // close_session() reports how the close went
-        co_return fail(write_ec, "write", "write_timeout");
-      }
-      wc::event_line("sent").num("bytes", static_cast<std::int64_t>(bytes)).emit();
-    }
+    if (!opts_.sends.empty()) net::co_spawn(ioc_, send_all(), net::detached);
 
     beast::flat_buffer buffer;
     for (;;) {
@@ -153,6 +147,22 @@ class client {
           .str("text", beast::buffers_to_string(buffer.data()), text_preview_chars)
           .emit();
       buffer.consume(buffer.size());
+    }
+  }
+
+  net::awaitable<void> send_all() {
+    for (const std::string& text : opts_.sends) {
+      if (phase_ != phase::open) co_return;  // a close began meanwhile
+      auto [ec, bytes] = co_await ws_.async_write(net::buffer(text), nothrow_awaitable);
+      if (ec) {
+        // The read loop reports what ended the connection; report only what it cannot see.
+        if (phase_ == phase::open && !server_closing_ && ec != websocket::error::closed &&
+            ec != beast::error::timeout && ec != net::error::operation_aborted) {
+          fail(ec, "write", "write_timeout");
+        }
+        co_return;
+      }
+      wc::event_line("sent").num("bytes", static_cast<std::int64_t>(bytes)).emit();
     }
   }
 
@@ -182,20 +192,16 @@ class client {
   net::awaitable<void> watch_signals() {
     for (;;) {
       auto [ec, signo] = co_await signals_.async_wait(nothrow_awaitable);
-      if (ec) co_return;  // cancelled: the session is over
+      if (ec) co_return;  // the signal_set is gone
       wc::event_line("signal").str("signal", wc::signal_name(signo)).emit();
-      if (signal_exit_code_ == 0) signal_exit_code_ = wc::signal_exit_code(signo);
-      switch (phase_) {
-        case phase::open:
-          net::co_spawn(signals_.get_executor(), close_session(), net::detached);
-          break;
-        case phase::opening:  // nothing to close politely yet
-        case phase::closing:  // a second signal: stop waiting for the peer
-          abort_connection();
-          break;
-        case phase::done:
-          break;
+      const bool first = signal_exit_code_ == 0;
+      if (first) signal_exit_code_ = wc::signal_exit_code(signo);
+      if (phase_ == phase::opening || (!first && phase_ != phase::done)) {
+        abort_connection();  // nothing to close politely yet, or a second signal: stop waiting
+      } else if (phase_ == phase::open && !server_closing_) {
+        net::co_spawn(signals_.get_executor(), close_session(), net::detached);
       }
+      // Otherwise the server's close is under way, bounded by the close deadline.
     }
   }
 
@@ -236,13 +242,26 @@ class client {
     if (aborted_ && !close_timed_out_) return 1;
     const bool timed_out = ec == beast::error::timeout || close_timed_out_;
     const std::string_view reported = timed_out ? timeout_type : type;
-    wc::event_line("error").str("type", reported).str("message", ec.message()).emit();
+    // Our own deadline closed the socket: the error Beast reports is only its echo.
+    const std::string message = close_timed_out_ ? "close handshake not finished within " +
+                                                       std::to_string(opts_.close_timeout.count()) +
+                                                       " ms (" + ec.message() + ")"
+                                                 : ec.message();
+    wc::event_line line("error");
+    line.str("type", reported).str("message", message);
+    // The peer may have sent its close frame and then failed to finish: keep its code too.
+    if (const websocket::close_reason& reason = ws_.reason(); reason.code != 0) {
+      line.num("code", reason.code)
+          .str("reason", std::string_view(reason.reason.data(), reason.reason.size()));
+    }
+    line.emit();
     std::fprintf(stderr, "%s: %.*s: %s\n", program, static_cast<int>(reported.size()),
-                 reported.data(), ec.message().c_str());
+                 reported.data(), message.c_str());
     return 1;
   }
 
-  void report_refusal(const beast::error_code& ec, const http::response<http::string_body>& res) {
+  static void report_refusal(const beast::error_code& ec,
+                             const http::response<http::string_body>& res) {
     const auto location = res.find(http::field::location);
     wc::event_line line("error");
     line.str("type", "upgrade_declined")

@@ -176,9 +176,9 @@ int run(const wc::options& opts) {
     line.str("type", "upgrade_declined")
         .str("message", ec.message())
         .num("status", static_cast<std::int64_t>(res.result_int()));
-    const std::string where =
-        location != res.end() ? std::string(location->value().data(), location->value().size())
-                              : "";
+    const std::string where = location != res.end()
+                                  ? std::string(location->value().data(), location->value().size())
+                                  : "";
     if (location != res.end()) line.str("location", where);
     line.emit();
     std::fprintf(stderr, "%s: upgrade refused: HTTP %u %s%s%s\n", program, res.result_int(),
@@ -187,7 +187,9 @@ int run(const wc::options& opts) {
     return finish(1);
   }
   if (ec) {
+    // EINTR from our SIGALRM is the open timeout; from SIGINT/SIGTERM it stays what it is.
     const bool timed_out = open_timed_out != 0 && ec == net::error::interrupted;
+    if (timed_out) ec = beast::error::timeout;
     return finish(report_error(connected ? (timed_out ? "handshake_timeout" : "handshake")
                                          : (timed_out ? "connect_timeout" : "connect"),
                                ec));

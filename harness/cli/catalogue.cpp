@@ -37,8 +37,8 @@ std::vector<harness::scenario> load_scenarios(const harness::search_paths& paths
   auto loaded = harness::load_scenarios(files);
   if (!loaded.errors.empty()) {
     throw usage_error{"invalid scenario (" + std::to_string(loaded.errors.size()) +
-                      (loaded.errors.size() == 1 ? " error" : " errors") + "):" +
-                      join_errors(loaded.errors)};
+                      (loaded.errors.size() == 1 ? " error" : " errors") +
+                      "):" + join_errors(loaded.errors)};
   }
   return std::move(loaded.scenarios);
 }

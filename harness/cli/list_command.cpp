@@ -14,7 +14,8 @@ namespace {
 
 std::string default_text(const mock::param_spec& p) {
   const std::string v = mock::to_string(p.default_value);
-  return p.type == mock::param_type::string || p.type == mock::param_type::choice ? "'" + v + "'" : v;
+  return p.type == mock::param_type::string || p.type == mock::param_type::choice ? "'" + v + "'"
+                                                                                  : v;
 }
 
 void list_behaviours(bool verbose) {
@@ -62,8 +63,7 @@ int list(const std::string& what, bool verbose, const global_options& globals) {
       std::string clients;
       for (const auto& c : s.clients) clients += (clients.empty() ? "" : ", ") + c;
       std::cout << "    behaviour: " << s.behaviour << "; clients: " << clients
-                << "; expect: " << s.expect.describe() << "\n    file: " << s.file.string()
-                << "\n";
+                << "; expect: " << s.expect.describe() << "\n    file: " << s.file.string() << "\n";
     }
   }
   return ok;

@@ -16,9 +16,10 @@ int main(int argc, char** argv) {
   // not a reason to die. (Clients get every signal back at its default through the shim.)
   std::signal(SIGPIPE, SIG_IGN);
 
-  CLI::App app{"wsrepro: reproduce and measure WebSocket client hangs, interrupt latency and "
-               "keepalive failures against scripted misbehaving servers.",
-               "wsrepro"};
+  CLI::App app{
+      "wsrepro: reproduce and measure WebSocket client hangs, interrupt latency and "
+      "keepalive failures against scripted misbehaving servers.",
+      "wsrepro"};
   app.set_version_flag("--version", "wsrepro " WSREPRO_VERSION);
   app.require_subcommand(1);
   app.fallthrough();

@@ -66,11 +66,16 @@ std::string format_value(const harness::measurement* m) {
 
 std::string verdict_label(verdict v) {
   switch (v) {
-    case verdict::pass: return "PASS";
-    case verdict::fail: return "FAIL";
-    case verdict::known_bug: return "KNOWN-BUG";
-    case verdict::skipped: return "SKIP";
-    case verdict::error: return "ERROR";
+    case verdict::pass:
+      return "PASS";
+    case verdict::fail:
+      return "FAIL";
+    case verdict::known_bug:
+      return "KNOWN-BUG";
+    case verdict::skipped:
+      return "SKIP";
+    case verdict::error:
+      return "ERROR";
   }
   return "ERROR";
 }
@@ -81,8 +86,8 @@ std::string pad(std::string s, std::size_t width) {
 }
 
 void print_run_line(const harness::run_result& r) {
-  std::string line = pad(verdict_label(r.outcome), 10) + pad(r.scenario_id, 40) + " " +
-                     pad(r.client, 24);
+  std::string line =
+      pad(verdict_label(r.outcome), 10) + pad(r.scenario_id, 40) + " " + pad(r.client, 24);
   if (r.outcome == verdict::skipped || r.outcome == verdict::error) {
     line += " " + r.reason;
   } else {
@@ -154,7 +159,8 @@ std::vector<harness::planned_run> make_plan(const std::vector<harness::scenario>
 }
 
 /// A client whose program is missing is bad input, found before anything runs.
-void check_programs(const std::vector<harness::planned_run>& plan, const harness::search_paths& paths) {
+void check_programs(const std::vector<harness::planned_run>& plan,
+                    const harness::search_paths& paths) {
   std::set<std::string> checked;
   for (const auto& run : plan) {
     if (run.skip_reason || run.client.command.empty() || !checked.insert(run.client.name).second) {
@@ -169,15 +175,16 @@ void check_programs(const std::vector<harness::planned_run>& plan, const harness
     auto argv = harness::expand_command(run.client.command, values, error);
     if (!argv) throw usage_error{"client " + run.client.name + ": " + error};
     if (!harness::find_program(argv->front())) {
-      throw usage_error{"client " + run.client.name + ": program '" + argv->front() +
-                        "' not found" +
-                        (argv->front().find('/') == std::string::npos ? " in PATH" : "") +
-                        (run.client.manifest.empty() ? "" : " (from " + run.client.manifest.string() + ")")};
+      throw usage_error{
+          "client " + run.client.name + ": program '" + argv->front() + "' not found" +
+          (argv->front().find('/') == std::string::npos ? " in PATH" : "") +
+          (run.client.manifest.empty() ? "" : " (from " + run.client.manifest.string() + ")")};
     }
   }
 }
 
-int run(const run_settings& settings, const global_options& globals, const std::string& command_line) {
+int run(const run_settings& settings, const global_options& globals,
+        const std::string& command_line) {
   if (settings.time_scale <= 0) throw usage_error{"--time-scale must be positive"};
   const auto paths = resolve_paths(globals);
   const auto catalogue = load_clients(paths);
@@ -196,7 +203,8 @@ int run(const run_settings& settings, const global_options& globals, const std::
     if (selected.empty()) {
       std::string globs;
       for (const auto& g : settings.scenario_globs) globs += (globs.empty() ? "" : ", ") + g;
-      throw usage_error{"no scenario matches --scenario " + globs + " (see: wsrepro list scenarios)"};
+      throw usage_error{"no scenario matches --scenario " + globs +
+                        " (see: wsrepro list scenarios)"};
     }
     scenarios = std::move(selected);
   }
@@ -266,8 +274,9 @@ int run(const run_settings& settings, const global_options& globals, const std::
   for (auto& f : files) f->flush();
 
   // The verdict table.
-  std::cout << "\n" << pad("verdict", 10) << pad("scenario", 40) << " " << pad("client", 24)
-            << " " << pad("hang_ms", 10) << pad("interrupt_latency_ms", 22) << "ended_by\n";
+  std::cout << "\n"
+            << pad("verdict", 10) << pad("scenario", 40) << " " << pad("client", 24) << " "
+            << pad("hang_ms", 10) << pad("interrupt_latency_ms", 22) << "ended_by\n";
   for (const auto& r : results) {
     std::cout << pad(verdict_label(r.outcome), 10) << pad(r.scenario_id, 40) << " "
               << pad(r.client, 24) << " " << pad(format_value(r.find("hang_ms")), 10)
@@ -277,9 +286,10 @@ int run(const run_settings& settings, const global_options& globals, const std::
   const auto& c = summary.counts;
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.2f", summary.duration_ms / 1000);
-  std::cout << "\n" << c.total() << (c.total() == 1 ? " run: " : " runs: ") << c.pass
-            << " passed, " << c.fail << " failed, " << c.known_bug << " known bugs, " << c.skipped
-            << " skipped, " << c.error << " errors in " << seconds << " s"
+  std::cout << "\n"
+            << c.total() << (c.total() == 1 ? " run: " : " runs: ") << c.pass << " passed, "
+            << c.fail << " failed, " << c.known_bug << " known bugs, " << c.skipped << " skipped, "
+            << c.error << " errors in " << seconds << " s"
             << (summary.interrupted ? " (interrupted)" : "") << "\n";
   std::cout << "Reports:";
   for (const auto& w : written) std::cout << " " << w;
@@ -292,8 +302,9 @@ int run(const run_settings& settings, const global_options& globals, const std::
 command add_run_command(CLI::App& app, const global_options& globals) {
   auto settings = std::make_shared<run_settings>();
   auto* sub = app.add_subcommand(
-      "run", "Run scenarios against clients, judge them and write reports (report.json, "
-             "junit.xml, summary.md)");
+      "run",
+      "Run scenarios against clients, judge them and write reports (report.json, "
+      "junit.xml, summary.md)");
   sub->add_option("paths", settings->paths,
                   "Scenario files or directories (default: the scenarios/ library)");
   sub->add_option("--scenario,-s", settings->scenario_globs,

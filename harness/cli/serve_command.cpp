@@ -43,7 +43,8 @@ mock::param_values parse_settings(const mock::behaviour_info& info,
   for (const auto& p : info.params) names.push_back(p.name);
   for (const auto& setting : settings) {
     const auto eq = setting.find('=');
-    if (eq == std::string::npos) throw usage_error{"--set expects KEY=VALUE, got '" + setting + "'"};
+    if (eq == std::string::npos)
+      throw usage_error{"--set expects KEY=VALUE, got '" + setting + "'"};
     const std::string key = setting.substr(0, eq);
     const mock::param_spec* spec = mock::find_param(info.params, key);
     if (spec == nullptr) {
@@ -74,8 +75,8 @@ int serve(const serve_settings& settings) {
   bool url_printed = false;
   std::vector<std::string> early;  // events before the URL line (the listen event)
   log.subscribe([&](const event& e) {
-    const std::string line = to_json(e, zero).dump(-1, ' ', false,
-                                                   nlohmann::json::error_handler_t::replace);
+    const std::string line =
+        to_json(e, zero).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::lock_guard lock(out_mutex);
     if (!url_printed) {
       early.push_back(line);

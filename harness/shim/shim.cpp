@@ -33,6 +33,8 @@
 #include <string>
 #include <vector>
 
+#include "spawn_attributes.hpp"
+
 extern char** environ;
 
 namespace {
@@ -180,16 +182,7 @@ int main(int argc, char** argv) {
 
   // The client: its own process group, every signal at its default, an empty signal mask.
   posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t all;
-  sigfillset(&all);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
-                                      POSIX_SPAWN_SETPGROUP);
+  wsrepro::harness::init_client_spawn_attributes(attr);
   pid_t client = 0;
   const long long spawn_t = now_ns();
   const int rc = posix_spawnp(&client, argv[3], nullptr, &attr, argv + 3, environ);

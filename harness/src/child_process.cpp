@@ -19,6 +19,8 @@
 #include <sstream>
 #include <thread>
 
+#include "../shim/spawn_attributes.hpp"
+
 extern char** environ;
 
 namespace wsrepro::harness {
@@ -29,11 +31,11 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 namespace {
 
 constexpr std::pair<int, const char*> signal_names[] = {
-    {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"}, {SIGILL, "SIGILL"},
-    {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},
-    {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"}, {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"},
-    {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTERM, "SIGTERM"}, {SIGCHLD, "SIGCHLD"},
-    {SIGCONT, "SIGCONT"}, {SIGSTOP, "SIGSTOP"}, {SIGTSTP, "SIGTSTP"}, {SIGTTIN, "SIGTTIN"},
+    {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"},  {SIGILL, "SIGILL"},
+    {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},    {SIGFPE, "SIGFPE"},
+    {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"}, {SIGSEGV, "SIGSEGV"},  {SIGUSR2, "SIGUSR2"},
+    {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTERM, "SIGTERM"},  {SIGCHLD, "SIGCHLD"},
+    {SIGCONT, "SIGCONT"}, {SIGSTOP, "SIGSTOP"}, {SIGTSTP, "SIGTSTP"},  {SIGTTIN, "SIGTTIN"},
     {SIGTTOU, "SIGTTOU"}, {SIGXCPU, "SIGXCPU"}, {SIGWINCH, "SIGWINCH"}};
 
 int pidfd_open(int pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
@@ -149,16 +151,8 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   posix_spawn_file_actions_adddup2(&actions, child_err, 2);
   posix_spawn_file_actions_adddup2(&actions, child_control, 3);
   posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t all;
-  sigfillset(&all);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setpgroup(&attr, 0);  // away from wsrepro's terminal group: Ctrl+C is ours
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
-                                      POSIX_SPAWN_SETPGROUP);
+  // Its own group keeps it away from wsrepro's terminal: a Ctrl+C there is ours to handle.
+  init_client_spawn_attributes(attr);
 
   std::vector<std::string> shim_args{request.shim.string(), "3", "--"};
   shim_args.insert(shim_args.end(), request.argv.begin(), request.argv.end());
@@ -171,7 +165,8 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   envp.push_back(nullptr);
 
   pid_t shim = 0;
-  const int rc = ::posix_spawn(&shim, request.shim.c_str(), &actions, &attr, argv.data(), envp.data());
+  const int rc =
+      ::posix_spawn(&shim, request.shim.c_str(), &actions, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   ::close(child_control);
@@ -245,30 +240,31 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
 }
 
 void child_process::watch_pidfd() {
-  pidfd_->async_wait(net::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
-    if (ec) return;
-    exit_seen_ns_ = now_ns();
-    emit_exit();
-  });
+  pidfd_->async_wait(net::posix::stream_descriptor::wait_read,
+                     [this](boost::system::error_code ec) {
+                       if (ec) return;
+                       exit_seen_ns_ = now_ns();
+                       emit_exit();
+                     });
 }
 
 void child_process::read_control() {
-  control_->async_read_some(net::buffer(control_chunk_), [this](boost::system::error_code ec,
-                                                                std::size_t n) {
-    control_buffer_.append(control_chunk_.data(), n);
-    std::size_t eol = 0;
-    while ((eol = control_buffer_.find('\n')) != std::string::npos) {
-      const std::string line = control_buffer_.substr(0, eol);
-      control_buffer_.erase(0, eol + 1);
-      on_control_line(line);
-    }
-    if (ec) {
-      tree_done_ = true;  // the shim is gone: nothing more will come
-      wake_.cancel();
-      return;
-    }
-    read_control();
-  });
+  control_->async_read_some(net::buffer(control_chunk_),
+                            [this](boost::system::error_code ec, std::size_t n) {
+                              control_buffer_.append(control_chunk_.data(), n);
+                              std::size_t eol = 0;
+                              while ((eol = control_buffer_.find('\n')) != std::string::npos) {
+                                const std::string line = control_buffer_.substr(0, eol);
+                                control_buffer_.erase(0, eol + 1);
+                                on_control_line(line);
+                              }
+                              if (ec) {
+                                tree_done_ = true;  // the shim is gone: nothing more will come
+                                wake_.cancel();
+                                return;
+                              }
+                              read_control();
+                            });
 }
 
 void child_process::on_control_line(const std::string& line) {
@@ -340,12 +336,12 @@ bool child_process::send_signal(int sig, signal_target target, std::string_view 
 }
 
 void child_process::start_reader(stream_reader& reader) {
-  reader.stream.async_read_some(net::buffer(reader.buffer), [this, &reader](
-                                                                boost::system::error_code ec,
-                                                                std::size_t n) {
-    if (n > 0) on_output(reader, std::string_view(reader.buffer.data(), n));
-    if (!ec) start_reader(reader);
-  });
+  reader.stream.async_read_some(net::buffer(reader.buffer),
+                                [this, &reader](boost::system::error_code ec, std::size_t n) {
+                                  if (n > 0)
+                                    on_output(reader, std::string_view(reader.buffer.data(), n));
+                                  if (!ec) start_reader(reader);
+                                });
 }
 
 void child_process::drain_output() {
@@ -364,7 +360,8 @@ void child_process::drain_output() {
 
 void child_process::on_output(stream_reader& reader, std::string_view bytes) {
   reader.out.total_bytes += bytes.size();
-  const std::size_t room = output_limit_ > reader.out.data.size() ? output_limit_ - reader.out.data.size() : 0;
+  const std::size_t room =
+      output_limit_ > reader.out.data.size() ? output_limit_ - reader.out.data.size() : 0;
   reader.out.data.append(bytes.substr(0, room));
   if (bytes.size() > room) reader.out.truncated = true;
   // Lines become events; a line longer than 64 KiB is cut, so a client that never writes a
@@ -425,7 +422,8 @@ void child_process::on_line(stream_reader& reader, std::string_view line) {
   log_.emit(std::move(e));
 }
 
-net::awaitable<std::vector<leaked_process>> child_process::kill_tree(std::chrono::milliseconds deadline) {
+net::awaitable<std::vector<leaked_process>> child_process::kill_tree(
+    std::chrono::milliseconds deadline) {
   if (control_ && control_->is_open() && !tree_done_) {
     static constexpr char kill_command[] = "kill\n";
     boost::system::error_code ec;

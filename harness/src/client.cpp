@@ -88,7 +88,8 @@ client_catalogue client_catalogue::load(const fs::path& dir, std::vector<load_er
   std::error_code ec;
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".toml")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
@@ -202,7 +203,8 @@ std::optional<std::vector<std::string>> expand_command(
       const auto it = values.find(name);
       if (it == values.end()) {
         std::string known;
-        for (const auto& k : known_placeholders()) known += (known.empty() ? "" : ", ") + ("{" + k + "}");
+        for (const auto& k : known_placeholders())
+          known += (known.empty() ? "" : ", ") + ("{" + k + "}");
         error = "unknown placeholder {" + name + "} (known: " + known + ")";
         return std::nullopt;
       }
@@ -217,7 +219,8 @@ std::optional<std::vector<std::string>> expand_command(
 std::optional<fs::path> find_program(const std::string& program) {
   if (program.empty()) return std::nullopt;
   if (program.find('/') != std::string::npos) {
-    if (::access(program.c_str(), X_OK) == 0 && !fs::is_directory(program)) return fs::path(program);
+    if (::access(program.c_str(), X_OK) == 0 && !fs::is_directory(program))
+      return fs::path(program);
     return std::nullopt;
   }
   const char* path = std::getenv("PATH");

@@ -104,16 +104,24 @@ std::vector<measurement> measure(const std::vector<event>& timeline, const scena
   auto interrupt = make("interrupt_latency_ms", "ms", "harness.signal", "client.exit");
   if (s.signals.empty()) {
     set_not_applicable(interrupt, "the scenario sends no signal");
-  } else if (signal == nullptr) {
+  } else if (signal == nullptr && ending == "exit") {
     set_not_applicable(interrupt, "no signal was sent: the client exited first");
+  } else if (signal == nullptr) {
+    // Killed at the deadline (or by wsrepro's own stop) before the plan's anchor came: the
+    // client was never asked to stop, so nothing says how it would have reacted.
+    set_missing(interrupt, "no signal was sent: its anchor event " + s.signals.front().after +
+                               " never happened before the client ended (" +
+                               (ending.empty() ? std::string("not seen") : ending) + ")");
   } else if (exit == nullptr) {
     set_missing(interrupt, "the client's exit was not seen");
   } else {
     set_value(interrupt, ns_to_ms(exit->t_ns - signal->t_ns));
     const std::string first_signal = signal->string_attr("signal").value_or("");
-    interrupt.lower_bound = ending == "deadline" || (ending == "SIGKILL" && first_signal != "SIGKILL");
+    interrupt.lower_bound =
+        ending == "deadline" || (ending == "SIGKILL" && first_signal != "SIGKILL");
     if (interrupt.lower_bound) {
-      interrupt.note = "the client ignored " + first_signal + " until it was killed (" + ending + ")";
+      interrupt.note =
+          "the client ignored " + first_signal + " until it was killed (" + ending + ")";
     } else {
       interrupt.note = "from " + first_signal;
     }
@@ -219,7 +227,8 @@ std::vector<check> judge(const std::vector<measurement>& measurements, const exp
     for (const auto& e : expect.ended_by) c.expected += (c.expected.empty() ? "" : " or ") + e;
     const measurement* m = find("ended_by");
     c.actual = (m != nullptr && m->text) ? *m->text : "missing";
-    c.met = std::find(expect.ended_by.begin(), expect.ended_by.end(), c.actual) != expect.ended_by.end();
+    c.met = std::find(expect.ended_by.begin(), expect.ended_by.end(), c.actual) !=
+            expect.ended_by.end();
     c.message = "ended_by = " + c.actual + ", expected " + c.expected;
     checks.push_back(c);
   }
@@ -241,8 +250,9 @@ std::vector<check> judge(const std::vector<measurement>& measurements, const exp
     if (m == nullptr || m->status == measurement_status::missing) {
       c.actual = "missing";
       c.met = false;
-      c.message = name + " could not be measured" + (m != nullptr && !m->note.empty() ? ": " + m->note : "") +
-                  "; expected " + c.expected + unit;
+      c.message = name + " could not be measured" +
+                  (m != nullptr && !m->note.empty() ? ": " + m->note : "") + "; expected " +
+                  c.expected + unit;
     } else if (m->status == measurement_status::not_applicable) {
       c.actual = "not applicable";
       c.met = true;

@@ -31,8 +31,8 @@ std::chrono::steady_clock::time_point to_steady(mono_ns t) {
 }
 
 std::chrono::milliseconds scaled(std::chrono::milliseconds base, double factor) {
-  return std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(base.count()) *
-                                                             std::max(factor, 1.0)));
+  return std::chrono::milliseconds(
+      static_cast<std::int64_t>(static_cast<double>(base.count()) * std::max(factor, 1.0)));
 }
 
 /// Fires the scenario's signals relative to events, escalating while the client lives.
@@ -90,7 +90,8 @@ run_result base_result(const planned_run& plan) {
   return r;
 }
 
-void harness_event(timeline& log, std::string kind, std::vector<std::pair<std::string, attr_value>> attrs = {}) {
+void harness_event(timeline& log, std::string kind,
+                   std::vector<std::pair<std::string, attr_value>> attrs = {}) {
   event e;
   e.source = "harness";
   e.kind = std::move(kind);
@@ -141,7 +142,8 @@ net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const ru
   poll_cancel();
 
   // The deadline's SIGKILL ends any client; the margin only covers a wedged machine.
-  const auto give_up = to_steady(spawn_ns + ms_to_ns(s.deadline_ms)) + scaled(5s, options.time_scale);
+  const auto give_up =
+      to_steady(spawn_ns + ms_to_ns(s.deadline_ms)) + scaled(5s, options.time_scale);
   const auto exit = co_await child.wait_exit(give_up);
   log.unsubscribe(listener);
   plan->cancel();
@@ -158,7 +160,8 @@ net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const ru
   }
   state.facts.leaks = co_await child.kill_tree(scaled(3s, options.time_scale));
   state.facts.leak_scan_done = true;
-  harness_event(log, "kill_tree", {{"leaked", static_cast<std::int64_t>(state.facts.leaks.size())}});
+  harness_event(log, "kill_tree",
+                {{"leaked", static_cast<std::int64_t>(state.facts.leaks.size())}});
   server.stop();
   state.finished = true;
 }
@@ -224,9 +227,10 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
                           ioc.stop();
                         });
           // A watchdog over the whole run: nothing in it may wait forever.
-          net::steady_timer watchdog(ioc, std::chrono::steady_clock::now() +
-                                              std::chrono::milliseconds(static_cast<std::int64_t>(s.deadline_ms)) +
-                                              scaled(30s, options.time_scale));
+          net::steady_timer watchdog(
+              ioc, std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(static_cast<std::int64_t>(s.deadline_ms)) +
+                       scaled(30s, options.time_scale));
           watchdog.async_wait([&](boost::system::error_code wait_error) {
             if (wait_error) return;
             state.error = "harness watchdog: the run did not finish in time";

@@ -19,8 +19,8 @@ bool scenario::applies(const std::string& client_name) const {
 
 const std::vector<std::string>& builtin_measurement_names() {
   static const std::vector<std::string> names{
-      "hang_ms",   "interrupt_latency_ms", "process_ms", "exit_code",
-      "exit_signal", "ended_by",           "leaked_processes"};
+      "hang_ms",  "interrupt_latency_ms", "process_ms", "exit_code", "exit_signal",
+      "ended_by", "leaked_processes"};
   return names;
 }
 

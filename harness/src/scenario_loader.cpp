@@ -1,11 +1,12 @@
 #include "wsrepro/harness/scenario_loader.hpp"
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
+#include <tuple>
 
 #include "toml_reader.hpp"
 #include "wsrepro/mock/registry.hpp"
@@ -61,8 +62,8 @@ namespace {
 
 const std::vector<std::string> event_sources{"server", "client", "harness", "driver"};
 const std::vector<std::string> server_events{
-    "listen",    "accept",  "request", "response",    "raw_out",     "frame_in",
-    "frame_out", "data_in", "fin_in",  "rst_in",      "fin_out",     "rst_out",
+    "listen",    "accept",  "request",     "response",  "raw_out",    "frame_in",
+    "frame_out", "data_in", "fin_in",      "rst_in",    "fin_out",    "rst_out",
     "close",     "fault",   "bad_request", "bad_frame", "read_error", "write_error"};
 const std::vector<std::string> client_events{"spawn", "exit", "stdout", "stderr"};
 const std::vector<std::string> harness_events{"signal", "deadline"};
@@ -143,7 +144,8 @@ void read_server(table_reader& top, scenario& s, error_sink& errors) {
       if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      errors.add(key.source(), path, message + " (parameters: " + (list.empty() ? "none" : list) + ")");
+      errors.add(key.source(), path,
+                 message + " (parameters: " + (list.empty() ? "none" : list) + ")");
       continue;
     }
     const auto v = toml_param(value);
@@ -244,14 +246,15 @@ void read_expect(table_reader& top, scenario& s, error_sink& errors) {
                  "expected 'zero', 'nonzero' or 'any', got '" + *exit + "'");
     }
   }
-  static const std::vector<std::string> endings{"exit", "SIGINT", "SIGTERM", "SIGKILL", "SIGHUP",
-                                                "SIGQUIT", "deadline"};
+  static const std::vector<std::string> endings{"exit",   "SIGINT",  "SIGTERM", "SIGKILL",
+                                                "SIGHUP", "SIGQUIT", "deadline"};
   if (const auto ended_by = reader.strings("ended_by")) {
     for (const auto& e : *ended_by) {
       if (std::find(endings.begin(), endings.end(), e) == endings.end()) {
         errors.add(expect->get("ended_by")->source(), "expect.ended_by",
-                   "unknown ending '" + e + "' (known: exit, SIGINT, SIGTERM, SIGKILL, SIGHUP, "
-                   "SIGQUIT, deadline)");
+                   "unknown ending '" + e +
+                       "' (known: exit, SIGINT, SIGTERM, SIGKILL, SIGHUP, "
+                       "SIGQUIT, deadline)");
       }
     }
     s.expect.ended_by = *ended_by;
@@ -326,6 +329,11 @@ load_result parse_scenario(std::string_view text, const fs::path& file) {
   top.finish();
 
   result.errors = std::move(errors.errors());
+  // In file order, so an editor's user walks them top to bottom.
+  std::stable_sort(result.errors.begin(), result.errors.end(),
+                   [](const load_error& a, const load_error& b) {
+                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                   });
   if (result.errors.empty()) result.scenarios.push_back(std::move(s));
   return result;
 }
@@ -338,7 +346,8 @@ load_result load_scenarios(const std::vector<fs::path>& paths) {
     if (fs::is_directory(path, ec)) {
       std::vector<fs::path> found;
       for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
-        if (entry.is_regular_file() && entry.path().extension() == ".toml") found.push_back(entry.path());
+        if (entry.is_regular_file() && entry.path().extension() == ".toml")
+          found.push_back(entry.path());
       }
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
@@ -362,7 +371,9 @@ load_result load_scenarios(const std::vector<fs::path>& paths) {
     for (auto& s : one.scenarios) {
       auto [it, inserted] = seen.emplace(s.id, file);
       if (!inserted) {
-        result.errors.push_back({file, 1, 1, "id", "duplicate id '" + s.id + "' (also in " + it->second.string() + ")"});
+        result.errors.push_back(
+            {file, 1, 1, "id",
+             "duplicate id '" + s.id + "' (also in " + it->second.string() + ")"});
         continue;
       }
       result.scenarios.push_back(std::move(s));

@@ -2,12 +2,12 @@
 // Internal: reads TOML tables key by key, collecting every error with file, line and key, and
 // reporting unknown keys with the nearest known one. Shared by the scenario and client loaders.
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <sstream>
 #include <string>
-#include <toml++/toml.h>
 #include <vector>
 
 #include "wsrepro/harness/scenario_loader.hpp"
@@ -152,6 +152,5 @@ class table_reader {
   error_sink& errors_;
   std::vector<std::string> known_;
 };
-
 
 }  // namespace wsrepro::harness::detail

@@ -52,12 +52,16 @@ class echo final : public behaviour {
 }  // namespace
 }  // namespace wsrepro::mock
 
-WSREPRO_REGISTER_BEHAVIOUR(echo, {
-    .name = "echo",
-    .summary = "A correct server: echoes data frames, answers pings, completes the close handshake",
-    .fault_event = "none (a correct server logs no fault)",
-    .params = {},
-    .make = [](const wsrepro::mock::param_values&) {
-      return std::make_shared<wsrepro::mock::echo>();
-    },
-})
+WSREPRO_REGISTER_BEHAVIOUR(
+    echo,
+    {
+        .name = "echo",
+        .summary =
+            "A correct server: echoes data frames, answers pings, completes the close handshake",
+        .fault_event = "none (a correct server logs no fault)",
+        .params = {},
+        .make =
+            [](const wsrepro::mock::param_values&) {
+              return std::make_shared<wsrepro::mock::echo>();
+            },
+    })

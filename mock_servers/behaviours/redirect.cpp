@@ -11,21 +11,30 @@ namespace {
 
 std::string reason_phrase(std::int64_t status) {
   switch (status) {
-    case 300: return "Multiple Choices";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    default: return "Redirect";
+    case 300:
+      return "Multiple Choices";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 307:
+      return "Temporary Redirect";
+    case 308:
+      return "Permanent Redirect";
+    default:
+      return "Redirect";
   }
 }
 
 class redirect final : public behaviour {
  public:
   explicit redirect(const param_values& p)
-      : status_(p.get_int("status")), location_(p.get_string("location")),
-        then_(p.get_string("then")), delay_ms_(p.get_int("delay_ms")),
+      : status_(p.get_int("status")),
+        location_(p.get_string("location")),
+        then_(p.get_string("then")),
+        delay_ms_(p.get_int("delay_ms")),
         content_length_(p.get_bool("content_length")) {}
 
   boost::asio::awaitable<void> run(connection& conn) override {
@@ -66,25 +75,30 @@ class redirect final : public behaviour {
 }  // namespace
 }  // namespace wsrepro::mock
 
-WSREPRO_REGISTER_BEHAVIOUR(redirect, {
-    .name = "redirect",
-    .summary = "Answers the upgrade with a 3xx redirect, then keeps the connection open, closes "
-               "or resets it",
-    .fault_event = "the redirect response has been written",
-    .params =
-        {
-            wsrepro::mock::int_param("status", 302, 300, 399, "HTTP status of the answer"),
-            wsrepro::mock::string_param("location", "ws://127.0.0.1:1/",
-                                        "Location header (port 1: nothing listens there)"),
-            wsrepro::mock::choice_param("then", {"keep_open", "close", "reset"}, "keep_open",
-                                        "after the response: keep reading until the client "
-                                        "closes, close (FIN), or reset (RST)"),
-            wsrepro::mock::int_param("delay_ms", 0, 0, 3'600'000,
-                                     "wait this long after the response before close or reset"),
-            wsrepro::mock::bool_param("content_length", true,
-                                      "send Content-Length: 0 (without it the body runs to EOF)"),
-        },
-    .make = [](const wsrepro::mock::param_values& p) {
-      return std::make_shared<wsrepro::mock::redirect>(p);
-    },
-})
+WSREPRO_REGISTER_BEHAVIOUR(
+    redirect,
+    {
+        .name = "redirect",
+        .summary =
+            "Answers the upgrade with a 3xx redirect, then keeps the connection open, closes "
+            "or resets it",
+        .fault_event = "the redirect response has been written",
+        .params =
+            {
+                wsrepro::mock::int_param("status", 302, 300, 399, "HTTP status of the answer"),
+                wsrepro::mock::string_param("location", "ws://127.0.0.1:1/",
+                                            "Location header (port 1: nothing listens there)"),
+                wsrepro::mock::choice_param("then", {"keep_open", "close", "reset"}, "keep_open",
+                                            "after the response: keep reading until the client "
+                                            "closes, close (FIN), or reset (RST)"),
+                wsrepro::mock::int_param("delay_ms", 0, 0, 3'600'000,
+                                         "wait this long after the response before close or reset"),
+                wsrepro::mock::bool_param(
+                    "content_length", true,
+                    "send Content-Length: 0 (without it the body runs to EOF)"),
+            },
+        .make =
+            [](const wsrepro::mock::param_values& p) {
+              return std::make_shared<wsrepro::mock::redirect>(p);
+            },
+    })

@@ -7,8 +7,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 namespace wsrepro::mock {
@@ -31,7 +31,10 @@ std::string websocket_accept_key(std::string_view client_key) {
 }
 
 connection::connection(tcp::socket socket, int id, timeline& log, const param_values& params)
-    : socket_(std::move(socket)), timer_(socket_.get_executor()), id_(id), log_(log),
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      id_(id),
+      log_(log),
       params_(params) {
   boost::system::error_code ignored;
   // Without TCP_NODELAY a close handshake on loopback waits for a delayed ACK (~40 ms), which
@@ -67,10 +70,12 @@ net::awaitable<bool> connection::read_some(std::string& out) {
 }
 
 net::awaitable<bool> connection::write_all(std::string_view bytes) {
-  auto [ec, n] = co_await net::async_write(socket_, net::buffer(bytes.data(), bytes.size()), use_tuple);
+  auto [ec, n] =
+      co_await net::async_write(socket_, net::buffer(bytes.data(), bytes.size()), use_tuple);
   if (ec) {
     if (!stopped_) {
-      emit("write_error", {{"error", ec.message()}, {"written_bytes", static_cast<std::int64_t>(n)}});
+      emit("write_error",
+           {{"error", ec.message()}, {"written_bytes", static_cast<std::int64_t>(n)}});
     }
     co_return false;
   }
@@ -152,7 +157,8 @@ std::vector<std::pair<std::string, attr_value>> frame_attrs(const frame& f) {
       {"masked", f.masked}};
   if (f.rsv != 0) attrs.emplace_back("rsv", static_cast<std::int64_t>(f.rsv));
   if (f.opcode == opcodes::close) {
-    if (auto code = close_code(f.payload)) attrs.emplace_back("code", static_cast<std::int64_t>(*code));
+    if (auto code = close_code(f.payload))
+      attrs.emplace_back("code", static_cast<std::int64_t>(*code));
   }
   return attrs;
 }
@@ -163,9 +169,14 @@ net::awaitable<std::optional<frame>> connection::read_frame() {
     frame f;
     std::string error;
     switch (parser_.next(f, error)) {
-      case frame_parser::status::frame: emit("frame_in", frame_attrs(f)); co_return f;
-      case frame_parser::status::error: emit("bad_frame", {{"error", error}}); co_return std::nullopt;
-      case frame_parser::status::need_more: break;
+      case frame_parser::status::frame:
+        emit("frame_in", frame_attrs(f));
+        co_return f;
+      case frame_parser::status::error:
+        emit("bad_frame", {{"error", error}});
+        co_return std::nullopt;
+      case frame_parser::status::need_more:
+        break;
     }
     std::string chunk;
     const bool got = co_await read_some(chunk);

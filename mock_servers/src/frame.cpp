@@ -6,12 +6,18 @@ namespace wsrepro::mock {
 
 std::string opcode_name(std::uint8_t opcode) {
   switch (opcode) {
-    case opcodes::continuation: return "continuation";
-    case opcodes::text: return "text";
-    case opcodes::binary: return "binary";
-    case opcodes::close: return "close";
-    case opcodes::ping: return "ping";
-    case opcodes::pong: return "pong";
+    case opcodes::continuation:
+      return "continuation";
+    case opcodes::text:
+      return "text";
+    case opcodes::binary:
+      return "binary";
+    case opcodes::close:
+      return "close";
+    case opcodes::ping:
+      return "ping";
+    case opcodes::pong:
+      return "pong";
     default: {
       char buf[24];
       std::snprintf(buf, sizeof buf, "reserved-0x%x", static_cast<unsigned>(opcode));
@@ -102,7 +108,8 @@ frame_parser::status frame_parser::next(frame& out, std::string& error) {
   out.payload.assign(buffer_, pos, length);
   if (masked) {
     for (std::size_t i = 0; i < out.payload.size(); ++i) {
-      out.payload[i] = static_cast<char>(static_cast<std::uint8_t>(out.payload[i]) ^ out.mask_key[i % 4]);
+      out.payload[i] =
+          static_cast<char>(static_cast<std::uint8_t>(out.payload[i]) ^ out.mask_key[i % 4]);
     }
   }
   buffer_.erase(0, pos + length);

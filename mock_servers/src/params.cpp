@@ -8,10 +8,14 @@ namespace wsrepro::mock {
 
 std::string_view to_string(param_type t) {
   switch (t) {
-    case param_type::integer: return "integer";
-    case param_type::boolean: return "boolean";
-    case param_type::string: return "string";
-    case param_type::choice: return "choice";
+    case param_type::integer:
+      return "integer";
+    case param_type::boolean:
+      return "boolean";
+    case param_type::string:
+      return "string";
+    case param_type::choice:
+      return "choice";
   }
   return "integer";
 }
@@ -71,9 +75,11 @@ namespace {
 template <typename T>
 const T& get_typed(const std::map<std::string, param_value>& values, std::string_view name) {
   auto it = values.find(std::string(name));
-  if (it == values.end()) throw std::logic_error("behaviour parameter not declared: " + std::string(name));
+  if (it == values.end())
+    throw std::logic_error("behaviour parameter not declared: " + std::string(name));
   const T* v = std::get_if<T>(&it->second);
-  if (v == nullptr) throw std::logic_error("behaviour parameter has another type: " + std::string(name));
+  if (v == nullptr)
+    throw std::logic_error("behaviour parameter has another type: " + std::string(name));
   return *v;
 }
 }  // namespace
@@ -140,7 +146,9 @@ std::variant<param_value, std::string> parse_value(const param_spec& spec, std::
       }
       break;
     case param_type::string:
-    case param_type::choice: value = std::string(text); break;
+    case param_type::choice:
+      value = std::string(text);
+      break;
   }
   if (auto error = check_value(spec, value)) return *error;
   return value;

@@ -18,8 +18,12 @@ using tcp = net::ip::tcp;
 
 server::server(net::io_context& ioc, const behaviour_info& behaviour, param_values params,
                timeline& log, server_options options)
-    : ioc_(ioc), behaviour_(behaviour), params_(std::move(params)), log_(log),
-      options_(std::move(options)), acceptor_(net::make_strand(ioc)) {}
+    : ioc_(ioc),
+      behaviour_(behaviour),
+      params_(std::move(params)),
+      log_(log),
+      options_(std::move(options)),
+      acceptor_(net::make_strand(ioc)) {}
 
 server::~server() { stop(); }
 
@@ -57,12 +61,12 @@ std::string server::url() const {
 void server::accept_next() {
   if (stopped_) return;
   // Each connection gets its own strand.
-  acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec,
-                                                         tcp::socket socket) {
-    if (ec || stopped_) return;
-    start_connection(std::move(socket));
-    accept_next();
-  });
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         [this](boost::system::error_code ec, tcp::socket socket) {
+                           if (ec || stopped_) return;
+                           start_connection(std::move(socket));
+                           accept_next();
+                         });
 }
 
 void server::start_connection(tcp::socket socket) {
@@ -70,8 +74,9 @@ void server::start_connection(tcp::socket socket) {
   boost::system::error_code ec;
   const auto peer = socket.remote_endpoint(ec);
   auto conn = std::make_shared<connection>(std::move(socket), id, log_, params_);
-  conn->emit("accept", {{"peer", ec ? std::string("?") : peer.address().to_string() + ":" +
-                                                            std::to_string(peer.port())}});
+  conn->emit("accept",
+             {{"peer", ec ? std::string("?")
+                          : peer.address().to_string() + ":" + std::to_string(peer.port())}});
   {
     std::lock_guard lock(connections_mutex_);
     connections_.push_back(conn);

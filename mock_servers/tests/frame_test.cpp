@@ -51,7 +51,10 @@ TEST(frame_parser, round_trips_a_masked_client_frame_fed_byte_by_byte) {
   f.mask_key = {0x37, 0xfa, 0x21, 0x3d};
   f.payload = "Hello";
   const std::string bytes = encode_frame(f);
-  EXPECT_EQ(hex(bytes), "8185" "37fa213d" "7f9f4d5158");  // RFC 6455 section 5.7
+  EXPECT_EQ(hex(bytes),
+            "8185"
+            "37fa213d"
+            "7f9f4d5158");  // RFC 6455 section 5.7
 
   frame_parser parser;
   frame out;

@@ -18,7 +18,8 @@ namespace wsrepro::mock::testing {
 
 class raw_client {
  public:
-  explicit raw_client(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  explicit raw_client(std::uint16_t port,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) throw std::runtime_error("socket");
     timeval tv{};
@@ -44,7 +45,8 @@ class raw_client {
   raw_client& operator=(const raw_client&) = delete;
 
   void send(const std::string& bytes) {
-    if (::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(bytes.size())) {
+    if (::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(bytes.size())) {
       throw std::runtime_error("send");
     }
   }

@@ -57,7 +57,8 @@ class child_process {
   bool running() const { return pid_ > 0 && !exit_.has_value(); }
 
   /// Completes when the client has exited (status known) or `deadline` passed (nullopt).
-  boost::asio::awaitable<std::optional<exit_status>> wait_exit(std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<std::optional<exit_status>> wait_exit(
+      std::chrono::steady_clock::time_point deadline);
 
   /// Sends a signal to the client or its process group; logs `harness.signal`. False if the
   /// client is already gone.

@@ -17,7 +17,7 @@ namespace wsrepro::harness {
 struct client_spec {
   std::string name;
   std::string description;
-  std::vector<std::string> command;  ///< with placeholders
+  std::vector<std::string> command;         ///< with placeholders
   std::string interrupt_signal = "SIGINT";  ///< the signal that ends it politely
   std::optional<std::string> library;
   std::optional<std::string> library_version;

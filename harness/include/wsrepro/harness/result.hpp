@@ -16,11 +16,16 @@ enum class verdict { pass, fail, known_bug, skipped, error };
 
 constexpr std::string_view to_string(verdict v) {
   switch (v) {
-    case verdict::pass: return "pass";
-    case verdict::fail: return "fail";
-    case verdict::known_bug: return "known_bug";
-    case verdict::skipped: return "skipped";
-    case verdict::error: return "error";
+    case verdict::pass:
+      return "pass";
+    case verdict::fail:
+      return "fail";
+    case verdict::known_bug:
+      return "known_bug";
+    case verdict::skipped:
+      return "skipped";
+    case verdict::error:
+      return "error";
   }
   return "error";
 }
@@ -34,9 +39,12 @@ enum class measurement_status {
 
 constexpr std::string_view to_string(measurement_status s) {
   switch (s) {
-    case measurement_status::measured: return "measured";
-    case measurement_status::not_applicable: return "not_applicable";
-    case measurement_status::missing: return "missing";
+    case measurement_status::measured:
+      return "measured";
+    case measurement_status::not_applicable:
+      return "not_applicable";
+    case measurement_status::missing:
+      return "missing";
   }
   return "missing";
 }
@@ -49,7 +57,7 @@ struct measurement {
   std::optional<std::string> text;  ///< text value (ended_by, exit_signal) when measured
   std::string from_event;           ///< the event it started on (`server.fault`)
   std::string to_event;             ///< the event it stopped on (`client.exit`)
-  bool lower_bound = false;         ///< the stop event was forced (deadline kill): real value is larger
+  bool lower_bound = false;  ///< the stop event was forced (deadline kill): real value is larger
   std::string note;
 };
 
@@ -63,7 +71,7 @@ struct check {
 };
 
 struct captured_output {
-  std::string data;              ///< the first bytes, up to the capture bound
+  std::string data;               ///< the first bytes, up to the capture bound
   std::uint64_t total_bytes = 0;  ///< everything the client wrote, captured or drained
   bool truncated = false;
 };
@@ -109,11 +117,21 @@ struct run_counts {
   int total() const { return pass + fail + known_bug + skipped + error; }
   void add(verdict v) {
     switch (v) {
-      case verdict::pass: ++pass; break;
-      case verdict::fail: ++fail; break;
-      case verdict::known_bug: ++known_bug; break;
-      case verdict::skipped: ++skipped; break;
-      case verdict::error: ++error; break;
+      case verdict::pass:
+        ++pass;
+        break;
+      case verdict::fail:
+        ++fail;
+        break;
+      case verdict::known_bug:
+        ++known_bug;
+        break;
+      case verdict::skipped:
+        ++skipped;
+        break;
+      case verdict::error:
+        ++error;
+        break;
     }
   }
 };

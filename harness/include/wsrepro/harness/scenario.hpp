@@ -43,9 +43,9 @@ enum class exit_expectation { any, zero, nonzero };
 
 struct expectation {
   exit_expectation exit = exit_expectation::any;
-  std::vector<std::string> ended_by;         ///< allowed values; empty: any
-  std::map<std::string, threshold> limits;   ///< by measurement name
-  std::string describe() const;              ///< in words, for reports
+  std::vector<std::string> ended_by;        ///< allowed values; empty: any
+  std::map<std::string, threshold> limits;  ///< by measurement name
+  std::string describe() const;             ///< in words, for reports
 };
 
 struct scenario {

@@ -34,7 +34,7 @@ const behaviour_info* find_behaviour(std::string_view name);
 }  // namespace wsrepro::mock
 
 /// Registers a behaviour defined in mock_servers/behaviours/NAME.cpp (NAME = the file's stem).
-#define WSREPRO_REGISTER_BEHAVIOUR(file_stem, ...)                  \
-  void wsrepro_register_behaviour_##file_stem() {                   \
-    ::wsrepro::mock::register_behaviour(__VA_ARGS__);               \
+#define WSREPRO_REGISTER_BEHAVIOUR(file_stem, ...)    \
+  void wsrepro_register_behaviour_##file_stem() {     \
+    ::wsrepro::mock::register_behaviour(__VA_ARGS__); \
   }

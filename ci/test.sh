@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The README's second command, and what CI runs: installs what is missing, builds with
+# ASan+UBSan, runs the whole test suite (unit and integration), checks formatting, smoke-runs
+# the benchmarks and the default scenario suite. Every stage has a time budget.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source ci/lib.sh
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_odr_violation=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+start=$SECONDS
+stage "install dependencies" 900 bash ci/install-deps.sh
+stage "format check" 120 bash ci/lint.sh
+bash ci/build.sh asan
+stage "unit tests" 300 ctest --test-dir build/asan -L unit --output-on-failure -j 2 --timeout 120
+stage "integration tests" 900 ctest --test-dir build/asan -L integration --output-on-failure --timeout 300
+stage "benchmark smoke run" 120 build/asan/wsrepro_bench --benchmark_min_time=0.01
+stage "default scenario suite" 300 build/asan/wsrepro run --jobs 2 --out build/asan/wsrepro-out
+echo "==> all stages passed in $((SECONDS - start))s"

@@ -1,0 +1,171 @@
+#include "wsrepro/harness/measure.hpp"
+
+#include <gtest/gtest.h>
+
+namespace wsrepro::harness {
+namespace {
+
+constexpr mono_ns ms = 1'000'000;
+
+event ev(mono_ns t, std::string source, std::string kind) {
+  event e;
+  e.t_ns = t;
+  e.source = std::move(source);
+  e.kind = std::move(kind);
+  return e;
+}
+
+event exit_event(mono_ns t, int code) {
+  auto e = ev(t, "client", "exit");
+  e.with("code", std::int64_t{code});
+  return e;
+}
+
+event signal_event(mono_ns t, std::string sig, std::string why = "plan") {
+  auto e = ev(t, "harness", "signal");
+  e.with("signal", std::move(sig)).with("why", std::move(why));
+  return e;
+}
+
+scenario with_signals() {
+  scenario s;
+  s.signals.push_back(signal_step{});
+  return s;
+}
+
+const measurement& get(const std::vector<measurement>& ms_list, std::string_view name) {
+  for (const auto& m : ms_list) {
+    if (m.name == name) return m;
+  }
+  throw std::runtime_error("no measurement " + std::string(name));
+}
+
+run_facts no_leaks() {
+  run_facts f;
+  f.leak_scan_done = true;
+  return f;
+}
+
+TEST(measure, hang_is_fault_to_exit_and_interrupt_not_applicable_when_no_signal_went_out) {
+  const std::vector<event> t{ev(1000 * ms, "client", "spawn"), ev(1010 * ms, "server", "fault"),
+                             exit_event(1013 * ms, 1)};
+  const auto m = measure(t, with_signals(), no_leaks());
+  EXPECT_DOUBLE_EQ(*get(m, "hang_ms").value, 3.0);
+  EXPECT_EQ(get(m, "hang_ms").from_event, "server.fault");
+  EXPECT_EQ(get(m, "interrupt_latency_ms").status, measurement_status::not_applicable);
+  EXPECT_EQ(*get(m, "ended_by").text, "exit");
+  EXPECT_DOUBLE_EQ(*get(m, "exit_code").value, 1);
+  EXPECT_DOUBLE_EQ(*get(m, "process_ms").value, 13);
+  EXPECT_DOUBLE_EQ(*get(m, "leaked_processes").value, 0);
+}
+
+TEST(measure, interrupt_latency_runs_from_the_first_plan_signal) {
+  const std::vector<event> t{ev(0, "client", "spawn"), ev(10 * ms, "server", "fault"),
+                             signal_event(510 * ms, "SIGINT"), signal_event(5510 * ms, "SIGTERM"),
+                             exit_event(5512 * ms, 143)};
+  const auto m = measure(t, with_signals(), no_leaks());
+  EXPECT_DOUBLE_EQ(*get(m, "interrupt_latency_ms").value, 5002);
+  EXPECT_FALSE(get(m, "interrupt_latency_ms").lower_bound);
+  EXPECT_EQ(*get(m, "ended_by").text, "SIGTERM");
+}
+
+TEST(measure, a_deadline_kill_makes_lower_bounds) {
+  auto killed = ev(15000 * ms, "client", "exit");
+  killed.with("signal", std::string("SIGKILL"));
+  const std::vector<event> t{ev(0, "client", "spawn"),
+                             ev(10 * ms, "server", "fault"),
+                             signal_event(510 * ms, "SIGINT"),
+                             ev(15000 * ms, "harness", "deadline"),
+                             signal_event(15000 * ms, "SIGKILL", "deadline"),
+                             killed};
+  const auto m = measure(t, with_signals(), no_leaks());
+  EXPECT_EQ(*get(m, "ended_by").text, "deadline");
+  EXPECT_TRUE(get(m, "hang_ms").lower_bound);
+  EXPECT_TRUE(get(m, "interrupt_latency_ms").lower_bound);
+  EXPECT_EQ(get(m, "exit_code").status, measurement_status::not_applicable);
+  EXPECT_EQ(*get(m, "exit_signal").text, "SIGKILL");
+}
+
+TEST(measure, hang_is_missing_when_the_fault_never_happened) {
+  const std::vector<event> t{ev(0, "client", "spawn"), exit_event(5 * ms, 0)};
+  const auto m = measure(t, scenario{}, no_leaks());
+  EXPECT_EQ(get(m, "hang_ms").status, measurement_status::missing);
+  EXPECT_EQ(get(m, "interrupt_latency_ms").status, measurement_status::not_applicable);
+}
+
+TEST(measure, interrupt_latency_is_missing_when_the_deadline_came_before_the_anchor) {
+  auto killed = ev(15000 * ms, "client", "exit");
+  killed.with("signal", std::string("SIGKILL"));
+  const std::vector<event> t{ev(0, "client", "spawn"), ev(15000 * ms, "harness", "deadline"),
+                             signal_event(15000 * ms, "SIGKILL", "deadline"), killed};
+  const auto m = measure(t, with_signals(), no_leaks());
+  // A client that was never asked to stop has not shown how fast it stops.
+  EXPECT_EQ(get(m, "interrupt_latency_ms").status, measurement_status::missing);
+  expectation e;
+  e.limits["interrupt_latency_ms"].max = 1000;
+  EXPECT_FALSE(judge(m, e).front().met);
+}
+
+TEST(measure, windows_run_from_their_first_event_to_the_next_matching_one) {
+  scenario s;
+  s.windows.push_back({"marker_to_exit_ms", "driver.marker", "client.exit"});
+  const std::vector<event> t{ev(0, "client", "spawn"), ev(100 * ms, "driver", "marker"),
+                             exit_event(200 * ms, 0)};
+  const auto m = measure(t, s, no_leaks());
+  EXPECT_DOUBLE_EQ(*get(m, "marker_to_exit_ms").value, 100);
+  EXPECT_EQ(get(m, "marker_to_exit_ms").from_event, "driver.marker");
+}
+
+TEST(judge, checks_fail_on_a_threshold_and_name_it) {
+  const std::vector<event> t{ev(0, "client", "spawn"), ev(10 * ms, "server", "fault"),
+                             exit_event(3010 * ms, 1)};
+  expectation e;
+  e.exit = exit_expectation::nonzero;
+  e.limits["hang_ms"].max = 1000;
+  const auto checks = judge(measure(t, scenario{}, no_leaks()), e);
+  std::string reason;
+  EXPECT_EQ(decide(checks, reason), verdict::fail);
+  EXPECT_EQ(reason, "hang_ms = 3000 ms, expected <= 1000 ms");
+}
+
+TEST(judge, passes_when_met_and_counts_the_implicit_leak_check) {
+  const std::vector<event> t{ev(0, "client", "spawn"), ev(10 * ms, "server", "fault"),
+                             exit_event(11 * ms, 1)};
+  expectation e;
+  e.exit = exit_expectation::nonzero;
+  e.limits["hang_ms"].max = 1000;
+  e.limits["interrupt_latency_ms"].max = 1000;
+  const auto checks = judge(measure(t, with_signals(), no_leaks()), e);
+  std::string reason;
+  EXPECT_EQ(decide(checks, reason), verdict::pass) << reason;
+  EXPECT_EQ(checks.size(), 4u);  // exit, hang, interrupt (not applicable), leaks
+}
+
+TEST(judge, leaks_fail_by_default_and_missing_measurements_fail) {
+  run_facts leaky = no_leaks();
+  leaky.leaks.push_back({1234, "sleep 30"});
+  const std::vector<event> t{ev(0, "client", "spawn"), exit_event(1 * ms, 0)};
+  expectation e;
+  e.limits["hang_ms"].max = 1000;
+  const auto checks = judge(measure(t, scenario{}, leaky), e);
+  std::string reason;
+  EXPECT_EQ(decide(checks, reason), verdict::fail);
+  EXPECT_NE(reason.find("hang_ms could not be measured"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("leaked_processes = 1, expected <= 0"), std::string::npos) << reason;
+}
+
+TEST(judge, exit_expectations_treat_a_signal_death_as_non_zero) {
+  auto killed = ev(5 * ms, "client", "exit");
+  killed.with("signal", std::string("SIGINT"));
+  const std::vector<event> t{ev(0, "client", "spawn"), killed};
+  expectation nonzero;
+  nonzero.exit = exit_expectation::nonzero;
+  expectation zero;
+  zero.exit = exit_expectation::zero;
+  const auto m = measure(t, scenario{}, no_leaks());
+  EXPECT_TRUE(judge(m, nonzero).front().met);
+  EXPECT_FALSE(judge(m, zero).front().met);
+}
+
+}  // namespace
+}  // namespace wsrepro::harness

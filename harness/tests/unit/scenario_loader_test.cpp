@@ -1,0 +1,198 @@
+#include "wsrepro/harness/scenario_loader.hpp"
+
+#include <gtest/gtest.h>
+
+namespace wsrepro::harness {
+namespace {
+
+const char* valid = R"(id = "handshake.example"
+title = "Example"
+clients = ["beast-async"]
+deadline_ms = 15000
+
+[server]
+behaviour = "redirect"
+
+[server.params]
+status = 307
+then = "close"
+
+[[signal]]
+send = "SIGINT"
+after = "server.fault"
+delay_ms = 500
+
+[[signal]]
+send = "TERM"
+delay_ms = 5000
+to = "group"
+
+[[window]]
+name = "marker_to_exit_ms"
+from = "driver.marker"
+to = "client.exit"
+
+[expect]
+exit = "nonzero"
+ended_by = ["exit", "SIGINT"]
+hang_ms = { max = 1000 }
+marker_to_exit_ms = { min = 0, max = 200 }
+)";
+
+std::string errors_text(const load_result& r) {
+  std::string out;
+  for (const auto& e : r.errors) out += e.to_string() + "\n";
+  return out;
+}
+
+TEST(scenario_loader, reads_every_field) {
+  const auto r = parse_scenario(valid, "x.toml");
+  ASSERT_TRUE(r.errors.empty()) << errors_text(r);
+  ASSERT_EQ(r.scenarios.size(), 1u);
+  const scenario& s = r.scenarios[0];
+  EXPECT_EQ(s.id, "handshake.example");
+  EXPECT_EQ(s.category, "handshake");
+  EXPECT_EQ(s.behaviour, "redirect");
+  EXPECT_EQ(s.params.get_int("status"), 307);
+  EXPECT_EQ(s.params.get_string("then"), "close");
+  EXPECT_EQ(s.params.get_string("location"), "ws://127.0.0.1:1/");  // the default
+  EXPECT_EQ(s.deadline_ms, 15000);
+  ASSERT_EQ(s.signals.size(), 2u);
+  EXPECT_EQ(s.signals[0].signal_text, "SIGINT");
+  EXPECT_EQ(s.signals[0].after, "server.fault");
+  EXPECT_EQ(s.signals[1].signal_text, "SIGTERM");
+  EXPECT_EQ(s.signals[1].after, "previous");
+  EXPECT_EQ(s.signals[1].target, signal_target::group);
+  ASSERT_EQ(s.windows.size(), 1u);
+  EXPECT_EQ(s.expect.exit, exit_expectation::nonzero);
+  EXPECT_EQ(s.expect.ended_by, (std::vector<std::string>{"exit", "SIGINT"}));
+  EXPECT_EQ(s.expect.limits.at("hang_ms").max, 1000);
+  EXPECT_EQ(s.expect.limits.at("marker_to_exit_ms").min, 0);
+  EXPECT_EQ(s.applies_to, std::vector<std::string>{"*"});
+  EXPECT_TRUE(s.applies("anything"));
+}
+
+TEST(scenario_loader, names_file_line_and_key_of_a_misspelt_key_and_suggests_the_right_one) {
+  std::string text = valid;
+  text.replace(text.find("deadline_ms"), 11, "deadlin_ms");
+  const auto r = parse_scenario(text, "scenarios/x.toml");
+  ASSERT_EQ(r.errors.size(), 1u) << errors_text(r);
+  const load_error& e = r.errors[0];
+  EXPECT_EQ(e.line, 4);
+  EXPECT_EQ(e.key, "deadlin_ms");
+  EXPECT_NE(e.message.find("did you mean 'deadline_ms'"), std::string::npos) << e.message;
+  EXPECT_EQ(e.to_string().rfind("scenarios/x.toml:4:1: key 'deadlin_ms': unknown key", 0), 0u)
+      << e.to_string();
+  EXPECT_TRUE(r.scenarios.empty());
+}
+
+TEST(scenario_loader, reports_every_error_in_the_file) {
+  std::string text = valid;
+  text.replace(text.find("status = 307"), 12, "status = 200");  // out of range
+  text.replace(text.find("after = \"server.fault\""), 22, "after = \"sever.fault\"");  // typo
+  text.replace(text.find("delay_ms = 5000"), 15, "delay_ms = \"5s\"");                 // wrong type
+  text.replace(text.find("hang_ms = {"), 7, "hang_sm");  // unknown key
+  const auto r = parse_scenario(text, "x.toml");
+  ASSERT_EQ(r.errors.size(), 4u) << errors_text(r);
+  const std::string all = errors_text(r);
+  EXPECT_NE(all.find("x.toml:10:10: key 'server.params.status': must be between 300 and 399"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("key 'signal[0].after': unknown event source 'sever'; did you mean 'server'?"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("key 'signal[1].delay_ms': expected a number"), std::string::npos) << all;
+  EXPECT_NE(all.find("key 'expect.hang_sm': unknown key; did you mean 'hang_ms'?"),
+            std::string::npos)
+      << all;
+}
+
+TEST(scenario_loader, lists_known_behaviours_and_parameters) {
+  std::string text = valid;
+  text.replace(text.find("\"redirect\""), 10, "\"redirekt\"");
+  auto r = parse_scenario(text, "x.toml");
+  ASSERT_EQ(r.errors.size(), 1u) << errors_text(r);
+  EXPECT_NE(r.errors[0].message.find("did you mean 'redirect'?"), std::string::npos);
+  EXPECT_NE(r.errors[0].message.find("known: echo"), std::string::npos) << r.errors[0].message;
+
+  text = valid;
+  text.replace(text.find("then = "), 4, "than");
+  r = parse_scenario(text, "x.toml");
+  ASSERT_EQ(r.errors.size(), 1u) << errors_text(r);
+  EXPECT_EQ(r.errors[0].key, "server.params.than");
+  EXPECT_NE(r.errors[0].message.find("did you mean 'then'?"), std::string::npos);
+}
+
+TEST(scenario_loader, checks_event_names_and_signals) {
+  std::string text = valid;
+  text.replace(text.find("\"driver.marker\""), 15, "\"client.exitt\"");
+  text.replace(text.find("\"TERM\""), 6, "\"SIGFOO\"");
+  const auto r = parse_scenario(text, "x.toml");
+  const std::string all = errors_text(r);
+  EXPECT_NE(all.find("unknown event 'client.exitt'; did you mean 'client.exit'?"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("unknown signal 'SIGFOO'"), std::string::npos) << all;
+}
+
+TEST(scenario_loader, requires_id_title_and_server) {
+  const auto r = parse_scenario("clients = []\n", "x.toml");
+  const std::string all = errors_text(r);
+  EXPECT_NE(all.find("key 'id': required key is missing"), std::string::npos) << all;
+  EXPECT_NE(all.find("key 'title': required key is missing"), std::string::npos) << all;
+  EXPECT_NE(all.find("key 'server': required key is missing"), std::string::npos) << all;
+}
+
+TEST(scenario_loader, rejects_bad_ids_and_syntax_with_a_line) {
+  std::string text = valid;
+  text.replace(text.find("handshake.example"), 17, "NoCategory");
+  auto r = parse_scenario(text, "x.toml");
+  ASSERT_FALSE(r.errors.empty());
+  EXPECT_EQ(r.errors[0].key, "id");
+
+  r = parse_scenario("id = \"a.b\"\ntitle = \n", "x.toml");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 2);
+}
+
+TEST(scenario_loader, the_library_loads_without_errors) {
+  const auto r = load_scenarios({std::string(WSREPRO_TEST_DATA_DIR) + "/scenarios"});
+  EXPECT_TRUE(r.errors.empty()) << errors_text(r);
+  EXPECT_GE(r.scenarios.size(), 2u);
+}
+
+TEST(scenario_loader, duplicate_ids_are_errors) {
+  const std::string dir = std::string(WSREPRO_TEST_DATA_DIR) + "/scenarios/handshake";
+  const auto r =
+      load_scenarios({dir + "/redirect_302_close.toml", dir + "/redirect_302_close.toml"});
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("duplicate id"), std::string::npos);
+}
+
+TEST(scenario, time_scale_multiplies_deadlines_delays_thresholds_and_duration_params) {
+  auto r = parse_scenario(valid, "x.toml");
+  ASSERT_EQ(r.scenarios.size(), 1u);
+  scenario s = r.scenarios[0];
+  s.params.set("delay_ms", std::int64_t{100});
+  apply_time_scale(s, 2.0);
+  EXPECT_EQ(s.deadline_ms, 30000);
+  EXPECT_EQ(s.signals[0].delay_ms, 1000);
+  EXPECT_EQ(s.expect.limits.at("hang_ms").max, 2000);
+  EXPECT_EQ(s.params.get_int("delay_ms"), 200);
+  EXPECT_EQ(s.params.get_int("status"), 307);  // not a duration
+}
+
+TEST(nearest, suggests_close_words_only) {
+  EXPECT_EQ(nearest("deadlin_ms", {"deadline_ms", "title"}), "deadline_ms");
+  EXPECT_EQ(nearest("zzz", {"deadline_ms", "title"}), "");
+  EXPECT_EQ(nearest("beast", {"beast-async", "echo"}), "beast-async");
+}
+
+TEST(glob, matches_ids) {
+  EXPECT_TRUE(glob_match("handshake.*", "handshake.redirect_302_close"));
+  EXPECT_FALSE(glob_match("close.*", "handshake.redirect_302_close"));
+  EXPECT_TRUE(glob_match("*302*", "handshake.redirect_302_close"));
+}
+
+}  // namespace
+}  // namespace wsrepro::harness
