@@ -24,8 +24,7 @@ TEST(params, parse_text_per_type_and_check_ranges_and_choices) {
   EXPECT_EQ(std::get<param_value>(parse_value(specs[1], "307")), param_value{std::int64_t{307}});
   EXPECT_EQ(std::get<std::string>(parse_value(specs[1], "200")),
             "must be between 300 and 399, got 200");
-  EXPECT_EQ(std::get<std::string>(parse_value(specs[1], "3o2")),
-            "expected an integer, got '3o2'");
+  EXPECT_EQ(std::get<std::string>(parse_value(specs[1], "3o2")), "expected an integer, got '3o2'");
   EXPECT_EQ(std::get<param_value>(parse_value(specs[2], "false")), param_value{false});
   EXPECT_EQ(std::get<std::string>(parse_value(specs[2], "maybe")),
             "expected true or false, got 'maybe'");

@@ -113,16 +113,13 @@ struct run_entry {
 std::string details_for(const harness::run_result& r) {
   std::string out =
       "### " + inline_text(r.scenario_id) + " · " + inline_text(run_label(r)) + "\n\n";
-  // Labelled, so a reason starting with `#` or `-` stays a plain paragraph.
-  if (!r.reason.empty()) out += "**Reason:** " + inline_text(r.reason) + "\n\n";
-  bool any_unmet = false;
+  // Labelled, so a reason starting with `#` or `-` stays a plain paragraph. A failure's reason
+  // is its unmet checks, listed below with the met ones.
+  if (!r.reason.empty() && r.checks.empty()) out += "**Reason:** " + inline_text(r.reason) + "\n\n";
   for (const auto& c : r.checks) {
-    if (c.met) continue;
-    out += "- " + inline_text(c.message) + " (actual: " + inline_text(c.actual) +
-           ", expected: " + inline_text(c.expected) + ")\n";
-    any_unmet = true;
+    out += std::string(c.met ? "- ✅ " : "- ❌ ") + inline_text(c.message) + "\n";
   }
-  if (any_unmet) out += '\n';
+  if (!r.checks.empty()) out += '\n';
   const auto& err = r.client_stderr;
   if (!err.data.empty()) {
     const std::string tail = clean_utf8(tail_lines(err.data, stderr_tail_lines));
