@@ -270,6 +270,8 @@ inline void print_usage(std::FILE* to, const char* prog) {
                "  --ping-interval-ms N  keepalive ping interval, 0 = none (default 20000)\n"
                "  --ping-timeout-ms N   keepalive pong budget (default 20000)\n"
                "  --send TEXT           text message to send after connecting (repeatable)\n"
+               "Environment defaults: WSREPRO_OPEN_TIMEOUT_MS, WSREPRO_CLOSE_TIMEOUT_MS,\n"
+               "WSREPRO_PING_INTERVAL_MS, WSREPRO_PING_TIMEOUT_MS.\n"
                "Events go to stdout as JSON lines; exit 0 clean close, 1 error, 2 usage,\n"
                "130 SIGINT, 143 SIGTERM.\n",
                prog);
@@ -295,6 +297,18 @@ inline options parse_command_line(int argc, char** argv) {
   };
 
   options opts;
+  // Scenarios set timeouts through the environment (`[client] env` in a scenario file, scaled
+  // by --time-scale); the command line still wins.
+  const auto from_env = [&parse_ms](const char* variable, std::chrono::milliseconds& target,
+                                    bool zero_ok) {
+    if (const char* text = std::getenv(variable); text != nullptr && *text != '\0') {
+      target = parse_ms(variable, text, zero_ok);
+    }
+  };
+  from_env("WSREPRO_OPEN_TIMEOUT_MS", opts.open_timeout, false);
+  from_env("WSREPRO_CLOSE_TIMEOUT_MS", opts.close_timeout, false);
+  from_env("WSREPRO_PING_INTERVAL_MS", opts.ping_interval, true);
+  from_env("WSREPRO_PING_TIMEOUT_MS", opts.ping_timeout, false);
   bool have_url = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -75,9 +76,15 @@ std::optional<int> signal_number(std::string_view name) {
 }
 
 std::vector<std::string> client_environment(const std::vector<std::string>& extra) {
+  const auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
-    if (!is_proxy_variable(*e)) env.emplace_back(*e);
+    if (is_proxy_variable(*e)) continue;
+    // The scenario's own values win: getenv() returns the first match.
+    const bool overridden = std::any_of(extra.begin(), extra.end(), [&](const std::string& x) {
+      return name_of(x) == name_of(*e);
+    });
+    if (!overridden) env.emplace_back(*e);
   }
   env.insert(env.end(), extra.begin(), extra.end());
   return env;

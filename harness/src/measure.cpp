@@ -1,5 +1,7 @@
 #include "wsrepro/harness/measure.hpp"
 
+#include "connection_probes.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -175,6 +177,8 @@ std::vector<measurement> measure(const std::vector<event>& timeline, const scena
   }
   out.push_back(leaks);
 
+  detail::measure_connection(timeline, out);
+
   for (const auto& w : s.windows) {
     auto m = make(w.name, "ms", w.from, w.to);
     const event* from = first(timeline, w.from);
@@ -221,15 +225,20 @@ std::vector<check> judge(const std::vector<measurement>& measurements, const exp
     checks.push_back(c);
   }
 
-  if (!expect.ended_by.empty()) {
+  for (const auto& [name, allowed] : expect.one_of) {
     check c;
-    c.measurement = "ended_by";
-    for (const auto& e : expect.ended_by) c.expected += (c.expected.empty() ? "" : " or ") + e;
-    const measurement* m = find("ended_by");
-    c.actual = (m != nullptr && m->text) ? *m->text : "missing";
-    c.met = std::find(expect.ended_by.begin(), expect.ended_by.end(), c.actual) !=
-            expect.ended_by.end();
-    c.message = "ended_by = " + c.actual + ", expected " + c.expected;
+    c.measurement = name;
+    for (const auto& v : allowed) c.expected += (c.expected.empty() ? "" : " or ") + v;
+    const measurement* m = find(name);
+    // A text expectation names a state that must be reached: not applicable is not met.
+    if (m != nullptr && m->text) {
+      c.actual = *m->text;
+    } else {
+      c.actual = m != nullptr ? std::string(to_string(m->status)) : "missing";
+    }
+    c.met = m != nullptr && m->text &&
+            std::find(allowed.begin(), allowed.end(), *m->text) != allowed.end();
+    c.message = name + " = " + c.actual + ", expected " + c.expected;
     checks.push_back(c);
   }
 

@@ -208,7 +208,9 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
         r.argv = *argv;
         spawn_request request;
         request.argv = *argv;
-        request.env = client_environment();
+        std::vector<std::string> extra;
+        for (const auto& [key, value] : s.client_env) extra.push_back(key + "=" + value);
+        request.env = client_environment(extra);
         request.input = s.input;
         request.shim = options.paths.libexec_dir / "wsrepro-shim";
         request.output_limit_bytes = options.output_limit_bytes;

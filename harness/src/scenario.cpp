@@ -2,6 +2,8 @@
 
 #include <fnmatch.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 namespace wsrepro::harness {
@@ -18,14 +20,37 @@ bool scenario::applies(const std::string& client_name) const {
 }
 
 const std::vector<std::string>& builtin_measurement_names() {
-  static const std::vector<std::string> names{
-      "hang_ms",  "interrupt_latency_ms", "process_ms", "exit_code", "exit_signal",
-      "ended_by", "leaked_processes"};
+  static const std::vector<std::string> names{"hang_ms",
+                                              "interrupt_latency_ms",
+                                              "process_ms",
+                                              "exit_code",
+                                              "exit_signal",
+                                              "ended_by",
+                                              "leaked_processes",
+                                              "client_ping_count",
+                                              "client_ping_interval_ms",
+                                              "client_ping_interval_stddev_ms",
+                                              "client_pong_latency_ms",
+                                              "dead_peer_detect_ms",
+                                              "client_close_code",
+                                              "closed_by",
+                                              "clean_close",
+                                              "tcp_end"};
   return names;
 }
 
+const std::map<std::string, std::vector<std::string>>& text_measurement_values() {
+  static const std::map<std::string, std::vector<std::string>> values{
+      {"ended_by", {"exit", "SIGINT", "SIGTERM", "SIGKILL", "SIGHUP", "SIGQUIT", "deadline"}},
+      {"exit_signal", {}},  // any signal name
+      {"closed_by", {"client", "server"}},
+      {"clean_close", {"true", "false"}},
+      {"tcp_end", {"FIN", "RST"}}};
+  return values;
+}
+
 namespace {
-std::string format_ms(double v) {
+std::string format_number(double v) {
   std::ostringstream out;
   out << v;
   return out.str();
@@ -36,18 +61,19 @@ std::string expectation::describe() const {
   std::vector<std::string> parts;
   if (exit == exit_expectation::zero) parts.emplace_back("exit code 0");
   if (exit == exit_expectation::nonzero) parts.emplace_back("non-zero exit");
-  if (!ended_by.empty()) {
-    std::string s = "ended by ";
-    for (std::size_t i = 0; i < ended_by.size(); ++i) s += (i ? " or " : "") + ended_by[i];
+  for (const auto& [name, values] : one_of) {
+    std::string s = name + " ";
+    for (std::size_t i = 0; i < values.size(); ++i) s += (i ? " or " : "") + values[i];
     parts.push_back(s);
   }
   for (const auto& [name, limit] : limits) {
     if (limit.min && limit.max) {
-      parts.push_back(name + " in [" + format_ms(*limit.min) + ", " + format_ms(*limit.max) + "]");
+      parts.push_back(name + " in [" + format_number(*limit.min) + ", " +
+                      format_number(*limit.max) + "]");
     } else if (limit.max) {
-      parts.push_back(name + " <= " + format_ms(*limit.max));
+      parts.push_back(name + " <= " + format_number(*limit.max));
     } else if (limit.min) {
-      parts.push_back(name + " >= " + format_ms(*limit.min));
+      parts.push_back(name + " >= " + format_number(*limit.min));
     }
   }
   std::string out;
@@ -58,6 +84,14 @@ std::string expectation::describe() const {
 void apply_time_scale(scenario& s, double factor) {
   s.deadline_ms *= factor;
   for (auto& step : s.signals) step.delay_ms *= factor;
+  for (auto& [key, value] : s.client_env) {
+    if (!key.ends_with("_MS")) continue;
+    char* end = nullptr;
+    const double ms = std::strtod(value.c_str(), &end);
+    if (end != value.c_str() && *end == '\0') {
+      value = std::to_string(static_cast<long long>(std::llround(ms * factor)));
+    }
+  }
   for (auto& [name, limit] : s.expect.limits) {
     if (!name.ends_with("_ms")) continue;
     if (limit.min) *limit.min *= factor;

@@ -246,22 +246,37 @@ void read_expect(table_reader& top, scenario& s, error_sink& errors) {
                  "expected 'zero', 'nonzero' or 'any', got '" + *exit + "'");
     }
   }
-  static const std::vector<std::string> endings{"exit",   "SIGINT",  "SIGTERM", "SIGKILL",
-                                                "SIGHUP", "SIGQUIT", "deadline"};
-  if (const auto ended_by = reader.strings("ended_by")) {
-    for (const auto& e : *ended_by) {
-      if (std::find(endings.begin(), endings.end(), e) == endings.end()) {
-        errors.add(expect->get("ended_by")->source(), "expect.ended_by",
-                   "unknown ending '" + e +
-                       "' (known: exit, SIGINT, SIGTERM, SIGKILL, SIGHUP, "
-                       "SIGQUIT, deadline)");
-      }
+  // Text measurements take one value or a list of allowed ones: ended_by = ["exit", "SIGINT"].
+  for (const auto& [name, known] : text_measurement_values()) {
+    const toml::node* n = reader.node(name);
+    if (n == nullptr) continue;
+    std::vector<std::string> values;
+    if (const auto* text = n->as_string()) {
+      values.push_back(text->get());
+    } else if (const auto* flag = n->as_boolean()) {
+      values.emplace_back(flag->get() ? "true" : "false");
+    } else if (const auto* list = n->as_array();
+               list != nullptr && !list->empty() && list->is_homogeneous<std::string>()) {
+      for (const auto& element : *list) values.push_back(element.as_string()->get());
+    } else {
+      reader.type_error(*n, name, "a string or an array of strings");
+      continue;
     }
-    s.expect.ended_by = *ended_by;
+    for (const auto& v : values) {
+      const bool ok = known.empty() ? signal_number(v).has_value()
+                                    : std::find(known.begin(), known.end(), v) != known.end();
+      if (ok) continue;
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      errors.add(
+          n->source(), "expect." + name,
+          "unknown value '" + v + "' (known: " + (list.empty() ? "signal names" : list) + ")");
+    }
+    s.expect.one_of[name] = values;
   }
   std::vector<std::string> measurements;
   for (const auto& name : builtin_measurement_names()) {
-    if (name != "ended_by" && name != "exit_signal") measurements.push_back(name);
+    if (text_measurement_values().count(name) == 0) measurements.push_back(name);
   }
   for (const auto& w : s.windows) measurements.push_back(w.name);
   for (const auto& name : measurements) {
@@ -319,6 +334,18 @@ load_result parse_scenario(std::string_view text, const fs::path& file) {
       } else if (*input != "null") {
         errors.add(client->get("stdin")->source(), "client.stdin",
                    "expected 'null' or 'pipe', got '" + *input + "'");
+      }
+    }
+    if (const toml::table* env = reader.table("env", false)) {
+      for (const auto& [key, value] : *env) {
+        const std::string name(key.str());
+        if (const auto* string_value = value.as_string()) {
+          s.client_env[name] = string_value->get();
+        } else if (const auto* number = value.as_integer()) {
+          s.client_env[name] = std::to_string(number->get());
+        } else {
+          errors.add(value.source(), "client.env." + name, "expected a string or an integer");
+        }
       }
     }
     reader.finish();

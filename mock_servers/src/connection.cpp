@@ -32,7 +32,7 @@ std::string websocket_accept_key(std::string_view client_key) {
 
 connection::connection(tcp::socket socket, int id, timeline& log, const param_values& params)
     : socket_(std::move(socket)),
-      timer_(socket_.get_executor()),
+      write_gate_(socket_.get_executor()),
       id_(id),
       log_(log),
       params_(params) {
@@ -70,8 +70,16 @@ net::awaitable<bool> connection::read_some(std::string& out) {
 }
 
 net::awaitable<bool> connection::write_all(std::string_view bytes) {
+  while (writing_ && !stopped_) {
+    write_gate_.expires_at(net::steady_timer::time_point::max());
+    co_await write_gate_.async_wait(use_tuple);
+  }
+  if (stopped_) co_return false;
+  writing_ = true;
   auto [ec, n] =
       co_await net::async_write(socket_, net::buffer(bytes.data(), bytes.size()), use_tuple);
+  writing_ = false;
+  write_gate_.cancel_one();
   if (ec) {
     if (!stopped_) {
       emit("write_error",
@@ -204,8 +212,10 @@ net::awaitable<void> connection::read_until_eof() {
 
 net::awaitable<bool> connection::sleep_for(std::chrono::milliseconds duration) {
   if (stopped_) co_return false;
-  timer_.expires_after(duration);
-  auto [ec] = co_await timer_.async_wait(use_tuple);
+  net::steady_timer timer(socket_.get_executor(), duration);
+  sleeping_.push_back(&timer);
+  auto [ec] = co_await timer.async_wait(use_tuple);
+  std::erase(sleeping_, &timer);
   co_return !ec && !stopped_;
 }
 
@@ -234,7 +244,8 @@ void connection::close() {
 
 void connection::stop() {
   stopped_ = true;
-  timer_.cancel();
+  for (auto* timer : sleeping_) timer->cancel();
+  write_gate_.cancel();
   if (!socket_.is_open()) return;
   boost::system::error_code ec;
   socket_.close(ec);

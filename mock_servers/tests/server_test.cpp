@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "raw_client.hpp"
+#include "server_events.hpp"
 #include "wsrepro/mock/connection.hpp"
 #include "wsrepro/mock/registry.hpp"
 #include "wsrepro/mock/server.hpp"
@@ -13,16 +14,7 @@ namespace {
 using testing::raw_client;
 using namespace std::chrono_literals;
 
-/// Polls the server's timeline for an event, with a generous deadline.
-std::optional<event> wait_for(server_thread& srv, std::string_view name,
-                              std::chrono::milliseconds deadline = 5s) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < until) {
-    if (auto e = srv.events().first(name)) return e;
-    std::this_thread::sleep_for(2ms);
-  }
-  return std::nullopt;
-}
+using testing::wait_for;
 
 TEST(accept_key, matches_rfc_6455_example) {
   EXPECT_EQ(websocket_accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");

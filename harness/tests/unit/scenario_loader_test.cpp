@@ -65,7 +65,7 @@ TEST(scenario_loader, reads_every_field) {
   EXPECT_EQ(s.signals[1].target, signal_target::group);
   ASSERT_EQ(s.windows.size(), 1u);
   EXPECT_EQ(s.expect.exit, exit_expectation::nonzero);
-  EXPECT_EQ(s.expect.ended_by, (std::vector<std::string>{"exit", "SIGINT"}));
+  EXPECT_EQ(s.expect.one_of.at("ended_by"), (std::vector<std::string>{"exit", "SIGINT"}));
   EXPECT_EQ(s.expect.limits.at("hang_ms").max, 1000);
   EXPECT_EQ(s.expect.limits.at("marker_to_exit_ms").min, 0);
   EXPECT_EQ(s.applies_to, std::vector<std::string>{"*"});
@@ -180,6 +180,27 @@ TEST(scenario, time_scale_multiplies_deadlines_delays_thresholds_and_duration_pa
   EXPECT_EQ(s.expect.limits.at("hang_ms").max, 2000);
   EXPECT_EQ(s.params.get_int("delay_ms"), 200);
   EXPECT_EQ(s.params.get_int("status"), 307);  // not a duration
+}
+
+TEST(scenario_loader, reads_client_env_and_text_expectations) {
+  std::string text = valid;
+  text += "closed_by = \"client\"\nclean_close = false\ntcp_end = [\"FIN\", \"RST\"]\n";
+  text.replace(text.find("[server]"), 8,
+               "[client]\nenv = { WSREPRO_PING_INTERVAL_MS = 1000, NAME = \"x\" }\n\n[server]");
+  auto r = parse_scenario(text, "x.toml");
+  ASSERT_TRUE(r.errors.empty()) << errors_text(r);
+  scenario s = r.scenarios[0];
+  EXPECT_EQ(s.client_env.at("WSREPRO_PING_INTERVAL_MS"), "1000");
+  EXPECT_EQ(s.expect.one_of.at("closed_by"), std::vector<std::string>{"client"});
+  EXPECT_EQ(s.expect.one_of.at("clean_close"), std::vector<std::string>{"false"});
+  EXPECT_EQ(s.expect.one_of.at("tcp_end").size(), 2u);
+  apply_time_scale(s, 1.5);
+  EXPECT_EQ(s.client_env.at("WSREPRO_PING_INTERVAL_MS"), "1500");
+  EXPECT_EQ(s.client_env.at("NAME"), "x");
+
+  text += "closed_by = \"nobody\"\n";
+  r = parse_scenario(text, "x.toml");
+  ASSERT_FALSE(r.errors.empty());
 }
 
 TEST(nearest, suggests_close_words_only) {

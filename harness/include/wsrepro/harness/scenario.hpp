@@ -43,9 +43,10 @@ enum class exit_expectation { any, zero, nonzero };
 
 struct expectation {
   exit_expectation exit = exit_expectation::any;
-  std::vector<std::string> ended_by;        ///< allowed values; empty: any
-  std::map<std::string, threshold> limits;  ///< by measurement name
-  std::string describe() const;             ///< in words, for reports
+  std::map<std::string, threshold> limits;  ///< numeric measurements, by name
+  /// Text measurements (ended_by, closed_by, tcp_end, ...): the allowed values, by name.
+  std::map<std::string, std::vector<std::string>> one_of;
+  std::string describe() const;  ///< in words, for reports
 };
 
 struct scenario {
@@ -62,6 +63,9 @@ struct scenario {
   std::vector<std::string> applies_to;  ///< client-name globs this scenario can run; "*" any
   double deadline_ms = 30'000;
   stdin_mode input = stdin_mode::null;
+  /// Extra environment for the client ([client] env); values of *_MS keys are durations,
+  /// scaled by --time-scale.
+  std::map<std::string, std::string> client_env;
   std::vector<signal_step> signals;
   std::vector<window_spec> windows;
   expectation expect;
@@ -69,8 +73,10 @@ struct scenario {
   bool applies(const std::string& client_name) const;
 };
 
-/// Built-in measurement names a scenario can put a threshold on (custom windows add theirs).
+/// Built-in measurement names a scenario can put an expectation on (windows add theirs).
 const std::vector<std::string>& builtin_measurement_names();
+/// The built-in measurements whose value is text, with the values they can take.
+const std::map<std::string, std::vector<std::string>>& text_measurement_values();
 
 /// Every deadline, delay and threshold in milliseconds multiplied by `factor` (--time-scale).
 void apply_time_scale(scenario& s, double factor);

@@ -66,7 +66,7 @@ class connection {
   boost::asio::awaitable<void> read_until_eof();
 
   // --- time and the end of the connection ------------------------------------------------
-  /// Waits; false when the server stopped meanwhile.
+  /// Waits; false when the server stopped meanwhile. Several coroutines may sleep at once.
   boost::asio::awaitable<bool> sleep_for(std::chrono::milliseconds duration);
   /// Logs `server.fault`: the moment the scenario's hang_ms is measured from.
   void mark_fault(std::string_view what);
@@ -88,7 +88,12 @@ class connection {
   boost::asio::awaitable<bool> write_all(std::string_view bytes);
 
   boost::asio::ip::tcp::socket socket_;
-  boost::asio::steady_timer timer_;
+  /// Writes are serialised: a behaviour may run a second coroutine on this strand (a ping
+  /// timer beside a read loop), and two frames must never interleave on the wire.
+  boost::asio::steady_timer write_gate_;
+  bool writing_ = false;
+  /// Timers of sleeps in progress, cancelled by stop().
+  std::vector<boost::asio::steady_timer*> sleeping_;
   int id_;
   timeline& log_;
   const param_values& params_;
