@@ -53,6 +53,8 @@ struct run_settings {
   int jobs = 1;
   bool strict = false;
   bool quiet = false;
+  bool tls = false;
+  std::string listen;
 };
 
 std::string format_value(const harness::measurement* m) {
@@ -170,7 +172,8 @@ void check_programs(const std::vector<harness::planned_run>& plan,
                                                     {"host", "127.0.0.1"},
                                                     {"port", "1"},
                                                     {"libexec", paths.libexec_dir.string()},
-                                                    {"data", paths.data_dir.string()}};
+                                                    {"data", paths.data_dir.string()},
+                                                    {"ca_file", "/dev/null"}};
     std::string error;
     auto argv = harness::expand_command(run.client.command, values, error);
     if (!argv) throw usage_error{"client " + run.client.name + ": " + error};
@@ -250,6 +253,8 @@ int run(const run_settings& settings, const global_options& globals,
   options.time_scale = settings.time_scale;
   options.jobs = settings.jobs;
   options.cancel = &interrupted;
+  options.tls = settings.tls;
+  options.listen = settings.listen;
   const auto started = std::chrono::steady_clock::now();
   const auto results = harness::execute_plan(plan, options, [&](const harness::run_result& r) {
     if (!settings.quiet) print_run_line(r);
@@ -326,6 +331,12 @@ command add_run_command(CLI::App& app, const global_options& globals) {
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   sub->add_flag("--strict", settings->strict, "A skipped run fails the invocation (exit 1)");
+  sub->add_flag("--tls", settings->tls,
+                "Serve every scenario over wss:// with a throwaway CA; clients learn of it "
+                "through {ca_file}, SSL_CERT_FILE and NODE_EXTRA_CA_CERTS");
+  sub->add_option("--listen", settings->listen,
+                  "Listen on this loopback address instead of each scenario's (127.0.0.1 or ::1)")
+      ->check(CLI::IsMember({"127.0.0.1", "::1"}));
   sub->add_flag("--quiet,-q", settings->quiet, "No line per run, only the table");
   return [settings, &globals] { return run(*settings, globals, globals.command_line); };
 }

@@ -22,6 +22,7 @@ struct serve_settings {
   int port = 0;
   std::string address = "127.0.0.1";
   std::vector<std::string> settings;
+  bool tls = false;
 };
 
 nlohmann::ordered_json to_json(const event& e, mono_ns zero) {
@@ -87,6 +88,7 @@ int serve(const serve_settings& settings) {
   mock::server_options options;
   options.address = settings.address;
   options.port = static_cast<std::uint16_t>(settings.port);
+  options.tls = settings.tls;
   mock::server server(ioc, *info, std::move(values), log, options);
   if (auto ec = server.start()) {
     std::cerr << "wsrepro serve: cannot listen on " << settings.address << ":" << settings.port
@@ -96,6 +98,11 @@ int serve(const serve_settings& settings) {
   {
     std::lock_guard lock(out_mutex);
     std::cout << server.url() << "\n";
+    if (server.tls()) {
+      // Not JSON-shaped on purpose: the URL line stays first, this says what to trust.
+      std::cerr << "wsrepro serve: TLS with a throwaway CA: "
+                << mock::tls_material().ca_file.string() << "\n";
+    }
     for (const auto& line : early) std::cout << line << "\n";
     std::cout.flush();
     url_printed = true;
@@ -127,9 +134,10 @@ command add_serve_command(CLI::App& app) {
   sub->add_option("--port,-p", settings->port, "Port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  sub->add_option("--address", settings->address, "Loopback address to listen on")
+  sub->add_option("--listen", settings->address, "Loopback address to listen on")
       ->check(CLI::IsMember({"127.0.0.1", "::1"}))
       ->capture_default_str();
+  sub->add_flag("--tls", settings->tls, "Serve wss:// with a throwaway CA (its file on stderr)");
   sub->add_option("--set", settings->settings, "A behaviour parameter, KEY=VALUE (repeatable)")
       ->type_name("KEY=VALUE");
   return [settings] { return serve(*settings); };

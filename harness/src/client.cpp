@@ -14,7 +14,7 @@ namespace wsrepro::harness {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& known_placeholders() {
-  static const std::vector<std::string> names{"url", "host", "port", "libexec", "data"};
+  static const std::vector<std::string> names{"url", "host", "port", "libexec", "data", "ca_file"};
   return names;
 }
 

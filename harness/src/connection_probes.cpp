@@ -102,9 +102,8 @@ void measure_connection(const std::vector<event>& timeline, std::vector<measurem
   if (server_pings.empty()) {
     set_status(pong, measurement_status::not_applicable, "the server sent no ping");
   } else if (pong_latencies.empty()) {
-    set_status(pong, measurement_status::missing, "the client answered none of " +
-                                                      std::to_string(server_pings.size()) +
-                                                      " pings");
+    set_status(pong, measurement_status::missing,
+               "the client answered none of " + std::to_string(server_pings.size()) + " pings");
   } else {
     double sum = 0;
     for (double l : pong_latencies) sum += l;
@@ -148,8 +147,8 @@ void measure_connection(const std::vector<event>& timeline, std::vector<measurem
   for (const auto* e : events) {
     if (client_close == nullptr && is_frame(*e, "frame_in", "close")) client_close = e;
     if (server_close == nullptr && is_frame(*e, "frame_out", "close")) server_close = e;
-    const bool end = e->kind == "fin_in" || e->kind == "rst_in" || e->kind == "fin_out" ||
-                     e->kind == "rst_out";
+    const bool end =
+        e->kind == "fin_in" || e->kind == "rst_in" || e->kind == "fin_out" || e->kind == "rst_out";
     if (tcp_end_event == nullptr && end) tcp_end_event = e;
   }
   bool any_rst = false;
@@ -167,8 +166,8 @@ void measure_connection(const std::vector<event>& timeline, std::vector<measurem
 
   auto by = make("closed_by", "", "server.accept", "");
   if (client_close != nullptr || server_close != nullptr) {
-    const bool client_first =
-        server_close == nullptr || (client_close != nullptr && client_close->t_ns < server_close->t_ns);
+    const bool client_first = server_close == nullptr ||
+                              (client_close != nullptr && client_close->t_ns < server_close->t_ns);
     by.to_event = client_first ? "server.frame_in" : "server.frame_out";
     set_text(by, client_first ? "client" : "server");
   } else if (tcp_end_event != nullptr) {

@@ -188,7 +188,10 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
       r.reason = "unknown behaviour " + s.behaviour;
       return r;
     }
-    mock::server server(ioc, *info, s.params, log);
+    mock::server_options server_options;
+    server_options.address = options.listen.empty() ? s.listen : options.listen;
+    server_options.tls = s.tls || options.tls;
+    mock::server server(ioc, *info, s.params, log, server_options);
     child_process child(ioc, log);
     if (auto ec = server.start()) {
       state.error = "the mock server cannot listen: " + ec.message();
@@ -196,10 +199,11 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
       r.url = server.url();
       const std::map<std::string, std::string> values{
           {"url", r.url},
-          {"host", "127.0.0.1"},
+          {"host", server_options.address},
           {"port", std::to_string(server.port())},
           {"libexec", options.paths.libexec_dir.string()},
-          {"data", options.paths.data_dir.string()}};
+          {"data", options.paths.data_dir.string()},
+          {"ca_file", mock::tls_material().ca_file.string()}};
       std::string error;
       auto argv = expand_command(plan.client.command, values, error);
       if (!argv) {
@@ -209,6 +213,11 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
         spawn_request request;
         request.argv = *argv;
         std::vector<std::string> extra;
+        if (server.tls()) {
+          // Where OpenSSL-based clients (Python) and Node look for extra trust.
+          extra.push_back("SSL_CERT_FILE=" + values.at("ca_file"));
+          extra.push_back("NODE_EXTRA_CA_CERTS=" + values.at("ca_file"));
+        }
         for (const auto& [key, value] : s.client_env) extra.push_back(key + "=" + value);
         request.env = client_environment(extra);
         request.input = s.input;

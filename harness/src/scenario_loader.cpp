@@ -112,6 +112,21 @@ void read_server(table_reader& top, scenario& s, error_sink& errors) {
   table_reader reader(*server, "server", errors);
   const auto behaviour = reader.string("behaviour", true);
   const toml::table* params = reader.table("params", false);
+  if (const toml::node* tls = reader.node("tls"); tls != nullptr) {
+    if (const auto* flag = tls->as_boolean()) {
+      s.tls = flag->get();
+    } else {
+      reader.type_error(*tls, "tls", "true or false");
+    }
+  }
+  if (const auto listen = reader.string("listen", false)) {
+    if (*listen == "127.0.0.1" || *listen == "::1") {
+      s.listen = *listen;
+    } else {
+      errors.add(server->get("listen")->source(), "server.listen",
+                 "expected '127.0.0.1' or '::1' (loopback only), got '" + *listen + "'");
+    }
+  }
   reader.finish();
   if (!behaviour) return;
   const mock::behaviour_info* info = mock::find_behaviour(*behaviour);

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -42,6 +43,24 @@ connection::connection(tcp::socket socket, int id, timeline& log, const param_va
   socket_.set_option(tcp::no_delay(true), ignored);
 }
 
+struct connection::tls_layer {
+  explicit tls_layer(tcp::socket& socket, net::ssl::context& context) : stream(socket, context) {}
+  net::ssl::stream<tcp::socket&> stream;
+};
+
+connection::~connection() = default;
+
+net::awaitable<bool> connection::start_tls(net::ssl::context& context) {
+  tls_ = std::make_unique<tls_layer>(socket_, context);
+  auto [ec] = co_await tls_->stream.async_handshake(net::ssl::stream_base::server, use_tuple);
+  if (ec) {
+    emit("tls_error", {{"error", ec.message()}});
+    co_return false;
+  }
+  emit("tls_handshake", {{"version", std::string(SSL_get_version(tls_->stream.native_handle()))}});
+  co_return true;
+}
+
 void connection::emit(std::string kind, std::vector<std::pair<std::string, attr_value>> attrs) {
   event e;
   e.source = "server";
@@ -53,12 +72,20 @@ void connection::emit(std::string kind, std::vector<std::pair<std::string, attr_
 
 net::awaitable<bool> connection::read_some(std::string& out) {
   std::array<char, 16 * 1024> buffer{};
-  auto [ec, n] = co_await socket_.async_read_some(net::buffer(buffer), use_tuple);
+  // Two statements, not a conditional: GCC 12 mishandles co_await in conditions.
+  std::tuple<boost::system::error_code, std::size_t> result;
+  if (tls_) {
+    result = co_await tls_->stream.async_read_some(net::buffer(buffer), use_tuple);
+  } else {
+    result = co_await socket_.async_read_some(net::buffer(buffer), use_tuple);
+  }
+  const auto [ec, n] = result;
   out.assign(buffer.data(), n);
   if (!ec) co_return true;
   if (!read_end_logged_ && !stopped_) {
     read_end_logged_ = true;
-    if (ec == net::error::eof) {
+    // A TLS peer that closes TCP without close_notify reports a truncated stream: still a FIN.
+    if (ec == net::error::eof || ec == net::ssl::error::stream_truncated) {
       emit("fin_in");
     } else if (ec == net::error::connection_reset) {
       emit("rst_in");
@@ -76,8 +103,14 @@ net::awaitable<bool> connection::write_all(std::string_view bytes) {
   }
   if (stopped_) co_return false;
   writing_ = true;
-  auto [ec, n] =
-      co_await net::async_write(socket_, net::buffer(bytes.data(), bytes.size()), use_tuple);
+  const auto buffer = net::buffer(bytes.data(), bytes.size());
+  std::tuple<boost::system::error_code, std::size_t> result;
+  if (tls_) {
+    result = co_await net::async_write(tls_->stream, buffer, use_tuple);
+  } else {
+    result = co_await net::async_write(socket_, buffer, use_tuple);
+  }
+  const auto [ec, n] = result;
   writing_ = false;
   write_gate_.cancel_one();
   if (ec) {

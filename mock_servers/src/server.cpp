@@ -4,6 +4,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
 #include <stdexcept>
 #include <system_error>
@@ -29,6 +30,18 @@ server::~server() { stop(); }
 
 boost::system::error_code server::start() {
   boost::system::error_code ec;
+  if (options_.tls || behaviour_.requires_tls) {
+    const tls_credentials& credentials = tls_credentials_for(behaviour_.identity);
+    ssl_context_ = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
+    ssl_context_->use_certificate_chain(net::buffer(credentials.certificate_chain_pem.data(),
+                                                    credentials.certificate_chain_pem.size()),
+                                        ec);
+    if (ec) return ec;
+    ssl_context_->use_private_key(
+        net::buffer(credentials.private_key_pem.data(), credentials.private_key_pem.size()),
+        net::ssl::context::pem, ec);
+    if (ec) return ec;
+  }
   const auto address = net::ip::make_address(options_.address, ec);
   if (ec) return ec;
   const tcp::endpoint endpoint(address, options_.port);
@@ -46,7 +59,7 @@ boost::system::error_code server::start() {
   e.source = "server";
   e.kind = "listen";
   e.with("address", options_.address).with("port", static_cast<std::int64_t>(port_));
-  e.with("behaviour", behaviour_.name);
+  e.with("behaviour", behaviour_.name).with("tls", ssl_context_ != nullptr);
   log_.emit(std::move(e));
   net::post(acceptor_.get_executor(), [this] { accept_next(); });
   return {};
@@ -54,8 +67,8 @@ boost::system::error_code server::start() {
 
 std::string server::url() const {
   const bool v6 = options_.address.find(':') != std::string::npos;
-  return "ws://" + (v6 ? "[" + options_.address + "]" : options_.address) + ":" +
-         std::to_string(port_) + "/";
+  return std::string(ssl_context_ ? "wss://" : "ws://") +
+         (v6 ? "[" + options_.address + "]" : options_.address) + ":" + std::to_string(port_) + "/";
 }
 
 void server::accept_next() {
@@ -83,12 +96,21 @@ void server::start_connection(tcp::socket socket) {
   }
   ++open_connections_;
   std::shared_ptr<behaviour> script = behaviour_.make(params_);
-  auto run = [](std::shared_ptr<connection> c,
-                std::shared_ptr<behaviour> b) -> net::awaitable<void> {
+  // The TLS handshake is the core's, unless the behaviour is about that handshake itself.
+  auto* tls = behaviour_.core_tls_handshake ? ssl_context_.get() : nullptr;
+  auto run = [](std::shared_ptr<connection> c, std::shared_ptr<behaviour> b,
+                net::ssl::context* context) -> net::awaitable<void> {
+    if (context != nullptr) {
+      const bool secured = co_await c->start_tls(*context);
+      if (!secured) {
+        c->close();
+        co_return;
+      }
+    }
     co_await b->run(*c);
     c->close();
   };
-  net::co_spawn(conn->executor(), run(conn, std::move(script)),
+  net::co_spawn(conn->executor(), run(conn, std::move(script), tls),
                 [this, conn](const std::exception_ptr& error) {
                   if (error) {
                     try {

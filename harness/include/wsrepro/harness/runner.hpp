@@ -22,6 +22,8 @@ struct run_options {
   double time_scale = 1.0;  ///< already applied to the scenarios; scales the harness's own waits
   int jobs = 1;
   std::size_t output_limit_bytes = 1 << 20;
+  bool tls = false;    ///< --tls: every scenario's server speaks wss://
+  std::string listen;  ///< --listen: overrides every scenario's address when set
   /// Set (e.g. by wsrepro's own SIGINT handler) to stop: running clients are killed, runs not
   /// yet started are skipped.
   const std::atomic<bool>* cancel = nullptr;

@@ -58,6 +58,8 @@ struct scenario {
 
   std::string behaviour;
   mock::param_values params;
+  bool tls = false;                  ///< [server] tls: serve wss:// with the throwaway CA
+  std::string listen = "127.0.0.1";  ///< [server] listen: 127.0.0.1 or ::1
 
   std::vector<std::string> clients;     ///< run by default
   std::vector<std::string> applies_to;  ///< client-name globs this scenario can run; "*" any

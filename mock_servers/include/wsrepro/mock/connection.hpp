@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,10 @@
 #include "wsrepro/common/timeline.hpp"
 #include "wsrepro/mock/frame.hpp"
 #include "wsrepro/mock/params.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace wsrepro::mock {
 
@@ -33,8 +38,10 @@ std::string websocket_accept_key(std::string_view client_key);
 
 class connection {
  public:
+  struct tls_layer;  ///< Asio's SSL stream, kept out of this header
   connection(boost::asio::ip::tcp::socket socket, int id, timeline& log,
              const param_values& params);
+  ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
 
@@ -43,6 +50,13 @@ class connection {
   boost::asio::any_io_executor executor() { return socket_.get_executor(); }
   const param_values& params() const { return params_; }
   bool is_open() const { return socket_.is_open(); }
+
+  /// Runs the server side of a TLS handshake; from then on every read and write is encrypted.
+  /// Logs `server.tls_handshake` or `server.tls_error`.
+  boost::asio::awaitable<bool> start_tls(boost::asio::ssl::context& context);
+  bool is_tls() const { return tls_ != nullptr; }
+  /// The TCP socket itself (socket options, raw access for TLS faults).
+  boost::asio::ip::tcp::socket& socket() { return socket_; }
 
   // --- handshake phase -------------------------------------------------------------------
   /// Reads one HTTP request; nullopt when the client closed, reset or sent garbage (logged).
@@ -88,6 +102,7 @@ class connection {
   boost::asio::awaitable<bool> write_all(std::string_view bytes);
 
   boost::asio::ip::tcp::socket socket_;
+  std::unique_ptr<tls_layer> tls_;
   /// Writes are serialised: a behaviour may run a second coroutine on this strand (a ping
   /// timer beside a read loop), and two frames must never interleave on the wire.
   boost::asio::steady_timer write_gate_;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "wsrepro/mock/params.hpp"
+#include "wsrepro/mock/tls.hpp"
 
 namespace wsrepro::mock {
 
@@ -21,6 +22,12 @@ struct behaviour_info {
   std::string summary;      ///< one line for `wsrepro list behaviours`
   std::string fault_event;  ///< when `server.fault` is logged: the moment hang_ms starts from
   std::vector<param_spec> params;
+  /// A TLS fault: the server speaks wss:// even without --tls, presenting `identity`.
+  bool requires_tls = false;
+  tls_identity identity = tls_identity::trusted;
+  /// False for a behaviour that runs on the raw TCP of a wss:// connection (e.g. it never
+  /// finishes the TLS handshake); the core then does no TLS handshake itself.
+  bool core_tls_handshake = true;
   /// Makes the per-connection script; called once per accepted connection.
   std::function<std::shared_ptr<behaviour>(const param_values&)> make;
 };

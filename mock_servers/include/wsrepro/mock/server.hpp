@@ -19,6 +19,10 @@
 #include "wsrepro/mock/params.hpp"
 #include "wsrepro/mock/registry.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace wsrepro::mock {
 
 class connection;
@@ -26,6 +30,7 @@ class connection;
 struct server_options {
   std::string address = "127.0.0.1";  ///< loopback only, by design
   std::uint16_t port = 0;             ///< 0: the kernel picks a free port
+  bool tls = false;                   ///< wss://: any behaviour behind TLS (see tls.hpp)
 };
 
 class server {
@@ -39,7 +44,8 @@ class server {
   /// Binds and starts accepting; logs `server.listen`.
   boost::system::error_code start();
   std::uint16_t port() const { return port_; }
-  /// ws://ADDRESS:PORT/ (IPv6 addresses in brackets).
+  bool tls() const { return ssl_context_ != nullptr; }
+  /// ws://ADDRESS:PORT/ or wss://... (IPv6 addresses in brackets).
   std::string url() const;
   /// Closes the listener and every connection. Safe from any thread; idempotent.
   void stop();
@@ -56,6 +62,7 @@ class server {
   timeline& log_;
   server_options options_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  std::shared_ptr<boost::asio::ssl::context> ssl_context_;
   std::uint16_t port_ = 0;
   int next_id_ = 1;
   std::atomic<int> open_connections_{0};
