@@ -57,6 +57,9 @@ mock::param_values parse_settings(const mock::behaviour_info& info,
     }
     values.set(key, std::get<mock::param_value>(parsed));
   }
+  if (info.check) {
+    if (auto problem = info.check(values)) throw usage_error{"--set: " + *problem};
+  }
   return values;
 }
 

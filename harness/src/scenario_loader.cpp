@@ -174,6 +174,10 @@ void read_server(table_reader& top, scenario& s, error_sink& errors) {
     }
     s.params.set(name, *v);
   }
+  if (info->check) {
+    if (auto problem = info->check(s.params))
+      errors.add(params->source(), "server.params", *problem);
+  }
 }
 
 void read_signals(table_reader& top, scenario& s, error_sink& errors) {

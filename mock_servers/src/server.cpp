@@ -95,7 +95,15 @@ void server::start_connection(tcp::socket socket) {
     connections_.push_back(conn);
   }
   ++open_connections_;
-  std::shared_ptr<behaviour> script = behaviour_.make(params_);
+  std::shared_ptr<behaviour> script;
+  try {
+    script = behaviour_.make(params_);
+  } catch (const std::exception& ex) {
+    conn->emit("behaviour_error", {{"error", std::string(ex.what())}});
+    conn->close();
+    --open_connections_;
+    return;
+  }
   // The TLS handshake is the core's, unless the behaviour is about that handshake itself.
   auto* tls = behaviour_.core_tls_handshake ? ssl_context_.get() : nullptr;
   auto run = [](std::shared_ptr<connection> c, std::shared_ptr<behaviour> b,
@@ -160,6 +168,9 @@ server_thread::server_thread(std::string_view behaviour,
       throw std::invalid_argument(key + ": " + *error);
     }
     values.set(key, std::get<param_value>(parsed));
+  }
+  if (info->check) {
+    if (auto problem = info->check(values)) throw std::invalid_argument(*problem);
   }
   server_ = std::make_unique<server>(ioc_, *info, std::move(values), log_, std::move(options));
   if (auto ec = server_->start()) throw std::system_error(ec, "mock server cannot listen");

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,9 @@ struct behaviour_info {
   /// False for a behaviour that runs on the raw TCP of a wss:// connection (e.g. it never
   /// finishes the TLS handshake); the core then does no TLS handshake itself.
   bool core_tls_handshake = true;
+  /// Checks the parameters as a whole (beyond each one's type and range); the error names the
+  /// parameter. Optional.
+  std::function<std::optional<std::string>(const param_values&)> check = {};
   /// Makes the per-connection script; called once per accepted connection.
   std::function<std::shared_ptr<behaviour>(const param_values&)> make;
 };
