@@ -6,6 +6,7 @@
 // Expected: on a server that answers the upgrade with 302 and keeps TCP open, it hangs for the
 // whole close timeout (default 3 s) and ignores SIGINT meanwhile; on a connected server that goes
 // silent it hangs until killed. Each naive choice below names the bug it models. Do not fix them.
+// It speaks wss:// too (the same code over a TLS stream), naive in exactly the same ways.
 
 #include <pthread.h>
 #include <sys/socket.h>
@@ -16,15 +17,19 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 #include "driver_events.hpp"
@@ -90,10 +95,16 @@ int finish(int code) {
   return wc::emit_exit(code);
 }
 
-int report_error(std::string_view type, const beast::error_code& ec) {
-  wc::event_line("error").str("type", type).str("message", ec.message()).emit();
+/// `refused`: why the server's certificate was refused, for a TLS failure.
+int report_error(std::string_view type, const beast::error_code& ec,
+                 const std::string& refused = {}) {
+  const std::string message = ec.message() + (refused.empty() ? "" : ": " + refused);
+  wc::event_line line("error");
+  line.str("type", type).str("message", message);
+  if (!refused.empty()) line.str("verify_error", refused);
+  line.emit();
   std::fprintf(stderr, "%s: %.*s: %s\n", program, static_cast<int>(type.size()), type.data(),
-               ec.message().c_str());
+               message.c_str());
   return 1;
 }
 
@@ -123,14 +134,27 @@ void wait_for_server_to_close(tcp::socket& socket, std::chrono::milliseconds clo
   reader.join();
 }
 
-int read_until_closed(websocket::stream<tcp::socket>& ws) {
+using plain_stream = tcp::socket;
+using tls_stream = beast::ssl_stream<tcp::socket>;
+
+template <class NextLayer>
+int read_until_closed(websocket::stream<NextLayer>& ws) {
+  // A TLS server may end TCP right after the close frames without a TLS close_notify; Beast then
+  // reports a truncated stream, but the WebSocket close handshake is complete.
+  bool close_frame_received = false;
+  ws.control_callback([&close_frame_received](websocket::frame_type kind, beast::string_view) {
+    if (kind == websocket::frame_type::close) close_frame_received = true;
+  });
+  const auto truncated = [](const beast::error_code& ec) {
+    return std::is_same_v<NextLayer, tls_stream> && ec == net::ssl::error::stream_truncated;
+  };
   beast::flat_buffer buffer;
   for (;;) {
     beast::error_code ec;
     // Naive: no keepalive and no timeout (the sync client had none before 15.0): a server that
     // goes silent keeps this read, and so the whole process, blocked forever (seed bug 3).
     const std::size_t bytes = ws.read(buffer, ec);
-    if (ec == websocket::error::closed) {
+    if (ec == websocket::error::closed || (close_frame_received && truncated(ec))) {
       const websocket::close_reason& reason = ws.reason();
       wc::event_line("closed")
           .num("code", reason.code)
@@ -148,20 +172,31 @@ int read_until_closed(websocket::stream<tcp::socket>& ws) {
   }
 }
 
-int run(const wc::options& opts) {
-  net::io_context ioc;  // only to construct the socket: every operation here blocks
-  websocket::stream<tcp::socket> ws(ioc);
+// One session over `NextLayer`: plain_stream for ws://, tls_stream for wss://.
+template <class NextLayer>
+int run(const wc::options& opts, websocket::stream<NextLayer>& ws) {
+  constexpr bool uses_tls = std::is_same_v<NextLayer, tls_stream>;
+  tcp::socket& socket = beast::get_lowest_layer(ws);
   wc::event_line("connecting").str("url", opts.url).emit();
 
+  // The open timeout (SIGALRM) covers the connect, the TLS handshake and the upgrade alike.
   set_alarm(opts.open_timeout);
   beast::error_code ec;
-  net::connect(ws.next_layer(), opts.where.endpoints, ec);
+  net::connect(socket, opts.where.endpoints, ec);
   const bool connected = !ec;
+  bool secured = !uses_tls;
   http::response<http::string_body> res;
   if (connected) {
     beast::error_code ignored;
     // Without it a close handshake on loopback waits ~40 ms for a delayed ACK.
-    ws.next_layer().set_option(tcp::no_delay(true), ignored);
+    socket.set_option(tcp::no_delay(true), ignored);
+    if constexpr (uses_tls) {
+      wc::prepare_tls(ws.next_layer(), opts.where, ec);
+      if (!ec) ws.next_layer().handshake(net::ssl::stream_base::client, ec);
+      secured = !ec;
+    }
+  }
+  if (secured) {
     ws.set_option(websocket::stream_base::decorator(
         [](websocket::request_type& req) { req.set(http::field::user_agent, program); }));
     ws.handshake(res, opts.where.host, opts.where.target, ec);
@@ -169,7 +204,8 @@ int run(const wc::options& opts) {
   set_alarm(std::chrono::milliseconds(0));
 
   if (ec == websocket::error::upgrade_declined) {
-    wait_for_server_to_close(ws.next_layer(), opts.close_timeout);
+    // Over TLS it reads the raw TCP bytes: all it waits for is the server's FIN.
+    wait_for_server_to_close(socket, opts.close_timeout);
     // Reported only now, as the sync client raised InvalidStatus only after its wait.
     const auto location = res.find(http::field::location);
     wc::event_line line("error");
@@ -190,9 +226,13 @@ int run(const wc::options& opts) {
     // EINTR from our SIGALRM is the open timeout; from SIGINT/SIGTERM it stays what it is.
     const bool timed_out = open_timed_out != 0 && ec == net::error::interrupted;
     if (timed_out) ec = beast::error::timeout;
-    return finish(report_error(connected ? (timed_out ? "handshake_timeout" : "handshake")
-                                         : (timed_out ? "connect_timeout" : "connect"),
-                               ec));
+    if (!connected) return finish(report_error(timed_out ? "connect_timeout" : "connect", ec));
+    if (!secured) {
+      std::string refused;
+      if constexpr (uses_tls) refused = wc::verify_failure(ws.next_layer().native_handle());
+      return finish(report_error(timed_out ? "tls_timeout" : "tls", ec, refused));
+    }
+    return finish(report_error(timed_out ? "handshake_timeout" : "handshake", ec));
   }
 
   wc::event_line("connected").emit();
@@ -220,5 +260,18 @@ int main(int argc, char** argv) {
   install_handler(SIGINT, on_signal);
   install_handler(SIGTERM, on_signal);
   install_handler(SIGALRM, on_alarm);
-  return run(opts);
+  net::io_context ioc;  // only to construct the socket: every operation here blocks
+  if (!opts.where.tls) {
+    websocket::stream<plain_stream> ws(ioc);
+    return run(opts, ws);
+  }
+  std::string why;
+  std::optional<net::ssl::context> context = wc::make_tls_context(opts, why);
+  if (!context) {
+    wc::event_line("error").str("type", "tls").str("message", why).emit();
+    std::fprintf(stderr, "%s: tls: %s\n", program, why.c_str());
+    return wc::emit_exit(1);
+  }
+  websocket::stream<tls_stream> ws(ioc, *context);
+  return run(opts, ws);
 }

@@ -1,12 +1,21 @@
 #pragma once
-// What both reference clients share: the command line, the ws:// URL, and the driver protocol (one
-// JSON object per line on stdout, stamped with CLOCK_MONOTONIC). Header-only so each client stays
-// one translation unit.
+// What both reference clients share: the command line, the ws:// or wss:// URL, the client side of
+// TLS, and the driver protocol (one JSON object per line on stdout, stamped with CLOCK_MONOTONIC).
+// Header-only so each client stays one translation unit.
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 #include <unistd.h>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/verify_context.hpp>
+#include <boost/asio/ssl/verify_mode.hpp>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -180,7 +189,9 @@ inline int emit_exit(int code) {
 struct ws_url {
   std::vector<boost::asio::ip::tcp::endpoint> endpoints;  ///< tried in order
   std::string host;                                       ///< Host header: "127.0.0.1:8080"
-  std::string target;                                     ///< "/path?query"
+  std::string host_name;  ///< the host alone, for TLS: "localhost", "127.0.0.1", "::1"
+  std::string target;     ///< "/path?query"
+  bool tls = false;       ///< wss://
 };
 
 struct options {
@@ -191,22 +202,28 @@ struct options {
   std::chrono::milliseconds ping_interval{20000};  ///< 0: no keepalive
   std::chrono::milliseconds ping_timeout{20000};
   std::vector<std::string> sends;
+  std::string ca_file;  ///< extra trust for wss://, beside the defaults and SSL_CERT_FILE
 };
 
-/// Accepts ws://HOST[:PORT][/PATH] where HOST is an IPv4 literal, [IPv6] or localhost. Names other
-/// than localhost are not resolved: the harness only ever points clients at its loopback servers.
+/// Accepts ws:// or wss://HOST[:PORT][/PATH] where HOST is an IPv4 literal, [IPv6] or localhost.
+/// Names other than localhost are not resolved: the harness only ever points clients at its
+/// loopback servers.
 inline std::optional<ws_url> parse_ws_url(std::string_view url, std::string& why) {
   namespace ip = boost::asio::ip;
-  constexpr std::string_view scheme = "ws://";
-  if (url.substr(0, scheme.size()) != scheme) {
-    why = "only ws:// URLs are supported";
+  ws_url out;
+  std::string_view rest;
+  if (url.substr(0, 5) == "ws://") {
+    rest = url.substr(5);
+  } else if (url.substr(0, 6) == "wss://") {
+    rest = url.substr(6);
+    out.tls = true;
+  } else {
+    why = "only ws:// and wss:// URLs are supported";
     return std::nullopt;
   }
-  std::string_view rest = url.substr(scheme.size());
   rest = rest.substr(0, rest.find('#'));
   const std::size_t path_at = rest.find_first_of("/?");
   const std::string_view authority = rest.substr(0, path_at);
-  ws_url out;
   out.target = path_at == std::string_view::npos ? "/" : std::string(rest.substr(path_at));
   if (out.target.front() == '?') out.target.insert(0, 1, '/');
 
@@ -233,7 +250,7 @@ inline std::optional<ws_url> parse_ws_url(std::string_view url, std::string& why
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }
 
-  std::uint16_t port = 80;
+  std::uint16_t port = out.tls ? 443 : 80;
   if (!port_text.empty()) {
     const auto [end, ec] =
         std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
@@ -257,6 +274,7 @@ inline std::optional<ws_url> parse_ws_url(std::string_view url, std::string& why
     out.endpoints.emplace_back(address, port);
   }
   out.host = std::string(authority);
+  out.host_name = std::string(host);
   return out;
 }
 
@@ -264,14 +282,19 @@ inline void print_usage(std::FILE* to, const char* prog) {
   std::fprintf(to,
                "usage: %s URL [--open-timeout-ms N] [--close-timeout-ms N]\n"
                "       [--ping-interval-ms N] [--ping-timeout-ms N] [--send TEXT]...\n"
-               "  URL                   ws://HOST[:PORT][/PATH], HOST an IP literal or localhost\n"
-               "  --open-timeout-ms N   connect and upgrade budget (default 10000)\n"
+               "       [--ca-file PATH]\n"
+               "  URL                   ws:// or wss://HOST[:PORT][/PATH], HOST an IP literal\n"
+               "                        or localhost\n"
+               "  --open-timeout-ms N   connect, TLS and upgrade budget (default 10000)\n"
                "  --close-timeout-ms N  close handshake budget (default 3000)\n"
                "  --ping-interval-ms N  keepalive ping interval, 0 = none (default 20000)\n"
                "  --ping-timeout-ms N   keepalive pong budget (default 20000)\n"
                "  --send TEXT           text message to send after connecting (repeatable)\n"
+               "  --ca-file PATH        for wss://, also trust the CA certificates in PATH\n"
                "Environment defaults: WSREPRO_OPEN_TIMEOUT_MS, WSREPRO_CLOSE_TIMEOUT_MS,\n"
-               "WSREPRO_PING_INTERVAL_MS, WSREPRO_PING_TIMEOUT_MS.\n"
+               "WSREPRO_PING_INTERVAL_MS, WSREPRO_PING_TIMEOUT_MS, WSREPRO_SEND (one message).\n"
+               "For wss:// the default\n"
+               "trust store is used, plus SSL_CERT_FILE if set.\n"
                "Events go to stdout as JSON lines; exit 0 clean close, 1 error, 2 usage,\n"
                "130 SIGINT, 143 SIGTERM.\n",
                prog);
@@ -309,6 +332,9 @@ inline options parse_command_line(int argc, char** argv) {
   from_env("WSREPRO_CLOSE_TIMEOUT_MS", opts.close_timeout, false);
   from_env("WSREPRO_PING_INTERVAL_MS", opts.ping_interval, true);
   from_env("WSREPRO_PING_TIMEOUT_MS", opts.ping_timeout, false);
+  if (const char* text = std::getenv("WSREPRO_SEND"); text != nullptr && *text != '\0') {
+    opts.sends.emplace_back(text);  // one message; --send adds more
+  }
   bool have_url = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -344,6 +370,8 @@ inline options parse_command_line(int argc, char** argv) {
       opts.ping_timeout = parse_ms(name, take_value(), false);
     } else if (name == "--send") {
       opts.sends.emplace_back(take_value());
+    } else if (name == "--ca-file") {
+      opts.ca_file = take_value();
     } else {
       bad("unknown option '" + std::string(arg) + "'");
     }
@@ -354,6 +382,69 @@ inline options parse_command_line(int argc, char** argv) {
   if (!where) bad("bad URL '" + opts.url + "': " + why);
   opts.where = std::move(*where);
   return opts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// wss://
+
+/// The client TLS context: peer verification on, trusting the default paths, the file in
+/// SSL_CERT_FILE when set (OpenSSL reads that variable only instead of its default file, so it is
+/// loaded explicitly as well) and --ca-file. nullopt with `why` set when a CA file cannot be read.
+inline std::optional<boost::asio::ssl::context> make_tls_context(const options& opts,
+                                                                 std::string& why) {
+  namespace ssl = boost::asio::ssl;
+  ssl::context context(ssl::context::tls_client);
+  boost::system::error_code ec;
+  context.set_default_verify_paths(ec);  // no system store is not an error: the files may do
+  std::vector<std::string> files;
+  if (const char* env = std::getenv("SSL_CERT_FILE"); env != nullptr && *env != '\0') {
+    files.emplace_back(env);
+  }
+  if (!opts.ca_file.empty()) files.push_back(opts.ca_file);
+  for (const std::string& file : files) {
+    context.load_verify_file(file, ec);
+    if (ec) {
+      why = "cannot load CA file " + file + ": " + ec.message();
+      return std::nullopt;
+    }
+  }
+  context.set_verify_mode(ssl::verify_peer);
+  return context;
+}
+
+/// Prepares a client TLS stream for `where`: SNI for a name (RFC 6066 allows no IP literals
+/// there) and host-name verification, which also matches IP literals against the certificate's
+/// IP addresses.
+template <class TlsStream>
+void prepare_tls(TlsStream& stream, const ws_url& where, boost::system::error_code& ec) {
+  boost::system::error_code not_an_ip;
+  boost::asio::ip::make_address(where.host_name, not_an_ip);
+  if (not_an_ip && SSL_set_tlsext_host_name(stream.native_handle(), where.host_name.c_str()) != 1) {
+    ec = {static_cast<int>(::ERR_get_error()), boost::asio::error::get_ssl_category()};
+    return;
+  }
+  const bool is_ip = !not_an_ip;
+  // Asio's check refuses a mismatch without saying why (OpenSSL would report "unspecified
+  // certificate verification error"): record the reason so the error names it.
+  stream.set_verify_callback(
+      [check = boost::asio::ssl::host_name_verification(where.host_name), is_ip](
+          bool preverified, boost::asio::ssl::verify_context& context) {
+        const bool matches = check(preverified, context);
+        if (preverified && !matches) {
+          X509_STORE_CTX_set_error(context.native_handle(), is_ip ? X509_V_ERR_IP_ADDRESS_MISMATCH
+                                                                  : X509_V_ERR_HOSTNAME_MISMATCH);
+        }
+        return matches;
+      },
+      ec);
+}
+
+/// Why the server's certificate was refused ("self-signed certificate"), or empty when it was
+/// not (verification passed or never ran).
+inline std::string verify_failure(SSL* ssl) {
+  const long result = SSL_get_verify_result(ssl);
+  if (result == X509_V_OK) return {};
+  return X509_verify_cert_error_string(result);
 }
 
 }  // namespace wsrepro::client

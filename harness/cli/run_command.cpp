@@ -320,7 +320,7 @@ command add_run_command(CLI::App& app, const global_options& globals) {
       ->type_name("NAME");
   sub->add_option("--client-cmd", settings->client_cmd,
                   "An ad-hoc client: 'PROG ARGS {url}', split like a shell does but run without "
-                  "one. Placeholders: {url} {host} {port} {libexec} {data}")
+                  "one. Placeholders: {url} {host} {port} {libexec} {data} {ca_file}")
       ->type_name("CMD");
   sub->add_option("--out,-o", settings->out_dir, "Directory for the reports")
       ->capture_default_str();

@@ -98,6 +98,18 @@ int serve(const serve_settings& settings) {
               << ": " << ec.message() << "\n";
     return ec == boost::asio::error::address_in_use ? bad_input : harness_error;
   }
+  // Before the URL is printed: a reader may signal as soon as it sees it.
+  boost::asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
+  stop_signals.async_wait([&](boost::system::error_code ec, int sig) {
+    if (ec) return;
+    event e;
+    e.source = "server";
+    e.kind = "stop";
+    e.with("signal", std::string(sig == SIGINT ? "SIGINT" : "SIGTERM"));
+    log.emit(std::move(e));
+    server.stop();
+    ioc.stop();
+  });
   {
     std::lock_guard lock(out_mutex);
     std::cout << server.url() << "\n";
@@ -110,17 +122,6 @@ int serve(const serve_settings& settings) {
     std::cout.flush();
     url_printed = true;
   }
-  boost::asio::signal_set stop_signals(ioc, SIGINT, SIGTERM);
-  stop_signals.async_wait([&](boost::system::error_code ec, int sig) {
-    if (ec) return;
-    event e;
-    e.source = "server";
-    e.kind = "stop";
-    e.with("signal", std::string(sig == SIGINT ? "SIGINT" : "SIGTERM"));
-    log.emit(std::move(e));
-    server.stop();
-    ioc.stop();
-  });
   ioc.run();
   return ok;
 }

@@ -261,6 +261,7 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
   }
   r.duration_ms = ns_to_ms(now_ns() - started);
   r.timeline = log.snapshot();
+  r.timeline_dropped = log.dropped();
   std::stable_sort(r.timeline.begin(), r.timeline.end(),
                    [](const event& a, const event& b) { return a.t_ns < b.t_ns; });
   r.leaks = state.facts.leaks;

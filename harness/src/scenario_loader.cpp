@@ -61,10 +61,14 @@ using detail::table_reader;
 namespace {
 
 const std::vector<std::string> event_sources{"server", "client", "harness", "driver"};
+// Every kind a behaviour or the core logs; a typo in a scenario's event name is caught here.
 const std::vector<std::string> server_events{
-    "listen",    "accept",  "request",     "response",  "raw_out",    "frame_in",
-    "frame_out", "data_in", "fin_in",      "rst_in",    "fin_out",    "rst_out",
-    "close",     "fault",   "bad_request", "bad_frame", "read_error", "write_error"};
+    "listen",        "accept",         "request",       "response",     "raw_out",
+    "frame_in",      "frame_out",      "data_in",       "fin_in",       "rst_in",
+    "fin_out",       "rst_out",        "fin_out_error", "close",        "fault",
+    "bad_request",   "bad_frame",      "read_error",    "write_error",  "tls_handshake",
+    "tls_error",     "client_hello",   "script_step",   "flood_begins", "flood_out",
+    "close_timeout", "behaviour_error"};
 const std::vector<std::string> client_events{"spawn", "exit", "stdout", "stderr"};
 const std::vector<std::string> harness_events{"signal", "deadline"};
 

@@ -11,6 +11,8 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <map>
+#include <mutex>
 
 namespace wsrepro::mock {
 
@@ -32,11 +34,7 @@ std::string websocket_accept_key(std::string_view client_key) {
 }
 
 connection::connection(tcp::socket socket, int id, timeline& log, const param_values& params)
-    : socket_(std::move(socket)),
-      write_gate_(socket_.get_executor()),
-      id_(id),
-      log_(log),
-      params_(params) {
+    : socket_(std::move(socket)), id_(id), log_(log), params_(params) {
   boost::system::error_code ignored;
   // Without TCP_NODELAY a close handshake on loopback waits for a delayed ACK (~40 ms), which
   // would pollute every hang_ms.
@@ -61,6 +59,26 @@ net::awaitable<bool> connection::start_tls(net::ssl::context& context) {
   co_return true;
 }
 
+namespace {
+/// One server context per identity for the whole process: an SSL_CTX, once set up, may be shared
+/// by every connection on every thread.
+net::ssl::context& server_context(tls_identity identity) {
+  static std::mutex mutex;
+  static std::map<tls_identity, net::ssl::context> contexts;
+  const std::lock_guard lock(mutex);
+  if (auto found = contexts.find(identity); found != contexts.end()) return found->second;
+  net::ssl::context context(net::ssl::context::tls_server);
+  const tls_credentials& credentials = tls_credentials_for(identity);
+  context.use_certificate_chain(net::buffer(credentials.certificate_chain_pem));
+  context.use_private_key(net::buffer(credentials.private_key_pem), net::ssl::context::pem);
+  return contexts.emplace(identity, std::move(context)).first->second;
+}
+}  // namespace
+
+net::awaitable<bool> connection::start_tls(tls_identity identity) {
+  co_return co_await start_tls(server_context(identity));
+}
+
 void connection::emit(std::string kind, std::vector<std::pair<std::string, attr_value>> attrs) {
   event e;
   e.source = "server";
@@ -71,6 +89,12 @@ void connection::emit(std::string kind, std::vector<std::pair<std::string, attr_
 }
 
 net::awaitable<bool> connection::read_some(std::string& out) {
+  // After the peer's FIN or RST another read would wait forever (Asio's epoll reactor is
+  // edge-triggered and no new readiness comes), so the end is remembered and reported at once.
+  if (read_ended_) {
+    out.clear();
+    co_return false;
+  }
   std::array<char, 16 * 1024> buffer{};
   // Two statements, not a conditional: GCC 12 mishandles co_await in conditions.
   std::tuple<boost::system::error_code, std::size_t> result;
@@ -82,6 +106,8 @@ net::awaitable<bool> connection::read_some(std::string& out) {
   const auto [ec, n] = result;
   out.assign(buffer.data(), n);
   if (!ec) co_return true;
+  read_ended_ = ec == net::error::eof || ec == net::ssl::error::stream_truncated ||
+                ec == net::error::connection_reset;
   if (!read_end_logged_ && !stopped_) {
     read_end_logged_ = true;
     // A TLS peer that closes TCP without close_notify reports a truncated stream: still a FIN.
@@ -97,11 +123,14 @@ net::awaitable<bool> connection::read_some(std::string& out) {
 }
 
 net::awaitable<bool> connection::write_all(std::string_view bytes) {
-  while (writing_ && !stopped_) {
-    write_gate_.expires_at(net::steady_timer::time_point::max());
-    co_await write_gate_.async_wait(use_tuple);
-  }
   if (stopped_) co_return false;
+  if (writing_) {
+    // Wait for our turn; the writer before us hands the gate over (writing_ stays true).
+    net::steady_timer turn(socket_.get_executor(), net::steady_timer::time_point::max());
+    write_waiters_.push_back(&turn);
+    co_await turn.async_wait(use_tuple);
+    if (stopped_) co_return false;
+  }
   writing_ = true;
   const auto buffer = net::buffer(bytes.data(), bytes.size());
   std::tuple<boost::system::error_code, std::size_t> result;
@@ -111,8 +140,13 @@ net::awaitable<bool> connection::write_all(std::string_view bytes) {
     result = co_await net::async_write(socket_, buffer, use_tuple);
   }
   const auto [ec, n] = result;
-  writing_ = false;
-  write_gate_.cancel_one();
+  if (write_waiters_.empty()) {
+    writing_ = false;
+  } else {
+    net::steady_timer* next = write_waiters_.front();
+    write_waiters_.pop_front();
+    next->cancel();
+  }
   if (ec) {
     if (!stopped_) {
       emit("write_error",
@@ -257,7 +291,13 @@ void connection::mark_fault(std::string_view what) { emit("fault", {{"what", std
 void connection::shutdown_send() {
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_send, ec);
-  if (!ec) emit("fin_out");
+  // A failed shutdown usually means the client already reset the connection: say so, rather
+  // than let the timeline suggest an orderly FIN.
+  if (ec) {
+    emit("fin_out_error", {{"error", ec.message()}});
+  } else {
+    emit("fin_out");
+  }
 }
 
 void connection::reset() {
@@ -278,7 +318,8 @@ void connection::close() {
 void connection::stop() {
   stopped_ = true;
   for (auto* timer : sleeping_) timer->cancel();
-  write_gate_.cancel();
+  for (auto* waiter : write_waiters_) waiter->cancel();
+  write_waiters_.clear();
   if (!socket_.is_open()) return;
   boost::system::error_code ec;
   socket_.close(ec);

@@ -51,33 +51,39 @@ class raw_client {
     }
   }
 
-  /// Reads until `terminator` has arrived; nullopt on timeout or EOF first.
+  /// Reads until `terminator` has arrived and returns everything up to and including it; what
+  /// came after it (frames sent right behind a 101) stays for the next read. nullopt on timeout
+  /// or EOF first.
   std::optional<std::string> read_until(const std::string& terminator) {
-    std::string data;
-    while (data.find(terminator) == std::string::npos) {
+    while (pending_.find(terminator) == std::string::npos) {
       char buf[4096];
       const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
       if (n <= 0) return std::nullopt;
-      data.append(buf, static_cast<std::size_t>(n));
+      pending_.append(buf, static_cast<std::size_t>(n));
     }
+    const std::size_t stop = pending_.find(terminator) + terminator.size();
+    std::string data = pending_.substr(0, stop);
+    pending_.erase(0, stop);
     return data;
   }
 
   /// Reads exactly n bytes; nullopt on timeout or EOF first.
   std::optional<std::string> read_exactly(std::size_t n) {
-    std::string data;
-    while (data.size() < n) {
+    while (pending_.size() < n) {
       char buf[4096];
-      const ssize_t got = ::recv(fd_, buf, std::min(sizeof buf, n - data.size()), 0);
+      const ssize_t got = ::recv(fd_, buf, sizeof buf, 0);
       if (got <= 0) return std::nullopt;
-      data.append(buf, static_cast<std::size_t>(got));
+      pending_.append(buf, static_cast<std::size_t>(got));
     }
+    std::string data = pending_.substr(0, n);
+    pending_.erase(0, n);
     return data;
   }
 
   enum class end { fin, rst, timeout, data };
   /// What the next read sees: the server's FIN, its RST, nothing within the timeout, or data.
   end next_end() {
+    if (!pending_.empty()) return end::data;
     char buf[1];
     const ssize_t n = ::recv(fd_, buf, 1, 0);
     if (n == 0) return end::fin;
@@ -90,6 +96,7 @@ class raw_client {
 
  private:
   int fd_ = -1;
+  std::string pending_;  ///< read from the socket, not yet returned
 };
 
 inline const char* upgrade_request =

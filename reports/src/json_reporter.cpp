@@ -107,6 +107,8 @@ json run_json(const harness::run_result& r) {
   json timeline = json::array();
   for (const auto& e : r.timeline) timeline.push_back(event_json(e, r.started_ns));
   j["timeline"] = std::move(timeline);
+  // Only when it happened, so reports of ordinary runs (and the golden files) stay as they were.
+  if (r.timeline_dropped > 0) j["timeline_dropped_events"] = r.timeline_dropped;
   j["output"] = {{"stdout", output_json(r.client_stdout)},
                  {"stderr", output_json(r.client_stderr)}};
   return j;

@@ -65,11 +65,15 @@ TEST(connection_probes, keepalive_pings_their_spacing_and_dead_peer_detection) {
 }
 
 TEST(connection_probes, pong_latency_pairs_server_pings_with_client_pongs) {
-  const std::vector<event> t{server(0, "accept"),          server(100 * ms, "frame_out", "ping"),
-                             server(102 * ms, "frame_in", "pong"), server(200 * ms, "frame_out", "ping"),
-                             server(206 * ms, "frame_in", "pong"), server(300 * ms, "frame_out", "ping"),
+  const std::vector<event> t{server(0, "accept"),
+                             server(100 * ms, "frame_out", "ping"),
+                             server(102 * ms, "frame_in", "pong"),
+                             server(200 * ms, "frame_out", "ping"),
+                             server(206 * ms, "frame_in", "pong"),
+                             server(300 * ms, "frame_out", "ping"),
                              server(400 * ms, "frame_out", "close", 1000),
-                             server(401 * ms, "frame_in", "close", 1000), server(402 * ms, "fin_out"),
+                             server(401 * ms, "frame_in", "close", 1000),
+                             server(402 * ms, "fin_out"),
                              server(403 * ms, "fin_in")};
   const auto m = measure(t, scenario{}, facts());
   EXPECT_DOUBLE_EQ(*get(m, "client_pong_latency_ms").value, 4);
@@ -80,7 +84,8 @@ TEST(connection_probes, pong_latency_pairs_server_pings_with_client_pongs) {
 
 TEST(connection_probes, a_reset_is_not_a_clean_close) {
   const std::vector<event> t{server(0, "accept"), server(10 * ms, "frame_in", "close", 1000),
-                             server(11 * ms, "frame_out", "close", 1000), server(12 * ms, "rst_in")};
+                             server(11 * ms, "frame_out", "close", 1000),
+                             server(12 * ms, "rst_in")};
   const auto m = measure(t, scenario{}, facts());
   EXPECT_EQ(*get(m, "tcp_end").text, "RST");
   EXPECT_EQ(*get(m, "clean_close").text, "false");

@@ -31,6 +31,7 @@ class timeline {
   std::vector<event> snapshot() const;
   /// The first event with this name (`source.kind`), if any.
   std::optional<event> first(std::string_view name) const;
+  /// High-volume events dropped past the bound (essential ones are always kept).
   std::size_t dropped() const;
 
  private:

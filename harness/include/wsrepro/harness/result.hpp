@@ -100,6 +100,7 @@ struct run_result {
   std::vector<measurement> measurements;
   std::vector<check> checks;
   std::vector<event> timeline;
+  std::size_t timeline_dropped = 0;  ///< high-volume events not kept (past the bound)
   captured_output client_stdout;
   captured_output client_stderr;
   std::vector<leaked_process> leaks;

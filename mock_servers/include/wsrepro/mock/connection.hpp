@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include "wsrepro/common/timeline.hpp"
 #include "wsrepro/mock/frame.hpp"
 #include "wsrepro/mock/params.hpp"
+#include "wsrepro/mock/tls.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -54,6 +56,9 @@ class connection {
   /// Runs the server side of a TLS handshake; from then on every read and write is encrypted.
   /// Logs `server.tls_handshake` or `server.tls_error`.
   boost::asio::awaitable<bool> start_tls(boost::asio::ssl::context& context);
+  /// The same, presenting `identity`: for a behaviour that runs the handshake itself
+  /// (core_tls_handshake = false), e.g. to log its fault before the certificate goes out.
+  boost::asio::awaitable<bool> start_tls(tls_identity identity);
   bool is_tls() const { return tls_ != nullptr; }
   /// The TCP socket itself (socket options, raw access for TLS faults).
   boost::asio::ip::tcp::socket& socket() { return socket_; }
@@ -105,7 +110,9 @@ class connection {
   std::unique_ptr<tls_layer> tls_;
   /// Writes are serialised: a behaviour may run a second coroutine on this strand (a ping
   /// timer beside a read loop), and two frames must never interleave on the wire.
-  boost::asio::steady_timer write_gate_;
+  /// First come, first served: a writer that loops must not starve a waiting one (a pong
+  /// behind a flood). Each waiter sleeps on its own timer; the writer hands over in order.
+  std::deque<boost::asio::steady_timer*> write_waiters_;
   bool writing_ = false;
   /// Timers of sleeps in progress, cancelled by stop().
   std::vector<boost::asio::steady_timer*> sleeping_;
@@ -114,6 +121,7 @@ class connection {
   const param_values& params_;
   frame_parser parser_;
   bool read_end_logged_ = false;
+  bool read_ended_ = false;  ///< FIN or RST seen: no further read may wait
   bool stopped_ = false;
 };
 

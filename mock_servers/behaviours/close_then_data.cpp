@@ -1,0 +1,110 @@
+// close_then_data: answers the upgrade with a valid 101, sends a close frame, then keeps sending
+// data frames after it (RFC 6455 5.5.1: no data may follow a close frame). A correct client
+// ignores them and still completes the close; one that delivers them, or whose close waits for
+// reading to drain (python-websockets before 14.2, #1555), misbehaves or hangs.
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <string>
+
+#include "wsrepro/mock/behaviour.hpp"
+
+namespace wsrepro::mock {
+namespace {
+
+class close_then_data final : public behaviour {
+ public:
+  explicit close_then_data(const param_values& p)
+      : frames_(p.get_int("frames")), interval_ms_(p.get_int("interval_ms")) {}
+
+  boost::asio::awaitable<void> run(connection& conn) override {
+    const auto request = co_await conn.read_request();
+    if (!request) co_return;
+    if (!request->is_websocket_upgrade) {
+      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
+      co_return;
+    }
+    const bool accepted = co_await conn.accept_upgrade(*request);
+    if (!accepted) co_return;
+    frame close;
+    close.opcode = opcodes::close;
+    close.payload = close_payload(1000);
+    const bool closed = co_await conn.write_frame(close);
+    if (!closed) co_return;
+
+    // The data frames go out from a second coroutine, so that this one reads meanwhile and logs
+    // the client's close frame and FIN when they arrive, not after the last data frame.
+    boost::asio::steady_timer sent(conn.executor(), boost::asio::steady_timer::time_point::max());
+    boost::asio::co_spawn(conn.executor(), send_data(conn, sent), boost::asio::detached);
+    for (;;) {
+      const auto in = co_await conn.read_frame();
+      if (!in) break;
+      if (in->opcode == opcodes::close) {
+        // As a correct server from here: FIN after the client's close frame, but only once
+        // the last data frame is out (whichever of the two comes second sends it).
+        client_closed_ = true;
+        if (!sending_) conn.shutdown_send();
+        break;
+      }
+    }
+    co_await conn.read_until_eof();
+    // The sender uses `conn`, which lives only as long as run(): wait for its end in every case
+    // (a server stop ends it at its next write or sleep).
+    while (sending_) {
+      co_await sent.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    }
+  }
+
+ private:
+  // Writes only; `sent` belongs to run(), which waits for this to end.
+  boost::asio::awaitable<void> send_data(connection& conn, boost::asio::steady_timer& sent) {
+    // The first data frame follows the close frame at once, so a client likely reads both
+    // together.
+    for (std::int64_t i = 1; i <= frames_; ++i) {
+      if (i > 1 && interval_ms_ > 0) {
+        const bool slept = co_await conn.sleep_for(std::chrono::milliseconds(interval_ms_));
+        if (!slept) break;
+      }
+      frame data;
+      data.opcode = opcodes::text;
+      data.payload = "data after close " + std::to_string(i);
+      const bool written = co_await conn.write_frame(data);
+      if (!written) break;
+      if (i == 1) conn.mark_fault("data frame written after the close frame");
+    }
+    sending_ = false;
+    if (client_closed_) conn.shutdown_send();
+    sent.cancel();
+  }
+
+  std::int64_t frames_;
+  std::int64_t interval_ms_;
+  bool sending_ = true;
+  bool client_closed_ = false;
+};
+
+}  // namespace
+}  // namespace wsrepro::mock
+
+WSREPRO_REGISTER_BEHAVIOUR(
+    close_then_data,
+    {
+        .name = "close_then_data",
+        .summary = "Answers the upgrade with 101, sends a close frame, then data frames after it",
+        .fault_event = "the first data frame after the close frame has been written",
+        .params =
+            {
+                wsrepro::mock::int_param("frames", 3, 1, 100'000,
+                                         "text frames sent after the close frame"),
+                wsrepro::mock::int_param("interval_ms", 10, 0, 3'600'000,
+                                         "pause between those frames (the first follows the close "
+                                         "frame at once)"),
+            },
+        .make =
+            [](const wsrepro::mock::param_values& p) {
+              return std::make_shared<wsrepro::mock::close_then_data>(p);
+            },
+    })

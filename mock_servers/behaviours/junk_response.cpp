@@ -1,0 +1,100 @@
+// junk_response: answers the upgrade request with bytes that are not HTTP (by default an SSH
+// server's banner, as when a URL points at the wrong port), then keeps the connection open and
+// keeps reading. A client that checks the status line fails at once; one whose HTTP parser
+// waits for a complete header (an empty line that never comes) waits for its open timeout, and
+// one without an open timeout hangs.
+
+#include <string>
+#include <string_view>
+
+#include "wsrepro/mock/behaviour.hpp"
+
+namespace wsrepro::mock {
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Parameters typed on a command line cannot hold control bytes: accept \r \n \t \0 \\ and \xHH.
+std::string unescape(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\' || i + 1 == text.size()) {
+      out += text[i];
+      continue;
+    }
+    const char c = text[i + 1];
+    if (c == 'x' && i + 3 < text.size() && hex_digit(text[i + 2]) >= 0 &&
+        hex_digit(text[i + 3]) >= 0) {
+      out += static_cast<char>(hex_digit(text[i + 2]) * 16 + hex_digit(text[i + 3]));
+      i += 3;
+      continue;
+    }
+    ++i;
+    switch (c) {
+      case 'r':
+        out += '\r';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case '0':
+        out += '\0';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      default:  // not an escape we know: keep it as typed
+        out += '\\';
+        out += c;
+        break;
+    }
+  }
+  return out;
+}
+
+class junk_response final : public behaviour {
+ public:
+  explicit junk_response(const param_values& p) : bytes_(unescape(p.get_string("bytes"))) {}
+
+  boost::asio::awaitable<void> run(connection& conn) override {
+    const auto request = co_await conn.read_request();
+    if (!request) co_return;
+    const bool written = co_await conn.write_raw(bytes_);
+    if (!written) co_return;
+    conn.mark_fault("non-HTTP answer written");
+    co_await conn.read_until_eof();
+  }
+
+ private:
+  std::string bytes_;
+};
+
+}  // namespace
+}  // namespace wsrepro::mock
+
+WSREPRO_REGISTER_BEHAVIOUR(
+    junk_response,
+    {
+        .name = "junk_response",
+        .summary = "Answers the upgrade with bytes that are not HTTP (an SSH banner), then keeps "
+                   "the connection open",
+        .fault_event = "the junk bytes have been written",
+        .params =
+            {
+                wsrepro::mock::string_param(
+                    "bytes", "SSH-2.0-OpenSSH_9.0\\r\\n",
+                    "what to answer; \\r \\n \\t \\0 \\\\ and \\xHH are unescaped"),
+            },
+        .make =
+            [](const wsrepro::mock::param_values& p) {
+              return std::make_shared<wsrepro::mock::junk_response>(p);
+            },
+    })
