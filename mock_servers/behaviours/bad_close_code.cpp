@@ -6,6 +6,7 @@
 #include <string>
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
@@ -13,16 +14,12 @@ namespace {
 class bad_close_code final : public behaviour {
  public:
   explicit bad_close_code(const param_values& p)
-      : code_(p.get_int("code")), reason_(p.get_string("reason")), then_(p.get_string("then")) {}
+      : code_(p.get_int("code")),
+        reason_(p.get_string("reason")),
+        then_(close_then_named(p.get_string("then"))) {}
 
   boost::asio::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
-    if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
-    const bool accepted = co_await conn.accept_upgrade(*request);
+    const bool accepted = co_await accept_websocket(conn);
     if (!accepted) co_return;
     frame close;
     close.opcode = opcodes::close;
@@ -32,38 +29,15 @@ class bad_close_code final : public behaviour {
     if (!written) co_return;
     conn.mark_fault("close frame with code " + std::to_string(code_) + " written");
 
-    if (then_ == "fin") conn.shutdown_send();
-    if (then_ != "wait_for_client") {
-      co_await read_frames_until_eof(conn);
-      co_return;
-    }
     // wait_for_client: whatever the client answers (1002 or an echo of the code), its close frame
     // ends the handshake and TCP is closed after it; a client that only drops TCP ends it too.
-    for (;;) {
-      const auto in = co_await conn.read_frame();
-      if (!in) {
-        co_await conn.read_until_eof();
-        co_return;
-      }
-      if (in->opcode == opcodes::close) break;
-    }
-    conn.shutdown_send();
-    co_await conn.read_until_eof();
+    co_await finish_after_close(conn, then_);
   }
 
  private:
-  // Logs every frame until the client's FIN or RST; raw bytes after a broken frame.
-  static boost::asio::awaitable<void> read_frames_until_eof(connection& conn) {
-    for (;;) {
-      const auto in = co_await conn.read_frame();
-      if (!in) break;
-    }
-    co_await conn.read_until_eof();
-  }
-
   std::int64_t code_;
   std::string reason_;
-  std::string then_;
+  close_then then_;
 };
 
 }  // namespace

@@ -8,21 +8,10 @@
 #include <chrono>
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
-
-std::vector<std::pair<std::string, attr_value>> frame_out_attrs(const frame& f) {
-  std::vector<std::pair<std::string, attr_value>> attrs{
-      {"opcode", opcode_name(f.opcode)},
-      {"bytes", static_cast<std::int64_t>(f.payload.size())},
-      {"fin", f.fin},
-      {"masked", f.masked}};
-  if (const auto code = close_code(f.payload); f.opcode == opcodes::close && code) {
-    attrs.emplace_back("code", static_cast<std::int64_t>(*code));
-  }
-  return attrs;
-}
 
 class close_after_handshake_same_write final : public behaviour {
  public:
@@ -32,12 +21,8 @@ class close_after_handshake_same_write final : public behaviour {
         close_after_reply_(p.get_string("then") == "close_after_reply") {}
 
   boost::asio::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
+    const auto request = co_await read_upgrade_request(conn);
     if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
     frame close;
     close.opcode = opcodes::close;
     close.payload = close_payload(code_);
@@ -49,7 +34,7 @@ class close_after_handshake_same_write final : public behaviour {
       // One write carried both: log them as the response and the frame they are.
       conn.emit("response", {{"status", std::int64_t{101}},
                              {"bytes", static_cast<std::int64_t>(response.size())}});
-      conn.emit("frame_out", frame_out_attrs(close));
+      emit_frame_out(conn, close);
     } else {
       const bool accepted = co_await conn.write_response(response, 101);
       if (!accepted) co_return;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
@@ -21,13 +22,7 @@ class close_then_data final : public behaviour {
       : frames_(p.get_int("frames")), interval_ms_(p.get_int("interval_ms")) {}
 
   boost::asio::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
-    if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
-    const bool accepted = co_await conn.accept_upgrade(*request);
+    const bool accepted = co_await accept_websocket(conn);
     if (!accepted) co_return;
     frame close;
     close.opcode = opcodes::close;

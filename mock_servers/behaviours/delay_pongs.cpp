@@ -3,64 +3,22 @@
 // A client whose ping timeout is longer than the delay must stay connected; one whose timeout is
 // shorter must give up in time.
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
-#include <exception>
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
 
 namespace net = boost::asio;
 
-/// Sub-coroutines on the connection's strand. run() waits for them before it returns, because
-/// the connection and the behaviour live only until then.
-class sub_tasks {
- public:
-  void spawn(connection& conn, net::awaitable<void> task) {
-    ++running_;
-    net::co_spawn(conn.executor(), std::move(task), [this, &conn](const std::exception_ptr& error) {
-      if (error) {
-        try {
-          std::rethrow_exception(error);
-        } catch (const std::exception& ex) {
-          conn.emit("behaviour_error", {{"error", std::string(ex.what())}});
-        }
-      }
-      if (--running_ == 0 && idle_ != nullptr) idle_->cancel();
-    });
-  }
-  net::awaitable<void> wait(connection& conn) {
-    net::steady_timer idle(conn.executor());
-    idle_ = &idle;
-    while (running_ > 0) {
-      idle.expires_at(net::steady_timer::time_point::max());
-      co_await idle.async_wait(net::as_tuple(net::use_awaitable));
-    }
-    idle_ = nullptr;
-  }
-
- private:
-  int running_ = 0;
-  net::steady_timer* idle_ = nullptr;
-};
-
 class delay_pongs final : public behaviour {
  public:
   explicit delay_pongs(const param_values& p) : delay_(p.get_int("delay_ms")) {}
 
   net::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
-    if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
-    const bool accepted = co_await conn.accept_upgrade(*request);
+    const bool accepted = co_await accept_websocket(conn);
     if (!accepted) co_return;
     co_await read_loop(conn);
     co_await pongs_.wait(conn);
@@ -69,40 +27,21 @@ class delay_pongs final : public behaviour {
  private:
   net::awaitable<void> read_loop(connection& conn) {
     bool fault_marked = false;
-    for (;;) {
-      auto in = co_await conn.read_frame();
-      if (!in) co_return;
-      frame out;
-      out.fin = in->fin;
-      out.payload = std::move(in->payload);
-      switch (in->opcode) {
-        case opcodes::ping:
-          if (!fault_marked) {
-            fault_marked = true;
-            conn.mark_fault("first ping received; its pong is held back delay_ms");
-          }
-          // The pong goes out later, from its own coroutine; reading goes on meanwhile.
-          pongs_.spawn(conn, delayed_pong(conn, std::move(out.payload)));
-          continue;
-        case opcodes::pong:
-          continue;
-        case opcodes::close: {
-          closing_ = true;  // pongs still pending are dropped: nothing may follow our close
-          out.opcode = opcodes::close;
-          if (out.payload.size() > 2) out.payload.resize(2);
-          const bool written = co_await conn.write_frame(out);
-          if (!written) co_return;
-          conn.shutdown_send();
-          co_await conn.read_until_eof();
-          co_return;
-        }
-        default:
-          out.opcode = in->opcode;
-          break;
+    echo_hooks hooks;
+    hooks.on_ping = [&](const frame& ping) {
+      if (!fault_marked) {
+        fault_marked = true;
+        conn.mark_fault("first ping received; its pong is held back delay_ms");
       }
-      const bool written = co_await conn.write_frame(out);
-      if (!written) co_return;
-    }
+      // The pong goes out later, from its own coroutine; reading goes on meanwhile.
+      pongs_.spawn(conn, delayed_pong(conn, ping.payload));
+      return false;
+    };
+    hooks.on_close = [this](const frame&) {
+      closing_ = true;  // pongs still pending are dropped: nothing may follow our close
+      return true;
+    };
+    co_await echo_until_close(conn, std::move(hooks));
   }
 
   net::awaitable<void> delayed_pong(connection& conn, std::string payload) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
@@ -17,12 +18,8 @@ class drip_handshake final : public behaviour {
         interval_ms_(p.get_int("interval_ms")) {}
 
   boost::asio::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
+    const auto request = co_await read_upgrade_request(conn);
     if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
     const std::string response = connection::switching_protocols_response(*request);
     std::int64_t chunks = 0;
     for (std::size_t offset = 0; offset < response.size(); offset += chunk_bytes_) {
@@ -38,42 +35,10 @@ class drip_handshake final : public behaviour {
     conn.emit("response", {{"status", std::int64_t{101}},
                            {"bytes", static_cast<std::int64_t>(response.size())},
                            {"chunks", chunks}});
-    co_await echo(conn);
+    co_await echo_until_close(conn);  // as the echo behaviour
   }
 
  private:
-  // As the echo behaviour: echo data, answer pings, complete the close handshake, FIN first.
-  static boost::asio::awaitable<void> echo(connection& conn) {
-    for (;;) {
-      auto in = co_await conn.read_frame();
-      if (!in) co_return;
-      frame out;
-      out.fin = in->fin;
-      out.payload = std::move(in->payload);
-      switch (in->opcode) {
-        case opcodes::ping:
-          out.opcode = opcodes::pong;
-          break;
-        case opcodes::pong:
-          continue;
-        case opcodes::close: {
-          out.opcode = opcodes::close;
-          if (out.payload.size() > 2) out.payload.resize(2);
-          const bool written = co_await conn.write_frame(out);
-          if (!written) co_return;
-          conn.shutdown_send();
-          co_await conn.read_until_eof();
-          co_return;
-        }
-        default:
-          out.opcode = in->opcode;
-          break;
-      }
-      const bool written = co_await conn.write_frame(out);
-      if (!written) co_return;
-    }
-  }
-
   std::size_t chunk_bytes_;
   std::int64_t interval_ms_;
 };

@@ -3,6 +3,7 @@
 // client that waits for a close frame, or treats a half-closed peer as still alive, hangs.
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
@@ -12,13 +13,7 @@ class fin_without_close final : public behaviour {
   explicit fin_without_close(const param_values& p) : delay_ms_(p.get_int("delay_ms")) {}
 
   boost::asio::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
-    if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
-    const bool accepted = co_await conn.accept_upgrade(*request);
+    const bool accepted = co_await accept_websocket(conn);
     if (!accepted) co_return;
     if (delay_ms_ > 0) {
       const bool slept = co_await conn.sleep_for(std::chrono::milliseconds(delay_ms_));

@@ -6,21 +6,10 @@
 // until the client's close frame, closes TCP first, and reads until EOF.
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
-
-std::vector<std::pair<std::string, attr_value>> frame_out_attrs(const frame& f) {
-  std::vector<std::pair<std::string, attr_value>> attrs{
-      {"opcode", opcode_name(f.opcode)},
-      {"bytes", static_cast<std::int64_t>(f.payload.size())},
-      {"fin", f.fin},
-      {"masked", f.masked}};
-  if (const auto code = close_code(f.payload); f.opcode == opcodes::close && code) {
-    attrs.emplace_back("code", static_cast<std::int64_t>(*code));
-  }
-  return attrs;
-}
 
 class frames_back_to_back final : public behaviour {
  public:
@@ -31,13 +20,7 @@ class frames_back_to_back final : public behaviour {
         close_code_(static_cast<std::uint16_t>(p.get_int("close_code"))) {}
 
   boost::asio::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
-    if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
-    const bool accepted = co_await conn.accept_upgrade(*request);
+    const bool accepted = co_await accept_websocket(conn);
     if (!accepted) co_return;
 
     bool client_closed = false;
@@ -71,9 +54,9 @@ class frames_back_to_back final : public behaviour {
     const bool written = co_await conn.write_raw(bytes, "raw_out");
     if (!written) co_return;
     // The three frames went out inside raw bytes: log them as frames too, for the probes.
-    conn.emit("frame_out", frame_out_attrs(data));
-    conn.emit("frame_out", frame_out_attrs(ping));
-    conn.emit("frame_out", frame_out_attrs(close));
+    emit_frame_out(conn, data);
+    emit_frame_out(conn, ping);
+    emit_frame_out(conn, close);
     conn.mark_fault("data, ping and close frames written in one write");
 
     // Read the client's answers (its pong, its close frame) until its close frame or its end.

@@ -13,36 +13,6 @@
 namespace wsrepro::mock {
 namespace {
 
-// Parameters typed on a command line cannot hold a line break: accept the escapes \r \n \t \\.
-std::string unescape(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\\' || i + 1 == text.size()) {
-      out += text[i];
-      continue;
-    }
-    switch (text[++i]) {
-      case 'r':
-        out += '\r';
-        break;
-      case 'n':
-        out += '\n';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case '\\':
-        out += '\\';
-        break;
-      default:  // not an escape we know: keep it as typed
-        out += '\\';
-        out += text[i];
-        break;
-    }
-  }
-  return out;
-}
-
 // One header line per line of `header` (LF or CRLF separated), each ended with CRLF on the wire.
 std::string header_lines(std::string_view header) {
   std::string out;

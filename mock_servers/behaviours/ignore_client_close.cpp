@@ -4,6 +4,7 @@
 // (python-websockets: about 10 s by design), and a client without one never exits.
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
@@ -11,42 +12,21 @@ namespace {
 class ignore_client_close final : public behaviour {
  public:
   boost::asio::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
-    if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
-    const bool accepted = co_await conn.accept_upgrade(*request);
+    const bool accepted = co_await accept_websocket(conn);
     if (!accepted) co_return;
     bool fault_marked = false;
-    for (;;) {
-      auto in = co_await conn.read_frame();
-      if (!in) break;
-      frame out;
-      out.fin = in->fin;
-      out.payload = std::move(in->payload);
-      switch (in->opcode) {
-        case opcodes::close:
-          // The fault: no close frame back, no FIN. Later close frames are ignored just the same.
-          if (!fault_marked) {
-            fault_marked = true;
-            conn.mark_fault("client's close frame received and ignored");
-          }
-          continue;
-        case opcodes::ping:
-          out.opcode = opcodes::pong;
-          break;
-        case opcodes::pong:
-          continue;
-        default:
-          out.opcode = in->opcode;
-          break;
+    echo_hooks hooks;
+    hooks.on_close = [&](const frame&) {
+      // The fault: no close frame back, no FIN. Later close frames are ignored just the same.
+      if (!fault_marked) {
+        fault_marked = true;
+        conn.mark_fault("client's close frame received and ignored");
       }
-      const bool written = co_await conn.write_frame(out);
-      if (!written) co_return;
-    }
-    co_await conn.read_until_eof();  // after a broken frame: keep TCP open until the client ends it
+      return false;
+    };
+    const echo_end end = co_await echo_until_close(conn, std::move(hooks));
+    // After a broken frame: keep TCP open until the client ends it.
+    if (end == echo_end::read_ended) co_await conn.read_until_eof();
   }
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
@@ -14,15 +15,13 @@ namespace {
 class immediate_close final : public behaviour {
  public:
   explicit immediate_close(const param_values& p)
-      : code_(p.get_int("code")), reason_(p.get_string("reason")), then_(p.get_string("then")) {}
+      : code_(p.get_int("code")),
+        reason_(p.get_string("reason")),
+        then_(close_then_named(p.get_string("then"))) {}
 
   boost::asio::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
+    const auto request = co_await read_upgrade_request(conn);
     if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
     frame close;
     close.opcode = opcodes::close;
     // Code 0 stands for a close frame without a status code (an empty payload, which is valid).
@@ -34,44 +33,15 @@ class immediate_close final : public behaviour {
     const bool written = co_await conn.write_frame(close);
     if (!written) co_return;
     conn.mark_fault("close frame written");
-
-    if (then_ == "fin") {
-      conn.shutdown_send();
-      co_await read_frames_until_eof(conn);
-      co_return;
-    }
-    if (then_ == "keep_open") {
-      co_await read_frames_until_eof(conn);
-      co_return;
-    }
     // wait_for_client: the client's close frame completes the handshake; nothing more is
     // answered, and TCP is closed after it, server first, as RFC 6455 7.1.1 asks.
-    for (;;) {
-      const auto in = co_await conn.read_frame();
-      if (!in) {
-        co_await conn.read_until_eof();  // after a broken frame: keep the connection until EOF
-        co_return;
-      }
-      if (in->opcode == opcodes::close) break;
-    }
-    conn.shutdown_send();
-    co_await conn.read_until_eof();
+    co_await finish_after_close(conn, then_);
   }
 
  private:
-  // Logs every frame (the client's close frame and its code included) until the client's FIN or
-  // RST; after a broken frame it keeps reading raw bytes, so TCP stays open all the same.
-  static boost::asio::awaitable<void> read_frames_until_eof(connection& conn) {
-    for (;;) {
-      const auto in = co_await conn.read_frame();
-      if (!in) break;
-    }
-    co_await conn.read_until_eof();
-  }
-
   std::int64_t code_;
   std::string reason_;
-  std::string then_;
+  close_then then_;
 };
 
 }  // namespace

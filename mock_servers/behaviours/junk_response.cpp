@@ -12,57 +12,10 @@
 namespace wsrepro::mock {
 namespace {
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Parameters typed on a command line cannot hold control bytes: accept \r \n \t \0 \\ and \xHH.
-std::string unescape(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\\' || i + 1 == text.size()) {
-      out += text[i];
-      continue;
-    }
-    const char c = text[i + 1];
-    if (c == 'x' && i + 3 < text.size() && hex_digit(text[i + 2]) >= 0 &&
-        hex_digit(text[i + 3]) >= 0) {
-      out += static_cast<char>(hex_digit(text[i + 2]) * 16 + hex_digit(text[i + 3]));
-      i += 3;
-      continue;
-    }
-    ++i;
-    switch (c) {
-      case 'r':
-        out += '\r';
-        break;
-      case 'n':
-        out += '\n';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case '0':
-        out += '\0';
-        break;
-      case '\\':
-        out += '\\';
-        break;
-      default:  // not an escape we know: keep it as typed
-        out += '\\';
-        out += c;
-        break;
-    }
-  }
-  return out;
-}
-
 class junk_response final : public behaviour {
  public:
-  explicit junk_response(const param_values& p) : bytes_(unescape(p.get_string("bytes"))) {}
+  explicit junk_response(const param_values& p)
+      : bytes_(unescape(p.get_string("bytes"), escapes::bytes)) {}
 
   boost::asio::awaitable<void> run(connection& conn) override {
     const auto request = co_await conn.read_request();

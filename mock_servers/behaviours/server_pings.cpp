@@ -6,54 +6,21 @@
 // blocked event loop, seed bug 3 from the client's side) is caught that way.
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 #include <chrono>
-#include <exception>
 #include <map>
 #include <optional>
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
 
 namespace net = boost::asio;
 using clock_type = std::chrono::steady_clock;
-
-/// Sub-coroutines on the connection's strand. run() waits for them before it returns, because
-/// the connection and the behaviour live only until then.
-class sub_tasks {
- public:
-  void spawn(connection& conn, net::awaitable<void> task) {
-    ++running_;
-    net::co_spawn(conn.executor(), std::move(task), [this, &conn](const std::exception_ptr& error) {
-      if (error) {
-        try {
-          std::rethrow_exception(error);
-        } catch (const std::exception& ex) {
-          conn.emit("behaviour_error", {{"error", std::string(ex.what())}});
-        }
-      }
-      if (--running_ == 0 && idle_ != nullptr) idle_->cancel();
-    });
-  }
-  net::awaitable<void> wait(connection& conn) {
-    net::steady_timer idle(conn.executor());
-    idle_ = &idle;
-    while (running_ > 0) {
-      idle.expires_at(net::steady_timer::time_point::max());
-      co_await idle.async_wait(net::as_tuple(net::use_awaitable));
-    }
-    idle_ = nullptr;
-  }
-
- private:
-  int running_ = 0;
-  net::steady_timer* idle_ = nullptr;
-};
 
 class server_pings final : public behaviour {
  public:
@@ -63,13 +30,7 @@ class server_pings final : public behaviour {
         require_pong_(p.get_bool("require_pong")) {}
 
   net::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
-    if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
-    const bool accepted = co_await conn.accept_upgrade(*request);
+    const bool accepted = co_await accept_websocket(conn);
     if (!accepted) co_return;
     wake_.emplace(conn.executor());
     tasks_.spawn(conn, pinger(conn));

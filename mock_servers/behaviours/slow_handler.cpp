@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
@@ -16,56 +17,28 @@ class slow_handler final : public behaviour {
   explicit slow_handler(const param_values& p) : block_(p.get_int("block_ms")) {}
 
   boost::asio::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
-    if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
-    const bool accepted = co_await conn.accept_upgrade(*request);
+    const bool accepted = co_await accept_websocket(conn);
     if (!accepted) co_return;
-    bool fault_marked = false;
-    for (;;) {
-      auto in = co_await conn.read_frame();
-      if (!in) co_return;
-      frame out;
-      out.fin = in->fin;
-      out.payload = std::move(in->payload);
-      switch (in->opcode) {
-        case opcodes::ping:
-          out.opcode = opcodes::pong;
-          break;
-        case opcodes::pong:
-          continue;
-        case opcodes::close: {
-          out.opcode = opcodes::close;
-          if (out.payload.size() > 2) out.payload.resize(2);
-          const bool written = co_await conn.write_frame(out);
-          if (!written) co_return;
-          conn.shutdown_send();
-          co_await conn.read_until_eof();
-          co_return;
-        }
-        default: {
-          out.opcode = in->opcode;
-          if (!in->fin) break;  // the handler runs once the whole message is in
-          if (!fault_marked) {
-            fault_marked = true;
-            conn.mark_fault("the handler blocks on the first message");
-          }
-          // The blocking call: this coroutine is the only reader, so nothing is read meanwhile.
-          const bool slept = co_await conn.sleep_for(std::chrono::milliseconds(block_));
-          if (!slept) co_return;
-          break;
-        }
-      }
-      const bool written = co_await conn.write_frame(out);
-      if (!written) co_return;
-    }
+    echo_hooks hooks;
+    hooks.before_echo = [this, &conn](const frame& data) { return handle(conn, data.fin); };
+    co_await echo_until_close(conn, std::move(hooks));
   }
 
  private:
+  // The message handler; the handler runs once the whole message is in.
+  boost::asio::awaitable<bool> handle(connection& conn, bool whole_message) {
+    if (!whole_message) co_return true;
+    if (!fault_marked_) {
+      fault_marked_ = true;
+      conn.mark_fault("the handler blocks on the first message");
+    }
+    // The blocking call: the echo loop is the only reader, so nothing is read meanwhile.
+    const bool slept = co_await conn.sleep_for(std::chrono::milliseconds(block_));
+    co_return slept;
+  }
+
   std::int64_t block_;
+  bool fault_marked_ = false;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
@@ -17,13 +18,7 @@ class stall final : public behaviour {
         stop_reading_(p.get_string("mode") == "stop_reading") {}
 
   boost::asio::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
-    if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
-    const bool accepted = co_await conn.accept_upgrade(*request);
+    const bool accepted = co_await accept_websocket(conn);
     if (!accepted) co_return;
 
     // Before the stall: a correct echo server, counting whole messages.
@@ -37,12 +32,7 @@ class stall final : public behaviour {
       if (in->opcode == opcodes::pong) continue;
       if (in->opcode == opcodes::close) {
         // The client closed before the stall: finish like a correct server, no fault.
-        out.opcode = opcodes::close;
-        if (out.payload.size() > 2) out.payload.resize(2);
-        const bool written = co_await conn.write_frame(out);
-        if (!written) co_return;
-        conn.shutdown_send();
-        co_await conn.read_until_eof();
+        co_await complete_close(conn, std::move(out.payload));
         co_return;
       }
       out.opcode = in->opcode == opcodes::ping ? opcodes::pong : in->opcode;
@@ -57,12 +47,9 @@ class stall final : public behaviour {
       conn.mark_fault("stall begins: nothing answered, nothing read");
     } else {
       conn.mark_fault("stall begins: nothing answered, frames read and discarded");
-      // Read and log (the client's pings, its close frame, its FIN), answer nothing.
-      for (;;) {
-        const auto in = co_await conn.read_frame();
-        if (!in) break;
-      }
-      co_await conn.read_until_eof();  // after a broken frame: keep draining until the end
+      // Read and log (the client's pings, its close frame, its FIN), answer nothing; after a
+      // broken frame keep draining until the end.
+      co_await read_frames_until_eof(conn);
     }
     // A frozen peer never closes TCP, even after the client's FIN: wait for the server's stop.
     for (;;) {

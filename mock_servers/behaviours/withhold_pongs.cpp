@@ -3,6 +3,7 @@
 // for the pong itself, not merely for traffic, finds out; a client without keepalive never does.
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
@@ -10,46 +11,18 @@ namespace {
 class withhold_pongs final : public behaviour {
  public:
   boost::asio::awaitable<void> run(connection& conn) override {
-    const auto request = co_await conn.read_request();
-    if (!request) co_return;
-    if (!request->is_websocket_upgrade) {
-      co_await conn.write_response("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 400);
-      co_return;
-    }
-    const bool accepted = co_await conn.accept_upgrade(*request);
+    const bool accepted = co_await accept_websocket(conn);
     if (!accepted) co_return;
     bool fault_marked = false;
-    for (;;) {
-      auto in = co_await conn.read_frame();
-      if (!in) co_return;
-      frame out;
-      out.fin = in->fin;
-      out.payload = std::move(in->payload);
-      switch (in->opcode) {
-        case opcodes::ping:
-          if (!fault_marked) {
-            fault_marked = true;
-            conn.mark_fault("first ping received and not answered");
-          }
-          continue;
-        case opcodes::pong:
-          continue;
-        case opcodes::close: {
-          out.opcode = opcodes::close;
-          if (out.payload.size() > 2) out.payload.resize(2);
-          const bool written = co_await conn.write_frame(out);
-          if (!written) co_return;
-          conn.shutdown_send();
-          co_await conn.read_until_eof();
-          co_return;
-        }
-        default:
-          out.opcode = in->opcode;
-          break;
+    echo_hooks hooks;
+    hooks.on_ping = [&](const frame&) {
+      if (!fault_marked) {
+        fault_marked = true;
+        conn.mark_fault("first ping received and not answered");
       }
-      const bool written = co_await conn.write_frame(out);
-      if (!written) co_return;
-    }
+      return false;
+    };
+    co_await echo_until_close(conn, std::move(hooks));
   }
 };
 

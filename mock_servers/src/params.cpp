@@ -169,4 +169,57 @@ void scale_durations(param_values& values, const std::vector<param_spec>& specs,
   }
 }
 
+namespace {
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+std::string unescape(std::string_view text, escapes which) {
+  const bool bytes = which == escapes::bytes;
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\' || i + 1 == text.size()) {
+      out += text[i];
+      continue;
+    }
+    const char c = text[i + 1];
+    if (bytes && c == 'x' && i + 3 < text.size() && hex_digit(text[i + 2]) >= 0 &&
+        hex_digit(text[i + 3]) >= 0) {
+      out += static_cast<char>(hex_digit(text[i + 2]) * 16 + hex_digit(text[i + 3]));
+      i += 3;
+      continue;
+    }
+    ++i;
+    switch (c) {
+      case 'r':
+        out += '\r';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '0':
+        if (bytes) {
+          out += '\0';
+          break;
+        }
+        [[fallthrough]];
+      default:  // not an escape we know: keep it as typed
+        out += '\\';
+        out += c;
+        break;
+    }
+  }
+  return out;
+}
+
 }  // namespace wsrepro::mock

@@ -49,3 +49,20 @@ TEST(params, a_wrongly_typed_read_is_a_programming_error) {
 
 }  // namespace
 }  // namespace wsrepro::mock
+
+namespace wsrepro::mock {
+namespace {
+
+TEST(unescape, text_decodes_line_breaks_tabs_and_backslashes_and_keeps_the_rest_as_typed) {
+  EXPECT_EQ(unescape("a\\r\\nb\\tc\\\\d"), "a\r\nb\tc\\d");
+  EXPECT_EQ(unescape("\\0\\x41\\q trailing\\"), "\\0\\x41\\q trailing\\");
+}
+
+TEST(unescape, bytes_also_decodes_nul_and_hex_and_keeps_a_short_hex_as_typed) {
+  EXPECT_EQ(unescape("\\0\\x41\\xfF\\r", escapes::bytes), std::string("\0A\xff\r", 4));
+  EXPECT_EQ(unescape("\\x4", escapes::bytes), "\\x4");
+  EXPECT_EQ(unescape("\\xZZ", escapes::bytes), "\\xZZ");
+}
+
+}  // namespace
+}  // namespace wsrepro::mock

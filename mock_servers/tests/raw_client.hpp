@@ -103,4 +103,23 @@ inline const char* upgrade_request =
     "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
+/// Sends the upgrade request and reads the 101's header; returns what came after the header
+/// (nullopt: no 101).
+inline std::optional<std::string> upgrade(raw_client& client) {
+  client.send(upgrade_request);
+  auto response = client.read_until("\r\n\r\n");
+  if (!response || !response->starts_with("HTTP/1.1 101 Switching Protocols\r\n")) {
+    return std::nullopt;
+  }
+  return response->substr(response->find("\r\n\r\n") + 4);
+}
+
+/// Reads until `n` bytes past the header have arrived (`have`: those that came with it).
+inline std::optional<std::string> complete(raw_client& client, std::string have, std::size_t n) {
+  if (have.size() >= n) return have;
+  auto rest = client.read_exactly(n - have.size());
+  if (!rest) return std::nullopt;
+  return have + *rest;
+}
+
 }  // namespace wsrepro::mock::testing

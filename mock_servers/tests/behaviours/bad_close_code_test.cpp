@@ -12,25 +12,10 @@ namespace wsrepro::mock {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::complete;
 using testing::raw_client;
+using testing::upgrade;
 using testing::wait_for;
-
-/// Sends the upgrade request; returns what came after the 101's header (nullopt: no 101).
-std::optional<std::string> upgrade(raw_client& client) {
-  client.send(testing::upgrade_request);
-  auto response = client.read_until("\r\n\r\n");
-  if (!response || !response->starts_with("HTTP/1.1 101 Switching Protocols\r\n")) {
-    return std::nullopt;
-  }
-  return response->substr(response->find("\r\n\r\n") + 4);
-}
-
-std::optional<std::string> complete(raw_client& client, std::string have, std::size_t n) {
-  if (have.size() >= n) return have;
-  auto rest = client.read_exactly(n - have.size());
-  if (!rest) return std::nullopt;
-  return have + *rest;
-}
 
 std::string client_close(std::uint16_t code) {
   frame f;

@@ -13,17 +13,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::raw_client;
+using testing::upgrade;
 using testing::wait_for;
-
-/// Sends the upgrade request; returns what came after the 101's header (nullopt: no 101).
-std::optional<std::string> upgrade(raw_client& client) {
-  client.send(testing::upgrade_request);
-  auto response = client.read_until("\r\n\r\n");
-  if (!response || !response->starts_with("HTTP/1.1 101 Switching Protocols\r\n")) {
-    return std::nullopt;
-  }
-  return response->substr(response->find("\r\n\r\n") + 4);
-}
 
 TEST(fin_without_close, sends_fin_with_no_close_frame_then_keeps_reading) {
   server_thread srv("fin_without_close");

@@ -71,6 +71,14 @@ std::variant<param_value, std::string> parse_value(const param_spec& spec, std::
 
 const param_spec* find_param(const std::vector<param_spec>& specs, std::string_view name);
 
+/// The C escapes unescape() decodes. Parameters typed on a command line cannot hold a line
+/// break or a control byte; an escape not in the set, or malformed, stays as typed.
+enum class escapes {
+  text,   ///< \r \n \t \\ (headers, bodies)
+  bytes,  ///< also \0 and \xHH (raw bytes)
+};
+std::string unescape(std::string_view text, escapes which = escapes::text);
+
 /// Multiplies every duration parameter by `factor` (for --time-scale).
 void scale_durations(param_values& values, const std::vector<param_spec>& specs, double factor);
 
