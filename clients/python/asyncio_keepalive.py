@@ -20,34 +20,11 @@ the API asked for does not exist in this version.
 """
 import argparse
 import asyncio
-import json
 import os
 import platform
 import sys
-import time
 
-
-def emit(event, **fields):
-    """Print one driver event, stamped with CLOCK_MONOTONIC, flushed at once."""
-    print(json.dumps({"event": event, "t": time.monotonic(), **fields}), flush=True)
-
-
-def env_seconds(name, default):
-    """A WSREPRO_*_MS variable in seconds, or the recipe's default."""
-    value = os.environ.get(name)
-    return int(value) / 1000.0 if value else default
-
-
-def close_fields(exc):
-    """Close frames carried by a ConnectionClosed: received code/reason, and the
-    code the client sent (None if it sent no close frame)."""
-    rcvd, sent = getattr(exc, "rcvd", None), getattr(exc, "sent", None)
-    return {
-        "code": rcvd.code if rcvd else 1006,
-        "reason": rcvd.reason if rcvd else "",
-        "sent_code": sent.code if sent else None,
-        "sent_reason": sent.reason if sent else None,
-    }
+from wsrepro_driver import emit, env_seconds, close_fields
 
 
 def pick_connect(api):

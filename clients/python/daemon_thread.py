@@ -13,20 +13,15 @@ harness measures marker -> exit (a window from driver.marker to client.exit).
 10.4 and older (no sync client): `error` of type "unsupported", exit 3.
 WSREPRO_OPEN_TIMEOUT_MS overrides the library's default open timeout.
 """
-import json
 import os
 import platform
 import sys
 import threading
-import time
-
-
-def emit(event, **fields):
-    """Print one driver event, stamped with CLOCK_MONOTONIC, flushed at once."""
-    print(json.dumps({"event": event, "t": time.monotonic(), **fields}), flush=True)
 
 
 import websockets
+
+from wsrepro_driver import emit
 
 emit("versions", library=websockets.version.version, python=platform.python_version())
 try:

@@ -18,26 +18,11 @@ library's 10 s). WSREPRO_SEND is the message to send (default "hello").
 Exit: 0 whatever the outcome (the events carry it), 1 if connect() fails.
 """
 import asyncio
-import json
 import os
 import platform
 import sys
-import time
 
-
-def emit(event, **fields):
-    """Print one driver event, stamped with CLOCK_MONOTONIC, flushed at once."""
-    print(json.dumps({"event": event, "t": time.monotonic(), **fields}), flush=True)
-
-
-def close_fields(exc):
-    """Received close code/reason and the code the client sent, if any."""
-    rcvd, sent = getattr(exc, "rcvd", None), getattr(exc, "sent", None)
-    return {
-        "code": rcvd.code if rcvd else 1006,
-        "reason": rcvd.reason if rcvd else "",
-        "sent_code": sent.code if sent else None,
-    }
+from wsrepro_driver import emit, close_fields
 
 
 def state_name(ws):

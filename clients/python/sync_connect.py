@@ -14,32 +14,11 @@ and exits 3.
 Timeouts: WSREPRO_OPEN_TIMEOUT_MS / WSREPRO_CLOSE_TIMEOUT_MS override 30 s / 3 s.
 Output: one JSON event per line on stdout (wsrepro's driver protocol).
 """
-import json
 import os
 import platform
 import sys
-import time
 
-
-def emit(event, **fields):
-    """Print one driver event, stamped with CLOCK_MONOTONIC, flushed at once."""
-    print(json.dumps({"event": event, "t": time.monotonic(), **fields}), flush=True)
-
-
-def env_seconds(name, default):
-    """A WSREPRO_*_MS variable in seconds, or the recipe's default."""
-    value = os.environ.get(name)
-    return int(value) / 1000.0 if value else default
-
-
-def close_fields(exc):
-    """Close codes carried by a ConnectionClosed (rcvd/sent frames, 10.0+)."""
-    rcvd, sent = getattr(exc, "rcvd", None), getattr(exc, "sent", None)
-    return {
-        "code": rcvd.code if rcvd else 1006,
-        "reason": rcvd.reason if rcvd else "",
-        "sent_code": sent.code if sent else None,
-    }
+from wsrepro_driver import emit, env_seconds, close_fields
 
 
 def main():
