@@ -60,6 +60,18 @@ bool is_proxy_variable(std::string_view entry) {
 
 }  // namespace
 
+std::string_view to_string(signal_target t) {
+  switch (t) {
+    case signal_target::process:
+      return "process";
+    case signal_target::group:
+      return "group";
+    case signal_target::terminal:
+      return "terminal";
+  }
+  return "process";
+}
+
 std::string signal_name(int sig) {
   for (const auto& [number, name] : signal_names) {
     if (number == sig) return name;
@@ -92,9 +104,13 @@ std::vector<std::string> client_environment(const std::vector<std::string>& extr
 
 struct child_process::stream_reader {
   stream_reader(net::io_context& ioc, int fd, bool stderr_stream, captured_output& capture)
-      : stream(ioc, fd), is_stderr(stderr_stream), out(capture) {}
+      : stream(ioc, fd),
+        is_stderr(stderr_stream),
+        kind(stderr_stream ? "stderr" : "stdout"),
+        out(capture) {}
   net::posix::stream_descriptor stream;
   bool is_stderr;
+  std::string kind;  ///< the event kind of its lines: "stdout", "stderr" or "terminal"
   captured_output& out;
   std::string partial_line;
   std::size_t line_events = 0;
@@ -112,6 +128,7 @@ child_process::~child_process() {
     control_->close(ec);
   }
   if (stdin_write_fd_ >= 0) ::close(stdin_write_fd_);
+  if (pty_master_fd_ >= 0) ::close(pty_master_fd_);
   if (shim_pid_ > 0) {
     for (int i = 0; i < 400; ++i) {
       if (::waitpid(shim_pid_, nullptr, WNOHANG) != 0) return;
@@ -138,6 +155,16 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
     return std::string("pipe: ") + std::strerror(errno);
   }
   int stdin_read = -1;
+  std::string pty_path;
+  if (request.input == stdin_mode::pty) {
+    // The client opens the terminal itself (in its own session, so it becomes its controlling
+    // terminal); we keep the master side to type into and to drain.
+    pty_master_fd_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (pty_master_fd_ < 0 || ::grantpt(pty_master_fd_) != 0 || ::unlockpt(pty_master_fd_) != 0) {
+      return std::string("pseudo-terminal: ") + std::strerror(errno);
+    }
+    pty_path = ::ptsname(pty_master_fd_);
+  }
   if (request.input == stdin_mode::pipe) {
     int in_pipe[2];
     if (::pipe2(in_pipe, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
@@ -161,7 +188,12 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   // Its own group keeps it away from wsrepro's terminal: a Ctrl+C there is ours to handle.
   init_client_spawn_attributes(attr);
 
-  std::vector<std::string> shim_args{request.shim.string(), "3", "--"};
+  std::vector<std::string> shim_args{request.shim.string(), "3"};
+  if (!pty_path.empty()) {
+    shim_args.emplace_back("--pty");
+    shim_args.push_back(pty_path);
+  }
+  shim_args.emplace_back("--");
   shim_args.insert(shim_args.end(), request.argv.begin(), request.argv.end());
   std::vector<char*> argv;
   for (auto& a : shim_args) argv.push_back(a.data());
@@ -243,6 +275,14 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   read_control();
   start_reader(*stdout_reader_);
   start_reader(*stderr_reader_);
+  if (pty_master_fd_ >= 0) {
+    // Whatever the client writes to its terminal (echo, prompts) is read and counted, so a full
+    // terminal buffer can never block it.
+    terminal_reader_ =
+        std::make_unique<stream_reader>(ioc_, ::dup(pty_master_fd_), true, terminal_);
+    terminal_reader_->kind = "terminal";
+    start_reader(*terminal_reader_);
+  }
   return std::nullopt;
 }
 
@@ -332,11 +372,20 @@ bool child_process::send_signal(int sig, signal_target target, std::string_view 
   e.source = "harness";
   e.kind = "signal";
   e.with("signal", signal_name(sig))
-      .with("target", std::string(target == signal_target::group ? "group" : "process"))
+      .with("target", std::string(to_string(target)))
       .with("why", std::string(why));
   e.t_ns = now_ns();
-  const int rc = target == signal_target::group ? ::kill(-pid_, sig)
-                                                : pidfd_send_signal(pidfd_->native_handle(), sig);
+  int rc = 0;
+  if (target == signal_target::terminal && pty_master_fd_ >= 0) {
+    // Typed, as a user would: the terminal's line discipline turns it into the signal for the
+    // whole foreground process group (with the default VINTR, VQUIT and VSUSP keys).
+    const char key = sig == SIGQUIT ? '\x1c' : sig == SIGTSTP ? '\x1a' : '\x03';
+    rc = ::write(pty_master_fd_, &key, 1) == 1 ? 0 : -1;
+  } else if (target == signal_target::group || target == signal_target::terminal) {
+    rc = ::kill(-pid_, sig);
+  } else {
+    rc = pidfd_send_signal(pidfd_->native_handle(), sig);
+  }
   if (rc != 0) e.with("error", std::string(std::strerror(errno)));
   log_.emit(std::move(e));
   return rc == 0;
@@ -424,7 +473,7 @@ void child_process::on_line(stream_reader& reader, std::string_view line) {
   event e;
   e.t_ns = seen;
   e.source = "client";
-  e.kind = reader.is_stderr ? "stderr" : "stdout";
+  e.kind = reader.kind;
   e.with("line", std::string(line.substr(0, 300)));
   log_.emit(std::move(e));
 }
@@ -465,6 +514,14 @@ net::awaitable<std::vector<leaked_process>> child_process::kill_tree(
   if (stdin_write_fd_ >= 0) {
     ::close(stdin_write_fd_);
     stdin_write_fd_ = -1;
+  }
+  if (terminal_reader_) {
+    boost::system::error_code ec;
+    terminal_reader_->stream.close(ec);
+  }
+  if (pty_master_fd_ >= 0) {
+    ::close(pty_master_fd_);
+    pty_master_fd_ = -1;
   }
   // The shim exits right after tree_done; reap it by pid (never waitpid(-1)).
   for (int i = 0; i < 400 && shim_pid_ > 0; ++i) {

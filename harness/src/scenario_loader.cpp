@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 #include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -69,7 +70,7 @@ const std::vector<std::string> server_events{
     "bad_request",   "bad_frame",      "read_error",    "write_error",  "tls_handshake",
     "tls_error",     "client_hello",   "script_step",   "flood_begins", "flood_out",
     "close_timeout", "behaviour_error"};
-const std::vector<std::string> client_events{"spawn", "exit", "stdout", "stderr"};
+const std::vector<std::string> client_events{"spawn", "exit", "stdout", "stderr", "terminal"};
 const std::vector<std::string> harness_events{"signal", "deadline"};
 
 /// Checks an event name like `server.fault`; returns an error message or empty.
@@ -212,9 +213,19 @@ void read_signals(table_reader& top, scenario& s, error_sink& errors) {
     if (const auto to = reader.string("to", false)) {
       if (*to == "group") {
         step.target = signal_target::group;
+      } else if (*to == "terminal") {
+        step.target = signal_target::terminal;
+        if (s.input != stdin_mode::pty) {
+          errors.add(table.get("to")->source(), reader.key_path("to"),
+                     "a signal through the terminal needs [client] stdin = \"pty\"");
+        } else if (step.signal != SIGINT && step.signal != SIGQUIT && step.signal != SIGTSTP) {
+          errors.add(table.get("to")->source(), reader.key_path("to"),
+                     "a terminal can only type SIGINT (Ctrl+C), SIGQUIT (Ctrl+\\) or SIGTSTP "
+                     "(Ctrl+Z)");
+        }
       } else if (*to != "process") {
         errors.add(table.get("to")->source(), reader.key_path("to"),
-                   "expected 'process' or 'group', got '" + *to + "'");
+                   "expected 'process', 'group' or 'terminal', got '" + *to + "'");
       }
     }
     reader.finish();
@@ -354,9 +365,11 @@ load_result parse_scenario(std::string_view text, const fs::path& file) {
     if (const auto input = reader.string("stdin", false)) {
       if (*input == "pipe") {
         s.input = stdin_mode::pipe;
+      } else if (*input == "pty") {
+        s.input = stdin_mode::pty;
       } else if (*input != "null") {
         errors.add(client->get("stdin")->source(), "client.stdin",
-                   "expected 'null' or 'pipe', got '" + *input + "'");
+                   "expected 'null', 'pipe' or 'pty', got '" + *input + "'");
       }
     }
     if (const toml::table* env = reader.table("env", false)) {

@@ -179,6 +179,30 @@ TEST(supervisor, stdin_is_dev_null_unless_the_scenario_asks_for_a_pipe) {
   EXPECT_EQ(*get(r, "ended_by").text, "deadline");  // the pipe stays open: cat waits
 }
 
+TEST(supervisor, a_pty_stdin_is_the_clients_terminal_and_ctrl_c_is_typed_into_it) {
+  const auto s = make_scenario(R"(
+[client]
+stdin = "pty"
+[[signal]]
+send = "SIGINT"
+after = "client.spawn"
+delay_ms = 300
+to = "terminal"
+)");
+  // The shell and its child share the foreground group: a typed Ctrl+C reaches both, as it
+  // would from a real terminal.
+  const auto r = run(s, sh("test -t 0 && echo on-a-tty; sleep 30 & wait"));
+  EXPECT_NE(r.client_stdout.data.find("on-a-tty"), std::string::npos) << r.client_stdout.data;
+  EXPECT_EQ(*get(r, "ended_by").text, "SIGINT");
+  EXPECT_EQ(*get(r, "exit_signal").text, "SIGINT");
+  EXPECT_TRUE(r.leaks.empty());
+  bool typed = false;
+  for (const auto& e : r.timeline) {
+    typed |= e.name() == "harness.signal" && e.string_attr("target") == "terminal";
+  }
+  EXPECT_TRUE(typed);
+}
+
 TEST(supervisor, a_missing_program_is_an_error_verdict_naming_it) {
   client_spec c;
   c.name = "missing";

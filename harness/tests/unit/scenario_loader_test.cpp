@@ -204,6 +204,14 @@ TEST(scenario_loader, reads_client_env_and_text_expectations) {
   ASSERT_FALSE(r.errors.empty());
 }
 
+TEST(scenario_loader, a_terminal_signal_needs_a_pty) {
+  std::string text = valid;
+  text.replace(text.find("to = \"group\""), 12, "to = \"terminal\"");
+  auto r = parse_scenario(text, "x.toml");
+  ASSERT_EQ(r.errors.size(), 1u) << errors_text(r);
+  EXPECT_NE(r.errors[0].message.find("stdin = \"pty\""), std::string::npos);
+}
+
 TEST(nearest, suggests_close_words_only) {
   EXPECT_EQ(nearest("deadlin_ms", {"deadline_ms", "title"}), "deadline_ms");
   EXPECT_EQ(nearest("zzz", {"deadline_ms", "title"}), "");

@@ -98,6 +98,9 @@ class child_process {
   std::vector<leaked_process> leaks_;
   bool tree_done_ = false;
   int stdin_write_fd_ = -1;
+  int pty_master_fd_ = -1;
+  std::unique_ptr<stream_reader> terminal_reader_;
+  captured_output terminal_;
   std::unique_ptr<stream_reader> stdout_reader_;
   std::unique_ptr<stream_reader> stderr_reader_;
   captured_output stdout_;

@@ -7,8 +7,14 @@
 
 namespace wsrepro::harness {
 
-enum class stdin_mode { null, pipe };
-enum class signal_target { process, group };
+/// What the client's stdin is: /dev/null, a pipe held open with nothing written, or a
+/// pseudo-terminal that is its controlling terminal (interactive clients act differently).
+enum class stdin_mode { null, pipe, pty };
+/// How a signal is delivered: kill() to the process, to its process group, or a Ctrl+C typed
+/// into its terminal (the terminal then signals the whole foreground process group).
+enum class signal_target { process, group, terminal };
+
+std::string_view to_string(signal_target t);
 
 /// "SIGINT" for 2; "signal 64" when unnamed.
 std::string signal_name(int sig);
