@@ -62,14 +62,27 @@ using detail::table_reader;
 namespace {
 
 const std::vector<std::string> event_sources{"server", "client", "harness", "driver"};
-// Every kind a behaviour or the core logs; a typo in a scenario's event name is caught here.
+// The kinds the core logs for every behaviour; behaviours declare their own (behaviour_info::
+// events). A typo in a scenario's event name is caught against both.
 const std::vector<std::string> server_events{
-    "listen",        "accept",         "request",       "response",     "raw_out",
-    "frame_in",      "frame_out",      "data_in",       "fin_in",       "rst_in",
-    "fin_out",       "rst_out",        "fin_out_error", "close",        "fault",
-    "bad_request",   "bad_frame",      "read_error",    "write_error",  "tls_handshake",
-    "tls_error",     "client_hello",   "script_step",   "flood_begins", "flood_out",
-    "close_timeout", "behaviour_error"};
+    "listen",        "accept",        "request",   "response",       "raw_out",   "frame_in",
+    "frame_out",     "data_in",       "fin_in",    "rst_in",         "fin_out",   "rst_out",
+    "fin_out_error", "close",         "fault",     "bad_request",    "bad_frame", "read_error",
+    "write_error",   "tls_handshake", "tls_error", "behaviour_error"};
+
+/// The core's kinds and every kind a behaviour declares it logs.
+const std::vector<std::string>& known_server_events() {
+  static const std::vector<std::string> kinds = [] {
+    std::vector<std::string> all = server_events;
+    for (const auto& b : mock::all_behaviours()) {
+      for (const auto& k : b.events) {
+        if (std::find(all.begin(), all.end(), k) == all.end()) all.push_back(k);
+      }
+    }
+    return all;
+  }();
+  return kinds;
+}
 const std::vector<std::string> client_events{"spawn", "exit", "stdout", "stderr", "terminal"};
 const std::vector<std::string> harness_events{"signal", "deadline"};
 
@@ -85,7 +98,7 @@ std::string check_event_name(const std::string& name, bool allow_previous) {
   const std::string source = name.substr(0, dot);
   const std::string kind = name.substr(dot + 1);
   const std::vector<std::string>* kinds = nullptr;
-  if (source == "server") kinds = &server_events;
+  if (source == "server") kinds = &known_server_events();
   if (source == "client") kinds = &client_events;
   if (source == "harness") kinds = &harness_events;
   if (source == "driver") return kind.empty() ? "missing event kind after 'driver.'" : "";

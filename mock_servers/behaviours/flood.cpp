@@ -105,6 +105,7 @@ WSREPRO_REGISTER_BEHAVIOUR(
                 wsrepro::mock::choice_param("opcode", {"binary", "text"}, "binary",
                                             "message type (the payload is 'x' repeated)"),
             },
+        .events = {"flood_begins", "flood_out"},
         .make =
             [](const wsrepro::mock::param_values& p) {
               return std::make_shared<wsrepro::mock::flood>(p);

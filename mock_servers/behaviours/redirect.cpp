@@ -5,6 +5,7 @@
 #include <string>
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
@@ -48,20 +49,7 @@ class redirect final : public behaviour {
     if (!written) co_return;
     conn.mark_fault("redirect response written");
 
-    if (then_ == "keep_open") {
-      co_await conn.read_until_eof();
-      co_return;
-    }
-    if (delay_ms_ > 0) {
-      const bool slept = co_await conn.sleep_for(std::chrono::milliseconds(delay_ms_));
-      if (!slept) co_return;
-    }
-    if (then_ == "reset") {
-      conn.reset();
-    } else {
-      conn.shutdown_send();
-      co_await conn.read_until_eof();
-    }
+    co_await finish_after_http_answer(conn, then_, delay_ms_);
   }
 
  private:

@@ -280,6 +280,7 @@ WSREPRO_REGISTER_BEHAVIOUR(
         .params = {wsrepro::mock::string_param(
             "steps", "upgrade; fault \"script default\"; frame close 1000",
             "the steps, separated by ';' or newlines (see mock_servers/behaviours/script.cpp)")},
+        .events = {"script_step"},
         .check = [](const wsrepro::mock::param_values& p) -> std::optional<std::string> {
           auto parsed = wsrepro::mock::parse_script(p.get_string("steps"));
           auto* steps = std::get_if<std::vector<wsrepro::mock::step>>(&parsed);

@@ -174,6 +174,7 @@ WSREPRO_REGISTER_BEHAVIOUR(
                                          "how long a ping may go unanswered; also how long the "
                                          "client then gets to finish the close handshake"),
             },
+        .events = {"close_timeout"},
         .make =
             [](const wsrepro::mock::param_values& p) {
               return std::make_shared<wsrepro::mock::server_pings>(p);

@@ -72,6 +72,7 @@ WSREPRO_REGISTER_BEHAVIOUR(
         .params = {},
         .requires_tls = true,
         .core_tls_handshake = false,
+        .events = {"client_hello"},
         .make =
             [](const wsrepro::mock::param_values&) {
               return std::make_shared<wsrepro::mock::tls_stall>();

@@ -4,6 +4,7 @@
 // logged before the handshake, so it is there whatever the client does with the certificate.
 
 #include "wsrepro/mock/behaviour.hpp"
+#include "wsrepro/mock/steps.hpp"
 
 namespace wsrepro::mock {
 namespace {
@@ -13,17 +14,9 @@ constexpr tls_identity wrong_host_identity = tls_identity::wrong_host;
 class tls_wrong_host final : public behaviour {
  public:
   boost::asio::awaitable<void> run(connection& conn) override {
-    // The certificate goes out in the server's first flight, right after the ClientHello: the
-    // accepted connection is the last moment that is sure to come before it.
-    conn.mark_fault("certificate for another host about to be presented (TCP accepted)");
-    const bool secured = co_await conn.start_tls(wrong_host_identity);
-    if (!secured) co_return;  // refused, as it should be: logged as server.tls_error
-    // An accepting client gets a correct server, so that what follows is not a second fault.
-    const behaviour_info* echo = find_behaviour("echo");
-    if (echo == nullptr) co_return;
-    const param_values echo_params(echo->params);
-    const std::shared_ptr<behaviour> script = echo->make(echo_params);
-    co_await script->run(conn);
+    co_await present_certificate_then_echo(
+        conn, wrong_host_identity,
+        "certificate for another host about to be presented (TCP accepted)");
   }
 };
 

@@ -1,5 +1,7 @@
 #include "wsrepro/mock/steps.hpp"
 
+#include "wsrepro/mock/behaviour.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -136,6 +138,36 @@ net::awaitable<void> sub_tasks::wait(connection& conn) {
     co_await idle.async_wait(net::as_tuple(net::use_awaitable));
   }
   idle_ = nullptr;
+}
+
+net::awaitable<void> finish_after_http_answer(connection& conn, std::string_view then,
+                                              std::int64_t delay_ms) {
+  if (then == "keep_open") {
+    co_await conn.read_until_eof();
+    co_return;
+  }
+  if (delay_ms > 0) {
+    const bool slept = co_await conn.sleep_for(std::chrono::milliseconds(delay_ms));
+    if (!slept) co_return;
+  }
+  if (then == "reset") {
+    conn.reset();
+  } else {
+    conn.shutdown_send();
+    co_await conn.read_until_eof();
+  }
+}
+
+net::awaitable<void> present_certificate_then_echo(connection& conn, tls_identity identity,
+                                                   std::string_view fault) {
+  conn.mark_fault(fault);
+  const bool secured = co_await conn.start_tls(identity);
+  if (!secured) co_return;  // refused, as it should be: logged as server.tls_error
+  const behaviour_info* echo = find_behaviour("echo");
+  if (echo == nullptr) co_return;
+  const param_values echo_params(echo->params);
+  const std::shared_ptr<behaviour> script = echo->make(echo_params);
+  co_await script->run(conn);
 }
 
 }  // namespace wsrepro::mock

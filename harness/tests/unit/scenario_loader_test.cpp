@@ -204,6 +204,17 @@ TEST(scenario_loader, reads_client_env_and_text_expectations) {
   ASSERT_FALSE(r.errors.empty());
 }
 
+TEST(scenario_loader, knows_the_event_kinds_behaviours_declare) {
+  std::string text = valid;
+  text.replace(text.find("after = \"server.fault\""), 22, "after = \"server.client_hello\"");
+  EXPECT_TRUE(parse_scenario(text, "x.toml").errors.empty());
+  text.replace(text.find("server.client_hello"), 19, "server.client_helo");
+  const auto r = parse_scenario(text, "x.toml");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("did you mean 'server.client_hello'?"), std::string::npos)
+      << r.errors[0].message;
+}
+
 TEST(scenario_loader, a_terminal_signal_needs_a_pty) {
   std::string text = valid;
   text.replace(text.find("to = \"group\""), 12, "to = \"terminal\"");

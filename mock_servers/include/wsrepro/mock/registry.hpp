@@ -29,6 +29,9 @@ struct behaviour_info {
   /// False for a behaviour that runs on the raw TCP of a wss:// connection (e.g. it never
   /// finishes the TLS handshake); the core then does no TLS handshake itself.
   bool core_tls_handshake = true;
+  /// Event kinds this behaviour logs beyond the core's (`server.flood_out`), so scenarios may
+  /// anchor on them; the scenario loader knows no behaviour's events by name.
+  std::vector<std::string> events = {};
   /// Checks the parameters as a whole (beyond each one's type and range); the error names the
   /// parameter. Optional.
   std::function<std::optional<std::string>(const param_values&)> check = {};

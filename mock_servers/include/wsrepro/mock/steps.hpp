@@ -14,6 +14,7 @@
 
 #include "wsrepro/mock/connection.hpp"
 #include "wsrepro/mock/frame.hpp"
+#include "wsrepro/mock/tls.hpp"
 
 namespace wsrepro::mock {
 
@@ -71,6 +72,19 @@ close_then close_then_named(std::string_view name);
 /// the client answers, its close frame ends the handshake and TCP is closed after it; a client
 /// that only drops TCP (or sends a broken frame) ends it too.
 boost::asio::awaitable<void> finish_after_close(connection& conn, close_then then);
+
+/// After an HTTP answer instead of 101 (redirect, http_status): `then` = keep_open (read until
+/// the client ends it), close (FIN, then read until it ends) or reset (RST), the last two after
+/// `delay_ms`.
+boost::asio::awaitable<void> finish_after_http_answer(connection& conn, std::string_view then,
+                                                      std::int64_t delay_ms);
+
+/// The TLS certificate faults: logs the fault (TCP accepted: the certificate goes out right
+/// after the ClientHello, so this is the last moment sure to come before it), presents
+/// `identity`, and gives a client that accepts it a correct echo server, so that what follows
+/// is not a second fault.
+boost::asio::awaitable<void> present_certificate_then_echo(connection& conn, tls_identity identity,
+                                                           std::string_view fault);
 
 /// Logs `server.frame_out` for a frame that went out inside raw bytes (write_raw logs only the
 /// bytes), so the probes see it as the frame it is.
