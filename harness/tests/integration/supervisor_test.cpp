@@ -286,7 +286,8 @@ TEST(runner, parallel_jobs_keep_each_runs_events_apart) {
   std::vector<planned_run> plan(8);
   for (std::size_t i = 0; i < plan.size(); ++i) {
     plan[i].scenario_ptr = &s;
-    plan[i].client = sh("sleep 0.1 & echo run" + std::to_string(i) + "; exit 0");
+    // A child that outlives the client for sure (a short one might end during the drain).
+    plan[i].client = sh("sleep 30 & echo run" + std::to_string(i) + "; exit 0");
   }
   const auto results = execute_plan(plan, o);
   ASSERT_EQ(results.size(), plan.size());
