@@ -466,6 +466,50 @@ TEST(client_errors, missing_program_is_bad_input) {
   EXPECT_TRUE(contains(r.err, "not found")) << describe(r);
 }
 
+// A versioned client whose environment cannot be built: skipped with the reason, never a pass;
+// --strict turns the skip into exit 1. The set-up runs before any client and is cached.
+TEST(client_setup, a_client_that_cannot_be_set_up_is_skipped_with_the_reason) {
+  temp_dir dir;
+  fs::create_directories(dir.path() / "clients");
+  fs::create_directories(dir.path() / "scenarios");
+  fs::copy_file(data_dir / "scenarios/handshake/redirect_302_close.toml",
+                dir.path() / "scenarios/redirect.toml");
+  wsrepro::test::write_text(dir / "clients/fake.toml", R"toml([[environment]]
+name = "fake"
+versions = ["1.0", "2.0"]
+setup = [["sh", "-c", "test {version} = 2.0 && echo made > {env}/made || (echo 'no such release {version}' >&2; exit 4)"]]
+probe = ["sh", "-c", "echo fakelib-{version}; echo 'sh'"]
+
+[[client]]
+name = "fake-client"
+environment = "fake"
+command = ["sh", "-c", "cat {env}/made >/dev/null; exit 1"]
+)toml");
+  const std::vector<std::string> args{wsrepro_binary, "--data-dir", dir.str(),  "--cache",
+                                      dir / "cache",  "run",        "--client", "fake-client",
+                                      "--out",        dir / "out"};
+  const auto r = wsrepro::test::run_process(args, milliseconds(60'000));
+  EXPECT_TRUE(contains(r.out, "SKIP")) << describe(r);
+  EXPECT_TRUE(contains(r.out, "fake-client@1.0")) << describe(r);
+  EXPECT_TRUE(contains(r.out, "no such release 1.0")) << describe(r);
+  const json report = load_report(dir.path() / "out");
+  EXPECT_EQ(at(report, "/summary/skipped"), 1) << report.dump(2);
+  bool saw_version = false;
+  for (const auto& run : report.at("runs")) {
+    if (run.at("client") == "fake-client@2.0") {
+      saw_version = run.at("library_version") == "fakelib-2.0";
+    }
+  }
+  EXPECT_TRUE(saw_version) << report.dump(2);
+  EXPECT_TRUE(fs::exists(dir.path() / "cache/envs/fake/2.0/.wsrepro-ready"));
+  EXPECT_FALSE(fs::exists(dir.path() / "cache/envs/fake/1.0/.wsrepro-ready"));
+
+  auto strict = args;
+  strict.push_back("--strict");
+  const auto s = wsrepro::test::run_process(strict, milliseconds(60'000));
+  EXPECT_EQ(s.exit_code, 1) << describe(s);
+}
+
 TEST(client_errors, unmatched_scenario_glob_is_bad_input) {
   temp_dir out;
   const auto r = run_wsrepro({"run", "--scenario", "nomatch.*", "--out", out.str()});

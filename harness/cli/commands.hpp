@@ -14,6 +14,7 @@ namespace wsrepro::cli {
 struct global_options {
   std::string data_dir;
   std::string libexec_dir;
+  std::string cache_dir;     ///< --cache: where client environments live
   std::string command_line;  ///< as typed, for the reports
 };
 
@@ -22,5 +23,6 @@ using command = std::function<int()>;
 command add_run_command(CLI::App& app, const global_options& globals);
 command add_serve_command(CLI::App& app);
 command add_list_command(CLI::App& app, const global_options& globals);
+command add_clients_command(CLI::App& app, const global_options& globals);
 
 }  // namespace wsrepro::cli

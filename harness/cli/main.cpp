@@ -35,9 +35,15 @@ int main(int argc, char** argv) {
                  "Directory holding wsrepro-shim and the reference clients (default: beside "
                  "this executable, then PREFIX/libexec/wsrepro; env WSREPRO_LIBEXEC_DIR)");
 
+  app.add_option("--cache", globals.cache_dir,
+                 "Directory for client environments (venvs, npm prefixes) (default: "
+                 "$WSREPRO_CACHE_DIR, else $XDG_CACHE_HOME/wsrepro, else ~/.cache/wsrepro)")
+      ->type_name("DIR");
+
   const auto run = wsrepro::cli::add_run_command(app, globals);
   const auto serve = wsrepro::cli::add_serve_command(app);
   const auto list = wsrepro::cli::add_list_command(app, globals);
+  const auto clients = wsrepro::cli::add_clients_command(app, globals);
 
   try {
     app.parse(argc, argv);
@@ -52,6 +58,7 @@ int main(int argc, char** argv) {
       if (sub->get_name() == "run") return run();
       if (sub->get_name() == "serve") return serve();
       if (sub->get_name() == "list") return list();
+      if (sub->get_name() == "clients") return clients();
     }
   } catch (const wsrepro::cli::usage_error& e) {
     std::cerr << "wsrepro: " << e.message << "\n";

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "catalogue.hpp"
+#include "client_setup.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "wsrepro/harness/runner.hpp"
@@ -115,12 +116,7 @@ std::vector<harness::planned_run> make_plan(const std::vector<harness::scenario>
                                             const run_settings& settings,
                                             const std::optional<harness::client_spec>& ad_hoc) {
   std::vector<harness::planned_run> plan;
-  std::vector<harness::client_spec> chosen;
-  for (const auto& name : settings.clients) {
-    const harness::client_spec* spec = catalogue.find(name);
-    if (spec == nullptr) throw usage_error{unknown_name_message("client", name, catalogue.names())};
-    chosen.push_back(*spec);
-  }
+  std::vector<harness::client_spec> chosen = resolve_clients(catalogue, settings.clients);
   if (ad_hoc) chosen.push_back(*ad_hoc);
 
   for (const auto& s : scenarios) {
@@ -132,16 +128,19 @@ std::vector<harness::planned_run> make_plan(const std::vector<harness::scenario>
         run.skip_reason = "the scenario names no default client; choose one with --client";
         plan.push_back(run);
       }
-      for (const auto& name : s.clients) {
-        const harness::client_spec* spec = catalogue.find(name);
-        if (spec == nullptr) {
-          throw usage_error{s.file.string() + ": key 'clients': " +
-                            unknown_name_message("client", name, catalogue.names())};
+      for (const auto& selector : s.clients) {
+        std::vector<harness::client_spec> instances;
+        try {
+          instances = resolve_clients(catalogue, {selector});
+        } catch (const usage_error& e) {
+          throw usage_error{s.file.string() + ": key 'clients': " + e.message};
         }
-        harness::planned_run run;
-        run.scenario_ptr = &s;
-        run.client = *spec;
-        plan.push_back(run);
+        for (auto& instance : instances) {
+          harness::planned_run run;
+          run.scenario_ptr = &s;
+          run.client = std::move(instance);
+          plan.push_back(std::move(run));
+        }
       }
       continue;
     }
@@ -165,15 +164,17 @@ void check_programs(const std::vector<harness::planned_run>& plan,
                     const harness::search_paths& paths) {
   std::set<std::string> checked;
   for (const auto& run : plan) {
-    if (run.skip_reason || run.client.command.empty() || !checked.insert(run.client.name).second) {
+    if (run.skip_reason || run.client.command.empty() ||
+        !checked.insert(run.client.display_name()).second) {
       continue;
     }
-    const std::map<std::string, std::string> values{{"url", "ws://127.0.0.1:1/"},
-                                                    {"host", "127.0.0.1"},
-                                                    {"port", "1"},
-                                                    {"libexec", paths.libexec_dir.string()},
-                                                    {"data", paths.data_dir.string()},
-                                                    {"ca_file", "/dev/null"}};
+    std::map<std::string, std::string> values{{"url", "ws://127.0.0.1:1/"},
+                                              {"host", "127.0.0.1"},
+                                              {"port", "1"},
+                                              {"libexec", paths.libexec_dir.string()},
+                                              {"data", paths.data_dir.string()},
+                                              {"ca_file", "/dev/null"}};
+    values.insert(run.client.environment_values.begin(), run.client.environment_values.end());
     std::string error;
     auto argv = harness::expand_command(run.client.command, values, error);
     if (!argv) throw usage_error{"client " + run.client.name + ": " + error};
@@ -219,7 +220,21 @@ int run(const run_settings& settings, const global_options& globals,
     ad_hoc = harness::ad_hoc_client(settings.client_cmd, error);
     if (!ad_hoc) throw usage_error{"--client-cmd: " + error};
   }
-  const auto plan = make_plan(scenarios, catalogue, settings, ad_hoc);
+  auto plan = make_plan(scenarios, catalogue, settings, ad_hoc);
+  install_interrupt_handler();  // a Ctrl+C during client set-up stops it too
+  {
+    auto cache = make_cache(globals, paths);
+    std::vector<harness::client_spec*> to_prepare;
+    for (auto& run : plan) {
+      if (!run.skip_reason) to_prepare.push_back(&run.client);
+    }
+    const auto problems =
+        prepare_clients(to_prepare, catalogue, cache, settings.jobs, &interrupted, settings.quiet);
+    for (auto& run : plan) {
+      const auto it = problems.find(run.client.display_name());
+      if (!run.skip_reason && it != problems.end()) run.skip_reason = it->second;
+    }
+  }
   check_programs(plan, paths);
 
   std::error_code ec;
@@ -247,7 +262,6 @@ int run(const run_settings& settings, const global_options& globals,
   context.strict = settings.strict;
   reporter.begin(context);
 
-  install_interrupt_handler();
   harness::run_options options;
   options.paths = paths;
   options.time_scale = settings.time_scale;
@@ -316,8 +330,9 @@ command add_run_command(CLI::App& app, const global_options& globals) {
                   "Only scenarios whose id matches this glob (repeatable), e.g. 'handshake.*'");
   sub->add_option("--client,-c", settings->clients,
                   "Run this client (repeatable) on every selected scenario that applies to it; "
-                  "the others are skipped. Default: each scenario's own clients")
-      ->type_name("NAME");
+                  "the others are skipped. NAME@VERSION, NAME@FIRST..LAST for versioned clients "
+                  "(NAME alone: every pinned version). Default: each scenario's own clients")
+      ->type_name("NAME[@VERSION]");
   sub->add_option("--client-cmd", settings->client_cmd,
                   "An ad-hoc client: 'PROG ARGS {url}', split like a shell does but run without "
                   "one. Placeholders: {url} {host} {port} {libexec} {data} {ca_file}")

@@ -8,25 +8,97 @@
 #include <set>
 
 #include "toml_reader.hpp"
+#include "wsrepro/harness/version.hpp"
 
 namespace wsrepro::harness {
 
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& known_placeholders() {
-  static const std::vector<std::string> names{"url", "host", "port", "libexec", "data", "ca_file"};
+  static const std::vector<std::string> names{"url",     "host", "port",    "libexec", "data",
+                                              "ca_file", "env",  "version", "python"};
   return names;
 }
 
 namespace {
 
-/// Checks placeholders without values: every {name} must be a known one.
-std::optional<std::string> check_placeholders(const std::vector<std::string>& command) {
+/// Checks placeholders without values: every {name} must be one of `allowed`.
+std::optional<std::string> check_placeholders(const std::vector<std::string>& command,
+                                              const std::vector<std::string>& allowed) {
   std::map<std::string, std::string> dummy;
-  for (const auto& name : known_placeholders()) dummy[name] = "x";
+  for (const auto& name : allowed) dummy[name] = "x";
   std::string error;
   if (!expand_command(command, dummy, error)) return error;
   return std::nullopt;
+}
+
+/// The placeholders of a client's command: {env} {version} {python} only with an environment.
+std::vector<std::string> client_placeholders(bool has_environment) {
+  std::vector<std::string> out;
+  for (const auto& name : known_placeholders()) {
+    if (has_environment || (name != "env" && name != "version" && name != "python")) {
+      out.push_back(name);
+    }
+  }
+  return out;
+}
+
+environment_spec read_environment(detail::table_reader& reader, const toml::table& table,
+                                  detail::error_sink& sink) {
+  environment_spec env;
+  env.name = reader.string("name", true).value_or("");
+  env.description = reader.string("description", false).value_or("");
+  env.library = reader.string("library", false).value_or("");
+  env.versions = reader.strings("versions").value_or(std::vector<std::string>{});
+  if (table.get("versions") == nullptr) reader.missing("versions");
+  for (const auto& v : env.versions) {
+    if (v.empty() || v.find_first_of(" /\\*") != std::string::npos ||
+        v.find("..") != std::string::npos) {
+      sink.add(table.get("versions")->source(), reader.key_path("versions"),
+               "'" + v + "' is not a version");
+    }
+  }
+  sort_versions(env.versions);
+  env.requires_programs = reader.strings("requires").value_or(std::vector<std::string>{});
+  env.probe = reader.strings("probe").value_or(std::vector<std::string>{});
+  env.releases = reader.strings("releases").value_or(std::vector<std::string>{});
+  if (const toml::node* setup = reader.node("setup")) {
+    const toml::array* steps = setup->as_array();
+    bool ok = steps != nullptr && !steps->empty();
+    if (steps != nullptr) {
+      for (const auto& step : *steps) {
+        const toml::array* words = step.as_array();
+        std::vector<std::string> argv;
+        if (words != nullptr) {
+          for (const auto& w : *words) {
+            if (const auto* text = w.as_string()) argv.push_back(text->get());
+          }
+        }
+        if (words == nullptr || argv.empty() || argv.size() != words->size()) {
+          ok = false;
+          break;
+        }
+        env.setup.push_back(std::move(argv));
+      }
+    }
+    if (!ok) {
+      sink.add(setup->source(), reader.key_path("setup"),
+               "expected a non-empty array of commands, each an array of strings");
+    }
+  } else {
+    reader.missing("setup");
+  }
+  const auto check = [&](const std::vector<std::string>& argv, std::string_view key) {
+    if (argv.empty()) return;
+    if (auto problem = check_placeholders(argv, setup_placeholders())) {
+      sink.add(table.get(key)->source(), reader.key_path(key), *problem);
+    }
+  };
+  for (const auto& step : env.setup) check(step, "setup");
+  check(env.probe, "probe");
+  check(env.releases, "releases");
+  reader.finish();
+  return env;
 }
 
 }  // namespace
@@ -43,6 +115,21 @@ void client_catalogue::add_manifest(std::string_view text, const fs::path& file,
     return;
   }
   detail::table_reader top(doc, "", sink);
+  if (const toml::array* environments = top.array_of_tables("environment")) {
+    int index = 0;
+    for (const auto& element : *environments) {
+      const auto& table = *element.as_table();
+      detail::table_reader reader(table, "environment[" + std::to_string(index++) + "]", sink);
+      environment_spec env = read_environment(reader, table, sink);
+      env.manifest = file;
+      if (!env.name.empty() && find_environment(env.name) != nullptr) {
+        sink.add(table.source(), reader.key_path("name"),
+                 "duplicate environment name '" + env.name + "'");
+        continue;
+      }
+      if (!env.name.empty()) environments_.push_back(std::move(env));
+    }
+  }
   if (const toml::array* clients = top.array_of_tables("client")) {
     int index = 0;
     for (const auto& element : *clients) {
@@ -59,11 +146,49 @@ void client_catalogue::add_manifest(std::string_view text, const fs::path& file,
       spec.library = reader.string("library", false);
       spec.library_version = reader.string("library_version", false);
       spec.runtime_version = reader.string("runtime_version", false);
+      spec.environment = reader.string("environment", false).value_or("");
+      if (const toml::table* env = reader.table("env", false)) {
+        for (const auto& [key, value] : *env) {
+          const auto* entry = value.as_string();
+          if (entry == nullptr) {
+            sink.add(value.source(), reader.key_path("env." + std::string(key.str())),
+                     "expected a string");
+            continue;
+          }
+          spec.env[std::string(key.str())] = entry->get();
+          if (auto problem = check_placeholders({entry->get()},
+                                                client_placeholders(!spec.environment.empty()))) {
+            sink.add(value.source(), reader.key_path("env." + std::string(key.str())), *problem);
+          }
+        }
+      }
       reader.finish();
+      if (!spec.environment.empty()) {
+        if (const environment_spec* env = find_environment(spec.environment)) {
+          spec.versions = env->versions;
+          if (!spec.library) spec.library = env->library;
+        } else {
+          std::vector<std::string> known;
+          for (const auto& e : environments_) known.push_back(e.name);
+          std::string list;
+          for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+          sink.add(table.get("environment")->source(), reader.key_path("environment"),
+                   "unknown environment '" + spec.environment +
+                       "' (an [[environment]] of the "
+                       "same manifest; known: " +
+                       (list.empty() ? "none" : list) + ")");
+        }
+      }
       if (command_node != nullptr && spec.command.empty()) {
         sink.add(command_node->source(), reader.key_path("command"), "the command is empty");
       } else if (command_node != nullptr) {
-        if (auto problem = check_placeholders(spec.command)) {
+        if (auto problem =
+                check_placeholders(spec.command, client_placeholders(!spec.environment.empty()))) {
+          if (spec.environment.empty() && (problem->find("{env}") != std::string::npos ||
+                                           problem->find("{version}") != std::string::npos ||
+                                           problem->find("{python}") != std::string::npos)) {
+            *problem += "; {env}, {version} and {python} need `environment`";
+          }
           sink.add(command_node->source(), reader.key_path("command"), *problem);
         }
       }
@@ -106,6 +231,62 @@ const client_spec* client_catalogue::find(std::string_view name) const {
     if (c.name == name) return &c;
   }
   return nullptr;
+}
+
+const environment_spec* client_catalogue::find_environment(std::string_view name) const {
+  for (const auto& e : environments_) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
+std::vector<client_spec> client_catalogue::resolve(std::string_view selector,
+                                                   std::string& error) const {
+  const auto at = selector.find('@');
+  const std::string name(selector.substr(0, at));
+  const client_spec* spec = find(name);
+  if (spec == nullptr) {
+    error = "unknown client '" + name + "'";
+    return {};
+  }
+  std::vector<client_spec> out;
+  const auto instance = [&](const std::string& version) {
+    client_spec c = *spec;
+    c.version = version;
+    out.push_back(std::move(c));
+  };
+  if (spec->environment.empty()) {
+    if (at != std::string_view::npos) {
+      error = "client " + name + " has no versions (it is not installed from a registry)";
+      return {};
+    }
+    out.push_back(*spec);
+    return out;
+  }
+  const std::string wanted =
+      at == std::string_view::npos ? "*" : std::string(selector.substr(at + 1));
+  if (wanted.empty()) {
+    error = "no version after '@' in '" + std::string(selector) + "'";
+    return {};
+  }
+  if (wanted == "*" || wanted.find("..") != std::string::npos) {
+    for (const auto& v : spec->versions) {
+      if (version_matches(wanted, v)) instance(v);
+    }
+    if (out.empty()) {
+      std::string list;
+      for (const auto& v : spec->versions) list += (list.empty() ? "" : ", ") + v;
+      error = "no pinned version of " + name + " in " + wanted + " (pinned: " + list + ")";
+    }
+    return out;
+  }
+  if (!is_final_release(wanted)) {
+    error = "'" + wanted + "' is not a version (e.g. " + name + "@" +
+            (spec->versions.empty() ? "1.0" : spec->versions.back()) + ")";
+    return {};
+  }
+  instance(wanted);
+  return out;
 }
 
 std::vector<std::string> client_catalogue::names() const {
@@ -167,7 +348,7 @@ std::optional<std::vector<std::string>> split_command(std::string_view text, std
 std::optional<client_spec> ad_hoc_client(std::string_view text, std::string& error) {
   auto words = split_command(text, error);
   if (!words) return std::nullopt;
-  if (auto problem = check_placeholders(*words)) {
+  if (auto problem = check_placeholders(*words, client_placeholders(false))) {
     error = *problem;
     return std::nullopt;
   }
@@ -203,8 +384,7 @@ std::optional<std::vector<std::string>> expand_command(
       const auto it = values.find(name);
       if (it == values.end()) {
         std::string known;
-        for (const auto& k : known_placeholders())
-          known += (known.empty() ? "" : ", ") + ("{" + k + "}");
+        for (const auto& [k, v] : values) known += (known.empty() ? "" : ", ") + ("{" + k + "}");
         error = "unknown placeholder {" + name + "} (known: " + known + ")";
         return std::nullopt;
       }

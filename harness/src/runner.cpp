@@ -81,8 +81,10 @@ run_result base_result(const planned_run& plan) {
   r.scenario_id = s.id;
   r.scenario_title = s.title;
   r.category = s.category;
-  r.client = plan.client.name;
-  if (plan.client.library_version) r.client += "@" + *plan.client.library_version;
+  r.client = plan.client.display_name();
+  if (plan.client.version.empty() && plan.client.library_version) {
+    r.client += "@" + *plan.client.library_version;
+  }
   r.library_version = plan.client.library_version;
   r.runtime_version = plan.client.runtime_version;
   r.repetition = plan.repetition;
@@ -197,13 +199,13 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
       state.error = "the mock server cannot listen: " + ec.message();
     } else {
       r.url = server.url();
-      const std::map<std::string, std::string> values{
-          {"url", r.url},
-          {"host", server_options.address},
-          {"port", std::to_string(server.port())},
-          {"libexec", options.paths.libexec_dir.string()},
-          {"data", options.paths.data_dir.string()},
-          {"ca_file", mock::tls_material().ca_file.string()}};
+      std::map<std::string, std::string> values{{"url", r.url},
+                                                {"host", server_options.address},
+                                                {"port", std::to_string(server.port())},
+                                                {"libexec", options.paths.libexec_dir.string()},
+                                                {"data", options.paths.data_dir.string()},
+                                                {"ca_file", mock::tls_material().ca_file.string()}};
+      values.insert(plan.client.environment_values.begin(), plan.client.environment_values.end());
       std::string error;
       auto argv = expand_command(plan.client.command, values, error);
       if (!argv) {
@@ -217,6 +219,11 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
           // Where OpenSSL-based clients (Python) and Node look for extra trust.
           extra.push_back("SSL_CERT_FILE=" + values.at("ca_file"));
           extra.push_back("NODE_EXTRA_CA_CERTS=" + values.at("ca_file"));
+        }
+        for (const auto& [key, value] : plan.client.env) {
+          std::string env_error;
+          const auto expanded = expand_command({value}, values, env_error);
+          if (expanded) extra.push_back(key + "=" + expanded->front());
         }
         for (const auto& [key, value] : s.client_env) extra.push_back(key + "=" + value);
         request.env = client_environment(extra);

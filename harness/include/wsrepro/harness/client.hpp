@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "wsrepro/harness/environment.hpp"
 #include "wsrepro/harness/scenario_loader.hpp"
 
 namespace wsrepro::harness {
@@ -23,6 +24,19 @@ struct client_spec {
   std::optional<std::string> library_version;
   std::optional<std::string> runtime_version;
   std::filesystem::path manifest;  ///< empty for an ad-hoc client
+  /// Extra environment variables for the client process (placeholders allowed), e.g.
+  /// NODE_PATH = "{env}/node_modules".
+  std::map<std::string, std::string> env;
+
+  // Clients installed per version into a cached environment:
+  std::string environment;            ///< the [[environment]] it runs in; empty: none
+  std::vector<std::string> versions;  ///< the environment's pinned versions (NAME means these)
+  std::string version;                ///< the version of this instance; empty: not chosen
+  /// {env} {version} {python}, filled in once the environment is ready.
+  std::map<std::string, std::string> environment_values;
+
+  /// NAME, or NAME@VERSION for a versioned instance.
+  std::string display_name() const { return version.empty() ? name : name + "@" + version; }
 };
 
 /// The placeholders a command may use.
@@ -41,8 +55,18 @@ class client_catalogue {
   std::vector<std::string> names() const;
   void add(client_spec spec) { clients_.push_back(std::move(spec)); }
 
+  const environment_spec* find_environment(std::string_view name) const;
+  const std::vector<environment_spec>& environments() const { return environments_; }
+
+  /// The instances a selector names: NAME (a client without versions, or every pinned version
+  /// of one with), NAME@VERSION (any release, pinned or not), NAME@FIRST..LAST (the pinned
+  /// versions in that range), NAME@* (every pinned version). Empty plus `error` when it names
+  /// nothing.
+  std::vector<client_spec> resolve(std::string_view selector, std::string& error) const;
+
  private:
   std::vector<client_spec> clients_;
+  std::vector<environment_spec> environments_;
 };
 
 /// Splits a command line into arguments like a POSIX shell does for words and quotes ('...',

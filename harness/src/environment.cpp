@@ -1,0 +1,319 @@
+#include "wsrepro/harness/environment.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "subprocess.hpp"
+#include "wsrepro/harness/client.hpp"
+#include "wsrepro/harness/version.hpp"
+
+namespace wsrepro::harness {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* marker_name = ".wsrepro-ready";
+constexpr auto step_timeout = 10min;
+constexpr auto probe_timeout = 60s;
+constexpr auto lock_timeout = 30min;  // another process's build of the same environment
+
+std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 14695981039346656037ull) {
+  for (const unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+std::map<std::string, std::string> read_marker(const fs::path& file) {
+  std::map<std::string, std::string> values;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto eq = line.find('=');
+    if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return values;
+}
+
+/// Written to a temporary file and renamed: the marker is there whole or not at all.
+bool write_marker(const fs::path& file, const std::map<std::string, std::string>& values) {
+  const fs::path tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    for (const auto& [key, value] : values) out << key << "=" << value << "\n";
+    out.flush();
+    if (!out) return false;
+  }
+  std::error_code ec;
+  fs::rename(tmp, file, ec);
+  return !ec;
+}
+
+/// An exclusive flock on `file`, polled so that it has a deadline and can be cancelled.
+class file_lock {
+ public:
+  file_lock(const fs::path& file, const std::atomic<bool>* cancel, std::string& problem) {
+    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      problem = "cannot open the lock file " + file.string();
+      return;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + lock_timeout;
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (cancel != nullptr && cancel->load()) {
+        problem = "cancelled while waiting for another build of this environment";
+        return;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        problem = "another build of this environment held " + file.string() + " for 30 min";
+        return;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    locked_ = true;
+  }
+  ~file_lock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the flock
+  }
+  file_lock(const file_lock&) = delete;
+  file_lock& operator=(const file_lock&) = delete;
+  bool locked() const { return locked_; }
+
+ private:
+  int fd_ = -1;
+  bool locked_ = false;
+};
+
+}  // namespace
+
+const std::vector<std::string>& setup_placeholders() {
+  static const std::vector<std::string> names{"env", "version", "python", "data"};
+  return names;
+}
+
+environment_cache::environment_cache(fs::path root, fs::path data_dir)
+    : root_(std::move(root)), data_dir_(std::move(data_dir)) {}
+
+fs::path environment_cache::default_root() {
+  if (const char* dir = std::getenv("WSREPRO_CACHE_DIR"); dir != nullptr && *dir != '\0') {
+    return dir;
+  }
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
+    return fs::path(xdg) / "wsrepro";
+  }
+  const char* home = std::getenv("HOME");
+  return fs::path(home != nullptr && *home != '\0' ? home : "/tmp") / ".cache" / "wsrepro";
+}
+
+fs::path environment_cache::dir_of(const environment_spec& env, const std::string& version) const {
+  return root_ / "envs" / env.name / version;
+}
+
+std::map<std::string, std::string> environment_cache::placeholder_values(
+    const environment_spec& env, const std::string& version) const {
+  const auto python = find_program("python3");
+  return {{"env", dir_of(env, version).string()},
+          {"version", version},
+          {"python", python ? python->string() : "python3"},
+          {"data", data_dir_.string()}};
+}
+
+std::string environment_cache::fingerprint(const environment_spec& env,
+                                           const std::string& version) const {
+  // What the built environment depends on: the steps as they will run and the probe.
+  std::uint64_t hash = fnv1a("wsrepro-env-1");
+  const auto values = placeholder_values(env, version);
+  std::string error;
+  for (const auto& step : env.setup) {
+    const auto argv = expand_command(step, values, error);
+    hash = fnv1a(argv ? join(*argv) : join(step), hash);
+    hash = fnv1a("\n", hash);
+  }
+  hash = fnv1a(join(env.probe), hash);
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+environment_state environment_cache::inspect(const environment_spec& env,
+                                             const std::string& version) const {
+  environment_state state;
+  state.dir = dir_of(env, version);
+  state.log = state.dir.string() + ".log";
+  const auto marker = read_marker(state.dir / marker_name);
+  if (marker.empty()) {
+    state.problem = "not set up";
+    return state;
+  }
+  const auto it = marker.find("fingerprint");
+  if (it == marker.end() || it->second != fingerprint(env, version)) {
+    state.problem = "out of date: the manifest entry changed since it was set up";
+    return state;
+  }
+  state.ready = true;
+  if (auto v = marker.find("library_version"); v != marker.end()) state.library_version = v->second;
+  if (auto v = marker.find("runtime_version"); v != marker.end()) state.runtime_version = v->second;
+  return state;
+}
+
+environment_state environment_cache::ensure(const environment_spec& env,
+                                            const std::string& version,
+                                            const std::atomic<bool>* cancel,
+                                            const progress_fn& progress) {
+  const std::string key = dir_of(env, version).string();
+  std::mutex* build_mutex = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto failed = failed_.find(key); failed != failed_.end()) return failed->second;
+    auto& slot = building_[key];
+    if (!slot) slot = std::make_unique<std::mutex>();
+    build_mutex = slot.get();
+  }
+  std::lock_guard one_build(*build_mutex);
+  environment_state state = inspect(env, version);
+  if (state.ready) return state;
+  state = build(env, version, cancel, progress);
+  if (!state.ready && !(cancel != nullptr && cancel->load())) {
+    std::lock_guard lock(mutex_);
+    failed_[key] = state;
+  }
+  return state;
+}
+
+environment_state environment_cache::build(const environment_spec& env, const std::string& version,
+                                           const std::atomic<bool>* cancel,
+                                           const progress_fn& progress) {
+  environment_state state;
+  state.dir = dir_of(env, version);
+  state.log = state.dir.string() + ".log";
+  const std::string label = env.name + " " + version;
+  for (const auto& program : env.requires_programs) {
+    if (!find_program(program)) {
+      state.problem = program + " not found in PATH (environment " + env.name + " needs it)";
+      return state;
+    }
+  }
+  std::error_code ec;
+  fs::create_directories(state.dir.parent_path(), ec);
+  if (ec) {
+    state.problem = "cannot create " + state.dir.parent_path().string() + ": " + ec.message();
+    return state;
+  }
+  std::string problem;
+  file_lock lock(state.dir.string() + ".lock", cancel, problem);
+  if (!lock.locked()) {
+    state.problem = problem;
+    return state;
+  }
+  // Another process may have built it while we waited for the lock.
+  if (auto now = inspect(env, version); now.ready) return now;
+
+  const auto started = std::chrono::steady_clock::now();
+  fs::remove_all(state.dir, ec);  // a half-made or out-of-date one
+  fs::create_directories(state.dir, ec);
+  std::ofstream log(state.log, std::ios::trunc | std::ios::binary);
+  const auto values = placeholder_values(env, version);
+  const auto run_step = [&](const std::vector<std::string>& step, std::string_view what,
+                            std::chrono::milliseconds timeout,
+                            subprocess_result& result) -> bool {
+    std::string error;
+    const auto argv = expand_command(step, values, error);
+    if (!argv) {
+      state.problem = std::string(what) + ": " + error;
+      return false;
+    }
+    if (progress) progress(label + ": " + std::string(what) + ": " + join(*argv));
+    log << "$ " << join(*argv) << "\n" << std::flush;
+    subprocess_request request;
+    request.argv = *argv;
+    request.timeout = timeout;
+    request.cancel = cancel;
+    request.on_output = [&log](std::string_view chunk) { log << chunk << std::flush; };
+    result = run_subprocess(request);
+    log << "# " << result.describe() << " in " << static_cast<long>(result.duration_ms)
+        << " ms\n"
+        << std::flush;
+    if (result.succeeded()) return true;
+    state.problem = std::string(what) + " (" + join(*argv) + ") " + result.describe();
+    if (const auto last = result.last_line(); !last.empty()) state.problem += ": " + last;
+    state.problem += " (log: " + state.log.string() + ")";
+    return false;
+  };
+
+  for (std::size_t i = 0; i < env.setup.size(); ++i) {
+    subprocess_result result;
+    const std::string what =
+        "set-up step " + std::to_string(i + 1) + "/" + std::to_string(env.setup.size());
+    if (!run_step(env.setup[i], what, step_timeout, result)) return state;
+  }
+  std::map<std::string, std::string> marker{{"fingerprint", fingerprint(env, version)},
+                                            {"version", version}};
+  if (!env.probe.empty()) {
+    subprocess_result result;
+    if (!run_step(env.probe, "version probe", probe_timeout, result)) return state;
+    std::istringstream lines(result.output);
+    std::getline(lines, marker["library_version"]);
+    std::getline(lines, marker["runtime_version"]);
+  }
+  if (!write_marker(state.dir / marker_name, marker)) {
+    state.problem = "cannot write the ready marker in " + state.dir.string();
+    return state;
+  }
+  state.ready = true;
+  state.built_now = true;
+  state.library_version = marker["library_version"];
+  state.runtime_version = marker["runtime_version"];
+  state.setup_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+          .count();
+  if (progress) {
+    progress(label + ": ready (" + std::to_string(static_cast<long>(state.setup_ms / 1000)) +
+             " s): " + state.library_version + ", " + state.runtime_version);
+  }
+  return state;
+}
+
+std::optional<std::vector<std::string>> environment_cache::list_releases(
+    const environment_spec& env, std::string& error) const {
+  if (env.releases.empty()) {
+    error = "environment " + env.name + " has no `releases` command; use the manifest's versions";
+    return std::nullopt;
+  }
+  const auto values = placeholder_values(env, "");
+  const auto argv = expand_command(env.releases, values, error);
+  if (!argv) return std::nullopt;
+  subprocess_request request;
+  request.argv = *argv;
+  request.timeout = 120s;
+  const auto result = run_subprocess(request);
+  if (!result.succeeded()) {
+    error = "listing releases (" + join(*argv) + ") " + result.describe() + ": " +
+            result.last_line();
+    return std::nullopt;
+  }
+  auto versions = versions_in_text(result.output);
+  if (versions.empty()) {
+    error = "listing releases (" + join(*argv) + ") printed no version";
+    return std::nullopt;
+  }
+  return versions;
+}
+
+}  // namespace wsrepro::harness
