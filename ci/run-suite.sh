@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 source ci/lib.sh
 stage "install dependencies" 900 bash ci/install-deps.sh
 bash ci/build.sh release
-stage "default scenario suite" 900 build/release/wsrepro run --jobs 2 --out wsrepro-out "$@"
+stage "default scenario suite and seed matrix" 900 \
+  build/release/wsrepro run --jobs 2 --strict --out wsrepro-out "$@"

@@ -47,9 +47,9 @@ int clients(const clients_settings& settings, const global_options& globals) {
       if (env == nullptr || !shown.insert({env->name, c.version}).second) continue;
       const auto state = cache.inspect(*env, c.version);
       std::cout << env->name << " " << c.version << ": "
-                << (state.ready ? "ready (" + state.library_version + ", " +
-                                      state.runtime_version + ")"
-                                : state.problem)
+                << (state.ready
+                        ? "ready (" + state.library_version + ", " + state.runtime_version + ")"
+                        : state.problem)
                 << "  " << state.dir.string() << "\n";
     }
     return ok;
@@ -70,8 +70,8 @@ int clients(const clients_settings& settings, const global_options& globals) {
     const auto it = problems.find(c.display_name());
     if (it == problems.end()) {
       ++ready;
-      std::cout << "ready   " << c.display_name() << "  " << c.library_version.value_or("?")
-                << ", " << c.runtime_version.value_or("?") << "\n";
+      std::cout << "ready   " << c.display_name() << "  " << c.library_version.value_or("?") << ", "
+                << c.runtime_version.value_or("?") << "\n";
     } else {
       std::cout << "FAILED  " << c.display_name() << "  " << it->second << "\n";
     }

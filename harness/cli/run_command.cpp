@@ -17,12 +17,10 @@
 #include "client_setup.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "report_files.hpp"
 #include "wsrepro/harness/runner.hpp"
+#include "wsrepro/reports/matrix.hpp"
 #include "wsrepro/reports/reporter.hpp"
-
-#ifndef WSREPRO_VERSION
-#define WSREPRO_VERSION "0.0.0"
-#endif
 
 namespace wsrepro::cli {
 
@@ -100,15 +98,6 @@ void print_run_line(const harness::run_result& r) {
     if (r.outcome == verdict::fail) line += "\n          " + r.reason;
   }
   std::cout << line << std::endl;
-}
-
-std::string iso_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 std::vector<harness::planned_run> make_plan(const std::vector<harness::scenario>& scenarios,
@@ -237,30 +226,10 @@ int run(const run_settings& settings, const global_options& globals,
   }
   check_programs(plan, paths);
 
-  std::error_code ec;
-  fs::create_directories(settings.out_dir, ec);
-  if (ec) throw usage_error{"cannot create --out " + settings.out_dir + ": " + ec.message()};
-  std::vector<std::unique_ptr<std::ofstream>> files;
-  reports::multi_reporter reporter;
-  std::vector<std::string> written;
-  for (const auto& [format, file_name] : reports::default_formats) {
-    const fs::path path = fs::path(settings.out_dir) / file_name;
-    auto out = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
-    if (!*out) throw usage_error{"cannot write " + path.string()};
-    if (format == "json") reporter.add(reports::make_json_reporter(*out));
-    if (format == "junit") reporter.add(reports::make_junit_reporter(*out));
-    if (format == "markdown") reporter.add(reports::make_markdown_reporter(*out));
-    written.push_back(path.string());
-    files.push_back(std::move(out));
-  }
+  report_files files(settings.out_dir);
+  auto& reporter = files.reporter();
 
-  harness::report_context context;
-  context.wsrepro_version = WSREPRO_VERSION;
-  context.command_line = command_line;
-  context.started_at = iso_now();
-  context.time_scale = settings.time_scale;
-  context.strict = settings.strict;
-  reporter.begin(context);
+  reporter.begin(make_report_context(command_line, settings.time_scale, settings.strict));
 
   harness::run_options options;
   options.paths = paths;
@@ -290,7 +259,7 @@ int run(const run_settings& settings, const global_options& globals,
   }
   summary.exit_code = code;
   reporter.end(summary);
-  for (auto& f : files) f->flush();
+  files.flush();
 
   // The verdict table.
   std::cout << "\n"
@@ -302,6 +271,16 @@ int run(const run_settings& settings, const global_options& globals,
               << pad(format_value(r.find("interrupt_latency_ms")), 22)
               << format_value(r.find("ended_by")) << "\n";
   }
+  reports::matrix_collector matrices;
+  for (const auto& r : results) matrices.add(r);
+  for (const auto& m : matrices.build()) {
+    std::string runtimes;
+    for (const auto& rt : m.runtimes) runtimes += (runtimes.empty() ? "" : ", ") + rt;
+    std::cout << "\n"
+              << m.library << " by version" << (runtimes.empty() ? "" : " (" + runtimes + ")")
+              << "; BUG = known bug reproduced, as expected on that version:\n"
+              << reports::render_matrix_text(m);
+  }
   const auto& c = summary.counts;
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.2f", summary.duration_ms / 1000);
@@ -311,7 +290,7 @@ int run(const run_settings& settings, const global_options& globals,
             << c.error << " errors in " << seconds << " s"
             << (summary.interrupted ? " (interrupted)" : "") << "\n";
   std::cout << "Reports:";
-  for (const auto& w : written) std::cout << " " << w;
+  for (const auto& w : files.paths()) std::cout << " " << w;
   std::cout << std::endl;
   return code;
 }

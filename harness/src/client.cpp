@@ -8,7 +8,7 @@
 #include <set>
 
 #include "toml_reader.hpp"
-#include "wsrepro/harness/version.hpp"
+#include "wsrepro/common/version.hpp"
 
 namespace wsrepro::harness {
 

@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "subprocess.hpp"
+#include "wsrepro/common/version.hpp"
 #include "wsrepro/harness/client.hpp"
-#include "wsrepro/harness/version.hpp"
 
 namespace wsrepro::harness {
 
@@ -173,8 +173,7 @@ environment_state environment_cache::inspect(const environment_spec& env,
   return state;
 }
 
-environment_state environment_cache::ensure(const environment_spec& env,
-                                            const std::string& version,
+environment_state environment_cache::ensure(const environment_spec& env, const std::string& version,
                                             const std::atomic<bool>* cancel,
                                             const progress_fn& progress) {
   const std::string key = dir_of(env, version).string();
@@ -231,8 +230,7 @@ environment_state environment_cache::build(const environment_spec& env, const st
   std::ofstream log(state.log, std::ios::trunc | std::ios::binary);
   const auto values = placeholder_values(env, version);
   const auto run_step = [&](const std::vector<std::string>& step, std::string_view what,
-                            std::chrono::milliseconds timeout,
-                            subprocess_result& result) -> bool {
+                            std::chrono::milliseconds timeout, subprocess_result& result) -> bool {
     std::string error;
     const auto argv = expand_command(step, values, error);
     if (!argv) {
@@ -247,8 +245,7 @@ environment_state environment_cache::build(const environment_spec& env, const st
     request.cancel = cancel;
     request.on_output = [&log](std::string_view chunk) { log << chunk << std::flush; };
     result = run_subprocess(request);
-    log << "# " << result.describe() << " in " << static_cast<long>(result.duration_ms)
-        << " ms\n"
+    log << "# " << result.describe() << " in " << static_cast<long>(result.duration_ms) << " ms\n"
         << std::flush;
     if (result.succeeded()) return true;
     state.problem = std::string(what) + " (" + join(*argv) + ") " + result.describe();
@@ -281,8 +278,7 @@ environment_state environment_cache::build(const environment_spec& env, const st
   state.library_version = marker["library_version"];
   state.runtime_version = marker["runtime_version"];
   state.setup_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-          .count();
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (progress) {
     progress(label + ": ready (" + std::to_string(static_cast<long>(state.setup_ms / 1000)) +
              " s): " + state.library_version + ", " + state.runtime_version);
@@ -304,8 +300,8 @@ std::optional<std::vector<std::string>> environment_cache::list_releases(
   request.timeout = 120s;
   const auto result = run_subprocess(request);
   if (!result.succeeded()) {
-    error = "listing releases (" + join(*argv) + ") " + result.describe() + ": " +
-            result.last_line();
+    error =
+        "listing releases (" + join(*argv) + ") " + result.describe() + ": " + result.last_line();
     return std::nullopt;
   }
   auto versions = versions_in_text(result.output);

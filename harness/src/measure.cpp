@@ -193,6 +193,31 @@ std::vector<measurement> measure(const std::vector<event>& timeline, const scena
     }
     out.push_back(m);
   }
+  for (const auto& c : s.counts) {
+    auto m = make(c.name, "count", c.event, "");
+    double n = 0;
+    for (const auto& e : timeline) n += e.name() == c.event ? 1 : 0;
+    set_value(m, n);
+    out.push_back(m);
+  }
+  for (const auto& f : s.fields) {
+    auto m = make(f.name, "", f.event, "");
+    int seen = 0;
+    for (const auto& e : timeline) {
+      if (e.name() != f.event || ++seen != f.nth) continue;
+      if (const attr_value* value = e.attr(f.attr)) {
+        set_text(m, wsrepro::to_string(*value));
+      } else {
+        set_missing(m, f.event + " #" + std::to_string(f.nth) + " has no attribute " + f.attr);
+      }
+      break;
+    }
+    if (seen < f.nth) {
+      set_missing(m, seen == 0 ? "no " + f.event + " event"
+                               : "only " + std::to_string(seen) + " " + f.event + " events");
+    }
+    out.push_back(m);
+  }
   return out;
 }
 
@@ -300,6 +325,35 @@ verdict decide(const std::vector<check>& checks, std::string& reason) {
   }
   reason = "all " + std::to_string(met) + " expectations met";
   return verdict::pass;
+}
+
+void judge_known_bug(const known_bug& bug, run_result& r) {
+  known_bug_outcome outcome;
+  outcome.id = bug.id;
+  outcome.summary = bug.summary;
+  const std::string where =
+      r.client_version.empty() ? r.client_name : r.client_name + " " + r.client_version;
+  if (!bug.signature.empty()) {
+    outcome.checks = judge(r.measurements, bug.signature);
+    outcome.reproduced = std::all_of(outcome.checks.begin(), outcome.checks.end(),
+                                     [](const check& c) { return c.met; });
+  } else {
+    outcome.checks = r.checks;
+    outcome.reproduced = r.outcome == verdict::fail;
+  }
+  if (outcome.reproduced) {
+    r.outcome = verdict::known_bug;
+    r.reason = "known bug " + bug.id + " reproduced on " + where + ": " + bug.summary;
+  } else {
+    std::string unmet;
+    for (const auto& c : outcome.checks) {
+      if (!c.met) unmet += (unmet.empty() ? "" : "; ") + c.message;
+    }
+    r.outcome = verdict::fail;
+    r.reason = "known bug " + bug.id + " is expected on " + where + " but did not reproduce" +
+               (unmet.empty() ? " (the expectation was met)" : ": " + unmet);
+  }
+  r.known_bug = std::move(outcome);
 }
 
 }  // namespace wsrepro::harness

@@ -82,6 +82,10 @@ run_result base_result(const planned_run& plan) {
   r.scenario_title = s.title;
   r.category = s.category;
   r.client = plan.client.display_name();
+  r.client_name = plan.client.name;
+  r.client_version = plan.client.version;
+  r.library = plan.client.library.value_or("");
+  r.headline = s.headline;
   if (plan.client.version.empty() && plan.client.library_version) {
     r.client += "@" + *plan.client.library_version;
   }
@@ -285,6 +289,9 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
   }
   r.checks = judge(r.measurements, s.expect);
   r.outcome = decide(r.checks, r.reason);
+  if (const known_bug* bug = s.bug_for(plan.client.name, plan.client.version)) {
+    judge_known_bug(*bug, r);
+  }
   return r;
 }
 

@@ -2,9 +2,12 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
+
+#include "wsrepro/common/version.hpp"
 
 namespace wsrepro::harness {
 
@@ -17,6 +20,24 @@ bool scenario::applies(const std::string& client_name) const {
     if (glob_match(pattern, client_name)) return true;
   }
   return false;
+}
+
+bool known_bug::applies(const std::string& client_name, const std::string& version) const {
+  const bool client_matches = std::any_of(clients.begin(), clients.end(), [&](const auto& glob) {
+    return glob_match(glob, client_name);
+  });
+  if (!client_matches) return false;
+  return std::any_of(versions.begin(), versions.end(), [&](const std::string& selector) {
+    return selector == "*" || (!version.empty() && version_matches(selector, version));
+  });
+}
+
+const known_bug* scenario::bug_for(const std::string& client_name,
+                                   const std::string& version) const {
+  for (const auto& bug : known_bugs) {
+    if (bug.applies(client_name, version)) return &bug;
+  }
+  return nullptr;
 }
 
 const std::vector<std::string>& builtin_measurement_names() {
@@ -92,11 +113,17 @@ void apply_time_scale(scenario& s, double factor) {
       value = std::to_string(static_cast<long long>(std::llround(ms * factor)));
     }
   }
-  for (auto& [name, limit] : s.expect.limits) {
-    if (!name.ends_with("_ms")) continue;
-    if (limit.min) *limit.min *= factor;
-    if (limit.max) *limit.max *= factor;
-  }
+  const auto scale_limits = [factor](expectation& e, bool scale_min) {
+    for (auto& [name, limit] : e.limits) {
+      if (!name.ends_with("_ms")) continue;
+      if (limit.min && scale_min) *limit.min *= factor;
+      if (limit.max) *limit.max *= factor;
+    }
+  };
+  scale_limits(s.expect, true);
+  // A bug's lower bounds are usually the client's own timeouts (a 10 s wait), which no
+  // --time-scale changes: only its upper bounds get the slack.
+  for (auto& bug : s.known_bugs) scale_limits(bug.signature, false);
   if (const auto* info = mock::find_behaviour(s.behaviour)) {
     mock::scale_durations(s.params, info->params, factor);
   }

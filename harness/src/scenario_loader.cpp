@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "toml_reader.hpp"
+#include "wsrepro/common/version.hpp"
 #include "wsrepro/mock/registry.hpp"
 
 namespace wsrepro::harness {
@@ -279,22 +280,81 @@ void read_windows(table_reader& top, scenario& s, error_sink& errors) {
   }
 }
 
-void read_expect(table_reader& top, scenario& s, error_sink& errors) {
-  const toml::table* expect = top.table("expect", false);
-  if (expect == nullptr) return;
-  table_reader reader(*expect, "expect", errors);
+/// Checks a scenario-defined measurement's name: its unit suffix, and no clash with another.
+void check_measurement_name(const toml::table& table, table_reader& reader, const scenario& s,
+                            const std::string& name, std::string_view suffix, error_sink& errors) {
+  if (name.empty()) return;
+  if (!suffix.empty() && !name.ends_with(suffix)) {
+    errors.add(table.get("name")->source(), reader.key_path("name"),
+               "its name must end in " + std::string(suffix));
+  }
+  const auto& builtins = builtin_measurement_names();
+  bool taken = std::find(builtins.begin(), builtins.end(), name) != builtins.end();
+  for (const auto& w : s.windows) taken = taken || w.name == name;
+  for (const auto& c : s.counts) taken = taken || c.name == name;
+  for (const auto& f : s.fields) taken = taken || f.name == name;
+  if (taken) {
+    errors.add(table.get("name")->source(), reader.key_path("name"),
+               "'" + name + "' is already a measurement");
+  }
+}
+
+void read_counts_and_fields(table_reader& top, scenario& s, error_sink& errors) {
+  if (const toml::array* counts = top.array_of_tables("count")) {
+    int index = 0;
+    for (const auto& element : *counts) {
+      const auto& table = *element.as_table();
+      table_reader reader(table, "count[" + std::to_string(index++) + "]", errors);
+      count_spec c;
+      c.name = reader.string("name", true).value_or("");
+      c.event = reader.string("event", true).value_or("");
+      reader.finish();
+      check_measurement_name(table, reader, s, c.name, "_count", errors);
+      if (auto problem = check_event_name(c.event, false); !c.event.empty() && !problem.empty()) {
+        errors.add(table.get("event")->source(), reader.key_path("event"), problem);
+      }
+      s.counts.push_back(c);
+    }
+  }
+  if (const toml::array* fields = top.array_of_tables("field")) {
+    int index = 0;
+    for (const auto& element : *fields) {
+      const auto& table = *element.as_table();
+      table_reader reader(table, "field[" + std::to_string(index++) + "]", errors);
+      field_spec f;
+      f.name = reader.string("name", true).value_or("");
+      f.event = reader.string("event", true).value_or("");
+      f.attr = reader.string("attr", true).value_or("");
+      f.nth = static_cast<int>(reader.number("nth", 1, 1'000'000).value_or(1));
+      reader.finish();
+      check_measurement_name(table, reader, s, f.name, "", errors);
+      if (auto problem = check_event_name(f.event, false); !f.event.empty() && !problem.empty()) {
+        errors.add(table.get("event")->source(), reader.key_path("event"), problem);
+      }
+      s.fields.push_back(f);
+    }
+  }
+}
+
+/// An [expect] table, or a [known_bug.expect] one: exit, thresholds, allowed text values.
+void read_expectation(const toml::table& table, const std::string& path, const scenario& s,
+                      expectation& expect, error_sink& errors) {
+  table_reader reader(table, path, errors);
   if (const auto exit = reader.string("exit", false)) {
     if (*exit == "zero") {
-      s.expect.exit = exit_expectation::zero;
+      expect.exit = exit_expectation::zero;
     } else if (*exit == "nonzero") {
-      s.expect.exit = exit_expectation::nonzero;
+      expect.exit = exit_expectation::nonzero;
     } else if (*exit != "any") {
-      errors.add(expect->get("exit")->source(), "expect.exit",
+      errors.add(table.get("exit")->source(), path + ".exit",
                  "expected 'zero', 'nonzero' or 'any', got '" + *exit + "'");
     }
   }
   // Text measurements take one value or a list of allowed ones: ended_by = ["exit", "SIGINT"].
-  for (const auto& [name, known] : text_measurement_values()) {
+  // A scenario's own fields take any value.
+  std::map<std::string, std::vector<std::string>> text_values = text_measurement_values();
+  for (const auto& f : s.fields) text_values[f.name] = {"*"};
+  for (const auto& [name, known] : text_values) {
     const toml::node* n = reader.node(name);
     if (n == nullptr) continue;
     std::vector<std::string> values;
@@ -311,35 +371,76 @@ void read_expect(table_reader& top, scenario& s, error_sink& errors) {
     }
     for (const auto& v : values) {
       const bool ok = known.empty() ? signal_number(v).has_value()
-                                    : std::find(known.begin(), known.end(), v) != known.end();
+                                    : known.front() == "*" ||
+                                          std::find(known.begin(), known.end(), v) != known.end();
       if (ok) continue;
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
       errors.add(
-          n->source(), "expect." + name,
+          n->source(), path + "." + name,
           "unknown value '" + v + "' (known: " + (list.empty() ? "signal names" : list) + ")");
     }
-    s.expect.one_of[name] = values;
+    expect.one_of[name] = values;
   }
   std::vector<std::string> measurements;
   for (const auto& name : builtin_measurement_names()) {
     if (text_measurement_values().count(name) == 0) measurements.push_back(name);
   }
   for (const auto& w : s.windows) measurements.push_back(w.name);
+  for (const auto& c : s.counts) measurements.push_back(c.name);
   for (const auto& name : measurements) {
     const toml::table* limit = reader.table(name, false);
     if (limit == nullptr) continue;
-    table_reader limit_reader(*limit, "expect." + name, errors);
+    table_reader limit_reader(*limit, path + "." + name, errors);
     threshold t;
     t.min = limit_reader.number("min", -1e12, 1e12);
     t.max = limit_reader.number("max", -1e12, 1e12);
     limit_reader.finish();
     if (!t.min && !t.max) {
-      errors.add(limit->source(), "expect." + name, "give a min, a max or both");
+      errors.add(limit->source(), path + "." + name, "give a min, a max or both");
     }
-    s.expect.limits[name] = t;
+    expect.limits[name] = t;
   }
   reader.finish();
+}
+
+void read_expect(table_reader& top, scenario& s, error_sink& errors) {
+  const toml::table* expect = top.table("expect", false);
+  if (expect != nullptr) read_expectation(*expect, "expect", s, s.expect, errors);
+}
+
+void read_known_bugs(table_reader& top, scenario& s, error_sink& errors) {
+  const toml::array* bugs = top.array_of_tables("known_bug");
+  if (bugs == nullptr) return;
+  int index = 0;
+  for (const auto& element : *bugs) {
+    const auto& table = *element.as_table();
+    const std::string path = "known_bug[" + std::to_string(index++) + "]";
+    table_reader reader(table, path, errors);
+    known_bug bug;
+    bug.id = reader.string("id", true).value_or("");
+    bug.summary = reader.string("summary", true).value_or("");
+    bug.clients = reader.strings("clients").value_or(bug.clients);
+    bug.versions = reader.strings("versions").value_or(std::vector<std::string>{});
+    if (table.get("versions") == nullptr) reader.missing("versions");
+    for (const auto& v : bug.versions) {
+      const auto dots = v.find("..");
+      const bool ok =
+          v == "*" || (dots == std::string::npos
+                           ? is_final_release(v)
+                           : (dots == 0 || is_final_release(v.substr(0, dots))) &&
+                                 (dots + 2 == v.size() || is_final_release(v.substr(dots + 2))));
+      if (!ok) {
+        errors.add(table.get("versions")->source(), reader.key_path("versions"),
+                   "'" + v + "' is not a version, a range FIRST..LAST or '*'");
+      }
+    }
+    if (const toml::table* signature = reader.table("expect", false)) {
+      read_expectation(*signature, path + ".expect", s, bug.signature, errors);
+    }
+    reader.finish();
+    s.known_bugs.push_back(std::move(bug));
+  }
 }
 
 }  // namespace
@@ -401,7 +502,23 @@ load_result parse_scenario(std::string_view text, const fs::path& file) {
   }
   read_signals(top, s, errors);
   read_windows(top, s, errors);
+  read_counts_and_fields(top, s, errors);
   read_expect(top, s, errors);
+  read_known_bugs(top, s, errors);
+  if (const auto headline = top.string("headline", false)) {
+    std::vector<std::string> known = builtin_measurement_names();
+    for (const auto& w : s.windows) known.push_back(w.name);
+    for (const auto& c : s.counts) known.push_back(c.name);
+    for (const auto& f : s.fields) known.push_back(f.name);
+    if (std::find(known.begin(), known.end(), *headline) == known.end()) {
+      std::string message = "unknown measurement '" + *headline + "'";
+      if (const auto near = nearest(*headline, known); !near.empty()) {
+        message += "; did you mean '" + near + "'?";
+      }
+      errors.add(doc.get("headline")->source(), "headline", message);
+    }
+    s.headline = *headline;
+  }
   top.finish();
 
   result.errors = std::move(errors.errors());

@@ -60,8 +60,8 @@ std::string subprocess_result::describe() const {
 std::string subprocess_result::last_line() const {
   std::size_t end = output.size();
   while (end > 0) {
-    while (end > 0 && (output[end - 1] == '\n' || output[end - 1] == '\r' ||
-                       output[end - 1] == ' ')) {
+    while (end > 0 &&
+           (output[end - 1] == '\n' || output[end - 1] == '\r' || output[end - 1] == ' ')) {
       --end;
     }
     const auto start = output.rfind('\n', end == 0 ? 0 : end - 1);
@@ -109,8 +109,7 @@ subprocess_result run_subprocess(const subprocess_request& request) {
   for (const auto& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
   pid_t pid = 0;
-  const int spawn_error =
-      ::posix_spawnp(&pid, argv[0], &actions, &attrs, argv.data(), envp.data());
+  const int spawn_error = ::posix_spawnp(&pid, argv[0], &actions, &attrs, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attrs);
   ::close(pipe_fds[1]);
@@ -129,8 +128,8 @@ subprocess_result run_subprocess(const subprocess_request& request) {
   // Until it has exited and the pipe is drained; the drain is bounded, for grandchildren that
   // keep the pipe open.
   while (!exited || (pipe_open && clock::now() < drain_until)) {
-    if (!exited && (clock::now() >= deadline ||
-                    (request.cancel != nullptr && request.cancel->load()))) {
+    if (!exited &&
+        (clock::now() >= deadline || (request.cancel != nullptr && request.cancel->load()))) {
       result.timed_out = clock::now() >= deadline;
       result.cancelled = !result.timed_out;
       ::kill(-pid, SIGKILL);
@@ -162,8 +161,7 @@ subprocess_result run_subprocess(const subprocess_request& request) {
   }
   ::kill(-pid, SIGKILL);  // whatever it left behind in its group
   ::close(pipe_fds[0]);
-  result.duration_ms =
-      std::chrono::duration<double, std::milli>(clock::now() - started).count();
+  result.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
   return result;
 }
 

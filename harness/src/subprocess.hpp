@@ -17,10 +17,10 @@ struct subprocess_result {
   bool started = false;
   bool timed_out = false;
   bool cancelled = false;
-  int exit_code = -1;    ///< when it exited
-  int exit_signal = 0;   ///< when a signal killed it
-  std::string output;    ///< stdout + stderr, up to the capture bound
-  std::string error;     ///< why it could not start
+  int exit_code = -1;   ///< when it exited
+  int exit_signal = 0;  ///< when a signal killed it
+  std::string output;   ///< stdout + stderr, up to the capture bound
+  std::string error;    ///< why it could not start
   double duration_ms = 0;
 
   bool succeeded() const { return started && !timed_out && !cancelled && exit_code == 0; }

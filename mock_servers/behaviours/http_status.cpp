@@ -100,9 +100,11 @@ WSREPRO_REGISTER_BEHAVIOUR(
                                             "response body; \\r \\n \\t \\\\ are unescaped"),
                 wsrepro::mock::bool_param("content_length", true,
                                           "send Content-Length (without it the body runs to EOF)"),
-                wsrepro::mock::choice_param("then", {"keep_open", "close", "reset"}, "keep_open",
+                wsrepro::mock::choice_param("then", {"keep_open", "hold", "close", "reset"},
+                                            "keep_open",
                                             "after the response: keep reading until the client "
-                                            "closes, close (FIN), or reset (RST)"),
+                                            "closes, hold (the same, and never close even after "
+                                            "the client's FIN), close (FIN), or reset (RST)"),
                 wsrepro::mock::int_param("delay_ms", 0, 0, 3'600'000,
                                          "wait this long after the response before close or reset"),
             },

@@ -76,9 +76,11 @@ WSREPRO_REGISTER_BEHAVIOUR(
                 wsrepro::mock::int_param("status", 302, 300, 399, "HTTP status of the answer"),
                 wsrepro::mock::string_param("location", "ws://127.0.0.1:1/",
                                             "Location header (port 1: nothing listens there)"),
-                wsrepro::mock::choice_param("then", {"keep_open", "close", "reset"}, "keep_open",
+                wsrepro::mock::choice_param("then", {"keep_open", "hold", "close", "reset"},
+                                            "keep_open",
                                             "after the response: keep reading until the client "
-                                            "closes, close (FIN), or reset (RST)"),
+                                            "closes, hold (the same, and never close even after "
+                                            "the client's FIN), close (FIN), or reset (RST)"),
                 wsrepro::mock::int_param("delay_ms", 0, 0, 3'600'000,
                                          "wait this long after the response before close or reset"),
                 wsrepro::mock::bool_param(

@@ -142,8 +142,11 @@ net::awaitable<void> sub_tasks::wait(connection& conn) {
 
 net::awaitable<void> finish_after_http_answer(connection& conn, std::string_view then,
                                               std::int64_t delay_ms) {
-  if (then == "keep_open") {
+  if (then == "keep_open" || then == "hold") {
     co_await conn.read_until_eof();
+    // hold: the client's FIN changes nothing; the socket stays open until the server stops
+    // (a client that waits for the server to close first waits its whole timeout).
+    if (then == "hold") co_await conn.sleep_for(std::chrono::hours(24));
     co_return;
   }
   if (delay_ms > 0) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "format.hpp"
+#include "wsrepro/reports/matrix.hpp"
 #include "wsrepro/reports/reporter.hpp"
 
 namespace wsrepro::reports {
@@ -79,6 +80,12 @@ json run_json(const harness::run_result& r) {
   j["title"] = r.scenario_title;
   j["category"] = r.category;
   j["client"] = r.client;
+  // Only for versioned clients, so reports of other runs (and the golden files) stay as they were.
+  if (!r.client_version.empty()) {
+    j["client_name"] = r.client_name;
+    j["client_version"] = r.client_version;
+  }
+  if (!r.library.empty()) j["library"] = r.library;
   j["library_version"] = optional_string(r.library_version);
   j["runtime_version"] = optional_string(r.runtime_version);
   j["repetition"] = r.repetition;
@@ -101,6 +108,20 @@ json run_json(const harness::run_result& r) {
                       {"message", c.message}});
   }
   j["checks"] = std::move(checks);
+  if (r.known_bug) {
+    json bug_checks = json::array();
+    for (const auto& c : r.known_bug->checks) {
+      bug_checks.push_back({{"measurement", c.measurement},
+                            {"expected", c.expected},
+                            {"actual", c.actual},
+                            {"met", c.met},
+                            {"message", c.message}});
+    }
+    j["known_bug"] = {{"id", r.known_bug->id},
+                      {"summary", r.known_bug->summary},
+                      {"reproduced", r.known_bug->reproduced},
+                      {"checks", std::move(bug_checks)}};
+  }
   json leaks = json::array();
   for (const auto& l : r.leaks) leaks.push_back({{"pid", l.pid}, {"command", l.command}});
   j["leaks"] = std::move(leaks);
@@ -176,6 +197,7 @@ class json_reporter final : public reporter {
   void run_finished(const harness::run_result& result) override {
     // Converted now so the reporter keeps documents, not whole results.
     runs_.push_back(run_json(result));
+    matrices_.add(result);
     auto it = std::find_if(stats_.begin(), stats_.end(), [&](const pair_statistics& s) {
       return s.scenario == result.scenario_id && s.client == result.client;
     });
@@ -207,6 +229,29 @@ class json_reporter final : public reporter {
     json statistics = json::array();
     for (const auto& s : stats_) statistics.push_back(s.to_json());
     doc["statistics"] = std::move(statistics);
+    json matrices = json::array();
+    for (const auto& m : matrices_.build()) {
+      json rows = json::array();
+      for (const auto& row : m.rows) {
+        json cells = json::object();
+        for (std::size_t i = 0; i < m.versions.size(); ++i) {
+          if (row.cells[i].present) {
+            cells[m.versions[i]] = {{"verdict", harness::to_string(row.cells[i].outcome)},
+                                    {"text", row.cells[i].text}};
+          }
+        }
+        rows.push_back({{"scenario", row.scenario_id},
+                        {"client", row.client_name},
+                        {"headline", row.headline},
+                        {"cells", std::move(cells)}});
+      }
+      matrices.push_back({{"library", m.library},
+                          {"versions", m.versions},
+                          {"runtimes", m.runtimes},
+                          {"rows", std::move(rows)}});
+    }
+    if (!matrices.empty()) doc["version_matrices"] = std::move(matrices);
+    matrices_.clear();
     // Client output is arbitrary bytes: replace invalid UTF-8 rather than throw.
     out_ << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     out_.flush();
@@ -219,6 +264,7 @@ class json_reporter final : public reporter {
   harness::report_context context_;
   json runs_ = json::array();
   std::vector<pair_statistics> stats_;
+  matrix_collector matrices_;
 };
 
 }  // namespace

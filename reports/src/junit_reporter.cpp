@@ -63,6 +63,7 @@ void write_testcase(xml_writer& w, const harness::run_result& r) {
 
   w.start("properties");
   w.empty("property", {{"name", "verdict"}, {"value", harness::to_string(r.outcome)}});
+  if (r.known_bug) w.empty("property", {{"name", "known_bug"}, {"value", r.known_bug->id}});
   for (const auto& m : r.measurements) {
     if (m.status != harness::measurement_status::measured) continue;
     w.empty("property", {{"name", m.name}, {"value", measurement_value_text(m)}});

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "format.hpp"
+#include "wsrepro/reports/matrix.hpp"
 #include "wsrepro/reports/reporter.hpp"
 
 namespace wsrepro::reports {
@@ -120,6 +121,14 @@ std::string details_for(const harness::run_result& r) {
     out += std::string(c.met ? "- ✅ " : "- ❌ ") + inline_text(c.message) + "\n";
   }
   if (!r.checks.empty()) out += '\n';
+  if (r.known_bug) {
+    out += "Known bug " + inline_text(r.known_bug->id) + " (" + inline_text(r.known_bug->summary) +
+           ") is expected here; its signature:\n\n";
+    for (const auto& c : r.known_bug->checks) {
+      out += std::string(c.met ? "- ✅ " : "- ❌ ") + inline_text(c.message) + "\n";
+    }
+    out += '\n';
+  }
   const auto& err = r.client_stderr;
   if (!err.data.empty()) {
     const std::string tail = clean_utf8(tail_lines(err.data, stderr_tail_lines));
@@ -147,6 +156,7 @@ class markdown_reporter final : public reporter {
     row += " | " + cell(r.reason) + " |\n";
     const bool needs_details = r.outcome == verdict::fail || r.outcome == verdict::error;
     runs_.push_back({std::move(row), needs_details ? details_for(r) : std::string()});
+    matrices_.add(r);
   }
 
   void end(const harness::run_summary& summary) override {
@@ -160,6 +170,8 @@ class markdown_reporter final : public reporter {
          << seconds << " s";
     if (summary.interrupted) out_ << " (interrupted)";
     out_ << "\n\n";
+    for (const auto& m : matrices_.build()) write_matrix(m);
+    matrices_.clear();
     if (!runs_.empty()) {
       out_ << "| verdict | scenario | client";
       for (std::string_view name : table_measurements) out_ << " | " << name;
@@ -174,8 +186,36 @@ class markdown_reporter final : public reporter {
   }
 
  private:
+  /// Bug x version: BUG where a known bug reproduced, ok where the expectation held.
+  void write_matrix(const version_matrix& m) {
+    out_ << "## " << inline_text(m.library) << " by version";
+    if (!m.runtimes.empty()) {
+      std::string runtimes;
+      for (const auto& r : m.runtimes) runtimes += (runtimes.empty() ? "" : ", ") + r;
+      out_ << " (" << inline_text(runtimes) << ")";
+    }
+    out_ << "\n\n| scenario | client | shows";
+    for (const auto& v : m.versions) out_ << " | " << cell(v);
+    out_ << " |\n|---|---|---";
+    for (std::size_t i = 0; i < m.versions.size(); ++i) out_ << "|---";
+    out_ << "|\n";
+    for (const auto& row : m.rows) {
+      out_ << "| " << cell(row.scenario_id) << " | " << cell(row.client_name) << " | "
+           << cell(row.headline);
+      for (const auto& c : row.cells) {
+        out_ << " | "
+             << (c.present ? cell(c.outcome == verdict::known_bug ? "**" + c.text + "**" : c.text)
+                           : std::string(none));
+      }
+      out_ << " |\n";
+    }
+    out_ << "\nBUG: a known bug reproduced, as the scenario expects on that version; ok: the "
+            "expectation held; FAIL: neither.\n\n";
+  }
+
   std::ostream& out_;
   std::vector<run_entry> runs_;
+  matrix_collector matrices_;
 };
 
 }  // namespace

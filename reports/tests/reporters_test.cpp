@@ -89,6 +89,9 @@ run_result base_run(std::string scenario, std::string client, verdict v, std::st
 run_result passing_run() {
   run_result r = base_run("close.server_initiated", "python-websockets@12.0", verdict::pass,
                           "all expectations met");
+  r.client_name = "python-websockets";
+  r.client_version = "12.0";
+  r.library = "websockets";
   r.library_version = "12.0";
   r.runtime_version = "CPython 3.11.2";
   r.duration_ms = 215.4321;
@@ -116,6 +119,9 @@ run_result passing_run() {
 run_result failing_run() {
   run_result r =
       base_run("fault.silent_drop", "node-ws@8.16.0", verdict::fail, "hang_ms above threshold");
+  r.client_name = "node-ws";
+  r.client_version = "8.16.0";
+  r.library = "ws";
   r.library_version = "8.16.0";
   r.duration_ms = 3110.0005;
   harness::measurement hang = numeric("hang_ms", "ms", 3002.4184, "server.fault", "client.exit");
@@ -140,12 +146,24 @@ run_result failing_run() {
 }
 
 run_result known_bug_run() {
-  run_result r = base_run("fault.silent_drop", "java-okhttp", verdict::known_bug,
-                          "known bug: okhttp#1234 (no read timeout)");
+  run_result r = base_run("close.server_initiated", "python-websockets@11.0", verdict::known_bug,
+                          "known bug python-websockets#1592 reproduced on python-websockets 11.0: "
+                          "waits close_timeout");
+  r.client_name = "python-websockets";
+  r.client_version = "11.0";
+  r.library = "websockets";
+  r.library_version = "11.0";
+  r.runtime_version = "CPython 3.11.2";
   r.repetition = 1;
   r.duration_ms = 3001;
   r.measurements = {numeric("hang_ms", "ms", 2999.9996, "server.fault", "client.exit"),
                     text("ended_by", "exit")};
+  r.checks = {{"hang_ms", "<= 1000", "3000", false, "hang_ms = 3000 ms, expected <= 1000 ms"}};
+  r.known_bug = harness::known_bug_outcome{
+      "python-websockets#1592",
+      "waits close_timeout",
+      true,
+      {{"hang_ms", ">= 2500", "3000", true, "hang_ms = 3000 ms, expected >= 2500 ms"}}};
   return r;
 }
 
@@ -257,8 +275,16 @@ TEST(JsonReporter, ParsesBackWithMeasurements) {
   EXPECT_EQ(doc["runs"][0]["measurements"]["ended_by"]["value"], "exit");
   EXPECT_TRUE(doc["runs"][0]["measurements"]["interrupt_latency_ms"]["value"].is_null());
   EXPECT_FALSE(doc["runs"][0]["measurements"]["hang_ms"].contains("note"));
-  EXPECT_TRUE(doc["runs"][2]["library_version"].is_null());
+  EXPECT_TRUE(doc["runs"][4]["library_version"].is_null());
+  EXPECT_FALSE(doc["runs"][4].contains("client_version"));  // only for versioned clients
+  EXPECT_EQ(doc["runs"][2]["known_bug"]["reproduced"], true);
   EXPECT_EQ(doc["summary"]["total"], 5);
+  // The version matrix: 11.0 shows the bug, 12.0 the expectation met.
+  const auto& matrix = doc["version_matrices"][0];
+  EXPECT_EQ(matrix["library"], "websockets");
+  EXPECT_EQ(matrix["versions"], (nlohmann::json{"11.0", "12.0"}));
+  EXPECT_EQ(matrix["rows"][0]["cells"]["11.0"]["verdict"], "known_bug");
+  EXPECT_EQ(matrix["rows"][0]["cells"]["12.0"]["text"], "ok 1 ms");
   // The invalid byte became U+FFFD; the control character survives, escaped.
   const auto out = doc["runs"][0]["output"]["stdout"]["data"].get<std::string>();
   EXPECT_NE(out.find("\x01 bad byte:\xEF\xBF\xBD\n"), std::string::npos) << out;

@@ -167,5 +167,99 @@ TEST(judge, exit_expectations_treat_a_signal_death_as_non_zero) {
   EXPECT_FALSE(judge(m, zero).front().met);
 }
 
+// --- counts, fields and known bugs --------------------------------------------------------
+
+event driver_state(mono_ns t, std::string state) {
+  auto e = ev(t, "driver", "state");
+  e.with("state", std::move(state));
+  return e;
+}
+
+TEST(measure, counts_events_and_reads_the_nth_events_attribute) {
+  scenario s;
+  s.counts.push_back({"sent_count", "driver.sent"});
+  s.fields.push_back({"state_after_connect", "driver.state", "state", 1});
+  s.fields.push_back({"last_state", "driver.state", "state", 3});
+  const std::vector<event> t{driver_state(1 * ms, "OPEN"), ev(2 * ms, "driver", "sent"),
+                             ev(3 * ms, "driver", "sent"), driver_state(4 * ms, "CLOSED"),
+                             exit_event(5 * ms, 0)};
+  const auto m = measure(t, s, no_leaks());
+  EXPECT_DOUBLE_EQ(*get(m, "sent_count").value, 2);
+  EXPECT_EQ(get(m, "sent_count").unit, "count");
+  EXPECT_EQ(*get(m, "state_after_connect").text, "OPEN");
+  EXPECT_EQ(get(m, "last_state").status, measurement_status::missing);
+  EXPECT_EQ(get(m, "last_state").note, "only 2 driver.state events");
+}
+
+/// A run as the runner leaves it after judge and decide.
+run_result judged(const scenario& s, const std::vector<event>& t, const std::string& version) {
+  run_result r;
+  r.client_name = "cli";
+  r.client_version = version;
+  r.measurements = measure(t, s, no_leaks());
+  r.checks = judge(r.measurements, s.expect);
+  r.outcome = decide(r.checks, r.reason);
+  return r;
+}
+
+scenario with_known_bug(bool signature) {
+  scenario s;
+  s.expect.limits["hang_ms"].max = 1000;
+  known_bug bug;
+  bug.id = "lib#1";
+  bug.summary = "waits 10 s";
+  bug.clients = {"cli"};
+  bug.versions = {"11.0..13.0"};
+  if (signature) bug.signature.limits["hang_ms"].min = 9000;
+  s.known_bugs.push_back(bug);
+  return s;
+}
+
+TEST(known_bug, reproducing_it_where_expected_is_the_known_bug_verdict) {
+  const auto s = with_known_bug(true);
+  const std::vector<event> slow{ev(0, "server", "fault"), exit_event(10'000 * ms, 1)};
+  auto r = judged(s, slow, "12.0");
+  ASSERT_NE(s.bug_for("cli", "12.0"), nullptr);
+  judge_known_bug(*s.bug_for("cli", "12.0"), r);
+  EXPECT_EQ(r.outcome, verdict::known_bug);
+  ASSERT_TRUE(r.known_bug);
+  EXPECT_TRUE(r.known_bug->reproduced);
+  EXPECT_NE(r.reason.find("known bug lib#1 reproduced on cli 12.0"), std::string::npos) << r.reason;
+}
+
+TEST(known_bug, not_reproducing_it_where_expected_is_a_failure) {
+  const auto s = with_known_bug(true);
+  const std::vector<event> fast{ev(0, "server", "fault"), exit_event(20 * ms, 1)};
+  auto r = judged(s, fast, "13.0");
+  EXPECT_EQ(r.outcome, verdict::pass);  // the expectation alone is met...
+  judge_known_bug(*s.bug_for("cli", "13.0"), r);
+  EXPECT_EQ(r.outcome, verdict::fail);  // ...but the suite has lost its power
+  EXPECT_NE(r.reason.find("did not reproduce: hang_ms = 20 ms, expected >= 9000 ms"),
+            std::string::npos)
+      << r.reason;
+}
+
+TEST(known_bug, without_a_signature_missing_the_expectation_is_the_bug) {
+  const auto s = with_known_bug(false);
+  const std::vector<event> slow{ev(0, "server", "fault"), exit_event(5000 * ms, 1)};
+  auto r = judged(s, slow, "11.0");
+  judge_known_bug(*s.bug_for("cli", "11.0"), r);
+  EXPECT_EQ(r.outcome, verdict::known_bug);
+  const std::vector<event> fast{ev(0, "server", "fault"), exit_event(5 * ms, 1)};
+  auto r2 = judged(s, fast, "11.0");
+  judge_known_bug(*s.bug_for("cli", "11.0"), r2);
+  EXPECT_EQ(r2.outcome, verdict::fail);
+  EXPECT_NE(r2.reason.find("(the expectation was met)"), std::string::npos) << r2.reason;
+}
+
+TEST(known_bug, applies_only_to_its_clients_and_versions) {
+  const auto s = with_known_bug(true);
+  EXPECT_NE(s.bug_for("cli", "11.0"), nullptr);
+  EXPECT_EQ(s.bug_for("cli", "13.1"), nullptr);
+  EXPECT_EQ(s.bug_for("cli", "10.4"), nullptr);
+  EXPECT_EQ(s.bug_for("other", "12.0"), nullptr);
+  EXPECT_EQ(s.bug_for("cli", ""), nullptr);  // an unversioned client never matches a range
+}
+
 }  // namespace
 }  // namespace wsrepro::harness

@@ -204,6 +204,78 @@ TEST(scenario_loader, reads_client_env_and_text_expectations) {
   ASSERT_FALSE(r.errors.empty());
 }
 
+const char* with_known_bug = R"(id = "seed.example"
+title = "Example"
+headline = "state_after_connect"
+
+[server]
+behaviour = "echo"
+
+[[count]]
+name = "sent_count"
+event = "driver.sent"
+
+[[field]]
+name = "state_after_connect"
+event = "driver.state"
+attr = "state"
+
+[expect]
+sent_count = { max = 0 }
+state_after_connect = ["CLOSING", "CLOSED"]
+hang_ms = { max = 1000 }
+
+[[known_bug]]
+id = "lib#1463"
+summary = "send() succeeds"
+clients = ["py-*"]
+versions = ["11.0..13.1", "9.0"]
+
+[known_bug.expect]
+sent_count = { min = 3 }
+state_after_connect = "OPEN"
+hang_ms = { min = 9000, max = 12000 }
+)";
+
+TEST(scenario_loader, reads_counts_fields_headline_and_known_bugs) {
+  auto r = parse_scenario(with_known_bug, "x.toml");
+  ASSERT_TRUE(r.errors.empty()) << errors_text(r);
+  scenario s = r.scenarios[0];
+  EXPECT_EQ(s.headline, "state_after_connect");
+  ASSERT_EQ(s.counts.size(), 1u);
+  ASSERT_EQ(s.fields.size(), 1u);
+  EXPECT_EQ(s.fields[0].nth, 1);
+  EXPECT_EQ(s.expect.one_of.at("state_after_connect").size(), 2u);
+  ASSERT_EQ(s.known_bugs.size(), 1u);
+  const auto& bug = s.known_bugs[0];
+  EXPECT_EQ(bug.signature.one_of.at("state_after_connect"), std::vector<std::string>{"OPEN"});
+  EXPECT_EQ(s.bug_for("py-cli", "12.0"), &s.known_bugs[0]);
+  EXPECT_EQ(s.bug_for("py-cli", "9.0"), &s.known_bugs[0]);
+  EXPECT_EQ(s.bug_for("py-cli", "14.2"), nullptr);
+  EXPECT_EQ(s.bug_for("node", "12.0"), nullptr);
+  // --time-scale gives a bug's upper bounds slack but leaves its lower bounds (usually the
+  // client's own timeouts) alone.
+  apply_time_scale(s, 2);
+  EXPECT_EQ(*s.known_bugs[0].signature.limits.at("hang_ms").min, 9000);
+  EXPECT_EQ(*s.known_bugs[0].signature.limits.at("hang_ms").max, 24000);
+  EXPECT_EQ(*s.expect.limits.at("hang_ms").max, 2000);
+}
+
+TEST(scenario_loader, known_bug_mistakes_name_the_key) {
+  std::string text = with_known_bug;
+  text.replace(text.find("\"11.0..13.1\""), 12, "\"eleven\"");
+  text.replace(text.find("sent_count = { min = 3 }"), 24, "sent_cnt = { min = 3 }");
+  text.replace(text.find("headline = \"state_after_connect\""), 33, "headline = \"hang\"");
+  const auto r = parse_scenario(text, "x.toml");
+  const std::string all = errors_text(r);
+  EXPECT_NE(all.find("key 'headline': unknown measurement 'hang'"), std::string::npos) << all;
+  EXPECT_NE(all.find("key 'known_bug[0].versions': 'eleven' is not a version"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("key 'known_bug[0].expect.sent_cnt': unknown key; did you mean 'sent_count'"),
+            std::string::npos)
+      << all;
+}
+
 TEST(scenario_loader, knows_the_event_kinds_behaviours_declare) {
   std::string text = valid;
   text.replace(text.find("after = \"server.fault\""), 22, "after = \"server.client_hello\"");

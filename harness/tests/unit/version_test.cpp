@@ -1,8 +1,8 @@
-#include "wsrepro/harness/version.hpp"
+#include "wsrepro/common/version.hpp"
 
 #include <gtest/gtest.h>
 
-namespace wsrepro::harness {
+namespace wsrepro {
 namespace {
 
 using versions = std::vector<std::string>;
@@ -51,4 +51,4 @@ TEST(versions_between, needs_both_ends_known) {
 }
 
 }  // namespace
-}  // namespace wsrepro::harness
+}  // namespace wsrepro

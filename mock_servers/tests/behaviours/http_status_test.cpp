@@ -33,6 +33,21 @@ TEST(http_status, answers_503_with_content_length_then_keeps_the_connection_open
   EXPECT_TRUE(wait_for(srv, "server.fin_in"));
 }
 
+// hold (seed bug 1's server A): the client's FIN changes nothing, the socket stays open, and a
+// client that waits for the server to close first waits its whole timeout. The same step ends
+// redirect's answer.
+TEST(http_status, hold_keeps_the_connection_open_even_after_the_clients_fin) {
+  server_thread srv("http_status", {{"then", "hold"}});
+  raw_client client(srv.port(), 300ms);
+  client.send(testing::upgrade_request);
+  ASSERT_TRUE(client.read_until("refused\n"));
+  client.shutdown_send();
+  EXPECT_TRUE(wait_for(srv, "server.fin_in"));
+  EXPECT_EQ(client.next_end(), raw_client::end::timeout);
+  EXPECT_FALSE(srv.events().first("server.fin_out"));
+  EXPECT_FALSE(srv.events().first("server.close"));
+}
+
 TEST(http_status, writes_extra_headers_and_a_body_without_content_length_then_closes) {
   // The header lines are separated by the two characters \n, as typed on a command line.
   server_thread srv("http_status", {{"status", "401"},

@@ -20,12 +20,12 @@ namespace wsrepro::harness {
 struct environment_spec {
   std::string name;  ///< e.g. python-websockets
   std::string description;
-  std::string library;                ///< the library it installs, e.g. websockets
-  std::vector<std::string> versions;  ///< the pinned matrix, ascending
-  std::vector<std::string> requires_programs;        ///< must be on PATH, e.g. python3
-  std::vector<std::vector<std::string>> setup;       ///< steps, with placeholders
-  std::vector<std::string> probe;     ///< prints library version, then runtime version
-  std::vector<std::string> releases;  ///< lists every release (for bisect), optional
+  std::string library;                          ///< the library it installs, e.g. websockets
+  std::vector<std::string> versions;            ///< the pinned matrix, ascending
+  std::vector<std::string> requires_programs;   ///< must be on PATH, e.g. python3
+  std::vector<std::vector<std::string>> setup;  ///< steps, with placeholders
+  std::vector<std::string> probe;               ///< prints library version, then runtime version
+  std::vector<std::string> releases;            ///< lists every release (for bisect), optional
   std::filesystem::path manifest;
 };
 

@@ -25,4 +25,9 @@ std::vector<check> judge(const std::vector<measurement>& measurements, const exp
 /// pass when every check is met, fail otherwise; `reason` says why in one line.
 verdict decide(const std::vector<check>& checks, std::string& reason);
 
+/// For a run on a client instance where `bug` is expected (after decide): known_bug when the
+/// run shows the bug's signature (or, without one, misses the expectation), fail when it does
+/// not: a scenario that stops reproducing a bug has lost its power. Sets r.known_bug.
+void judge_known_bug(const known_bug& bug, run_result& r);
+
 }  // namespace wsrepro::harness

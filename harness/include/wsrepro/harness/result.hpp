@@ -70,6 +70,14 @@ struct check {
   std::string message;  ///< a sentence naming the measurement and the threshold
 };
 
+/// A known bug the scenario expects on this client instance, and whether the run showed it.
+struct known_bug_outcome {
+  std::string id;
+  std::string summary;
+  bool reproduced = false;
+  std::vector<check> checks;  ///< the bug's signature, checked (or the expectation, inverted)
+};
+
 struct captured_output {
   std::string data;               ///< the first bytes, up to the capture bound
   std::uint64_t total_bytes = 0;  ///< everything the client wrote, captured or drained
@@ -85,7 +93,10 @@ struct run_result {
   std::string scenario_id;
   std::string scenario_title;
   std::string category;
-  std::string client;  ///< NAME or NAME@VERSION
+  std::string client;          ///< NAME or NAME@VERSION
+  std::string client_name;     ///< NAME
+  std::string client_version;  ///< VERSION of a versioned client, else empty
+  std::string library;         ///< e.g. websockets, when the manifest says
   std::optional<std::string> library_version;
   std::optional<std::string> runtime_version;
   int repetition = 0;
@@ -99,6 +110,8 @@ struct run_result {
   double duration_ms = 0;
   std::vector<measurement> measurements;
   std::vector<check> checks;
+  std::optional<known_bug_outcome> known_bug;
+  std::string headline = "hang_ms";  ///< the measurement that sums the run up in a matrix
   std::vector<event> timeline;
   std::size_t timeline_dropped = 0;  ///< high-volume events not kept (past the bound)
   captured_output client_stdout;

@@ -34,6 +34,22 @@ struct window_spec {
   std::string to;
 };
 
+/// How many times an event happened: a count measurement (name ends in _count), e.g. how many
+/// `driver.sent` events a send-after-close driver printed.
+struct count_spec {
+  std::string name;
+  std::string event;
+};
+
+/// An attribute of the n-th event of a kind, as a text measurement, e.g. `state` of the first
+/// `driver.state` event.
+struct field_spec {
+  std::string name;
+  std::string event;
+  std::string attr;
+  int nth = 1;
+};
+
 struct threshold {
   std::optional<double> min;
   std::optional<double> max;
@@ -47,6 +63,22 @@ struct expectation {
   /// Text measurements (ended_by, closed_by, tcp_end, ...): the allowed values, by name.
   std::map<std::string, std::vector<std::string>> one_of;
   std::string describe() const;  ///< in words, for reports
+  bool empty() const { return exit == exit_expectation::any && limits.empty() && one_of.empty(); }
+};
+
+/// A bug the scenario reproduces on some versions of some clients ([[known_bug]]). On those,
+/// reproducing it is the expected outcome (verdict known_bug) and not reproducing it a failure;
+/// elsewhere the scenario's own expectation applies.
+struct known_bug {
+  std::string id;                         ///< e.g. python-websockets#1592
+  std::string summary;                    ///< one line: what goes wrong
+  std::vector<std::string> clients{"*"};  ///< client-name globs
+  std::vector<std::string> versions;      ///< "13.0", "11.0..13.0", "13.1..", "*"
+  /// What the bug looks like when it reproduces ([known_bug.expect]); empty: the scenario's
+  /// expectation is not met.
+  expectation signature;
+
+  bool applies(const std::string& client_name, const std::string& version) const;
 };
 
 struct scenario {
@@ -70,7 +102,15 @@ struct scenario {
   std::map<std::string, std::string> client_env;
   std::vector<signal_step> signals;
   std::vector<window_spec> windows;
+  std::vector<count_spec> counts;
+  std::vector<field_spec> fields;
   expectation expect;
+  std::vector<known_bug> known_bugs;
+  /// The measurement that sums a run up in the version matrix (default hang_ms).
+  std::string headline = "hang_ms";
+
+  /// The known bug expected for this client instance, if any.
+  const known_bug* bug_for(const std::string& client_name, const std::string& version) const;
 
   bool applies(const std::string& client_name) const;
 };

@@ -1,9 +1,9 @@
-#include "wsrepro/harness/version.hpp"
+#include "wsrepro/common/version.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace wsrepro::harness {
+namespace wsrepro {
 
 namespace {
 
@@ -131,4 +131,4 @@ std::optional<std::vector<std::string>> versions_between(const std::vector<std::
   return out;
 }
 
-}  // namespace wsrepro::harness
+}  // namespace wsrepro

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace wsrepro::harness {
+namespace wsrepro {
 
 /// Orders versions numerically component by component ("9.1" < "10.4" < "13.0" < "13.0.1");
 /// a missing component counts as 0, and a component with a suffix ("0rc1", "0-beta") comes
@@ -35,4 +35,4 @@ std::optional<std::vector<std::string>> versions_between(const std::vector<std::
                                                          const std::string& last,
                                                          std::string& error);
 
-}  // namespace wsrepro::harness
+}  // namespace wsrepro
