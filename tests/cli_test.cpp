@@ -516,6 +516,63 @@ command = ["sh", "-c", "cat {env}/made >/dev/null; exit 1"]
   EXPECT_EQ(s.exit_code, 1) << describe(s);
 }
 
+// bisect over a fake registry: a correct client that, before 3.0, lingers 2 s after the 302;
+// 3.0 and later exit at once. It must name 3.0 in fewer runs than there are versions.
+TEST(bisect, names_the_first_version_without_the_bug_in_fewer_runs) {
+  temp_dir dir;
+  fs::create_directories(dir.path() / "clients");
+  fs::create_directories(dir.path() / "scenarios");
+  fs::copy_file(data_dir / "scenarios/handshake/redirect_302_close.toml",
+                dir.path() / "scenarios/redirect.toml");
+  wsrepro::test::write_text(dir / "clients/fake.toml", R"toml([[environment]]
+name = "fake"
+versions = ["1.0", "5.0"]
+setup = [["true"]]
+releases = ["sh", "-c", "echo 'fake (5.0)'; echo 'Available versions: 5.0, 4.0, 3.0, 2.1, 2.0, 1.0'"]
+
+[[client]]
+name = "fake-client"
+environment = "fake"
+command = ["sh", "-c", "{libexec}/wsrepro-client-beast-async {url}; case {version} in 1.*|2.*) sleep 2;; esac; exit 1"]
+)toml");
+  const std::vector<std::string> args{wsrepro_binary,
+                                      "--data-dir",
+                                      dir.str(),
+                                      "--cache",
+                                      dir / "cache",
+                                      "bisect",
+                                      "handshake.redirect_302_close",
+                                      "--client",
+                                      "fake-client",
+                                      "--versions",
+                                      "1.0..5.0",
+                                      "--out",
+                                      dir / "out"};
+  const auto r = wsrepro::test::run_process(args, milliseconds(120'000));
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(contains(r.out, "6 versions from the releases the registry lists")) << describe(r);
+  EXPECT_TRUE(contains(r.out, "fixed in 3.0: the expectation fails up to 2.1 and holds from 3.0"))
+      << describe(r);
+  static const std::regex runs(R"(\n([0-9]+) runs over 6 versions)");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, runs)) << describe(r);
+  EXPECT_LT(std::stoi(m[1]), 6) << describe(r);
+  EXPECT_EQ(at(load_report(dir.path() / "out"), "/summary/total"), std::stoi(m[1]));
+
+  // The same range over the pinned versions only: the ends differ, nothing in between.
+  auto pinned = args;
+  pinned.push_back("--pinned");
+  const auto p = wsrepro::test::run_process(pinned, milliseconds(120'000));
+  EXPECT_TRUE(contains(p.out, "fixed in 5.0")) << describe(p);
+
+  // No change in the range: exit 1.
+  auto same = args;
+  same[same.size() - 3] = "3.0..5.0";
+  const auto n = wsrepro::test::run_process(same, milliseconds(120'000));
+  EXPECT_EQ(n.exit_code, 1) << describe(n);
+  EXPECT_TRUE(contains(n.out, "no change")) << describe(n);
+}
+
 TEST(client_errors, unmatched_scenario_glob_is_bad_input) {
   temp_dir out;
   const auto r = run_wsrepro({"run", "--scenario", "nomatch.*", "--out", out.str()});

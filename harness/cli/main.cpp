@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   const auto serve = wsrepro::cli::add_serve_command(app);
   const auto list = wsrepro::cli::add_list_command(app, globals);
   const auto clients = wsrepro::cli::add_clients_command(app, globals);
+  const auto bisect = wsrepro::cli::add_bisect_command(app, globals);
 
   try {
     app.parse(argc, argv);
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
       if (sub->get_name() == "serve") return serve();
       if (sub->get_name() == "list") return list();
       if (sub->get_name() == "clients") return clients();
+      if (sub->get_name() == "bisect") return bisect();
     }
   } catch (const wsrepro::cli::usage_error& e) {
     std::cerr << "wsrepro: " << e.message << "\n";
