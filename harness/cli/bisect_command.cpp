@@ -88,12 +88,14 @@ class bisector {
         plan.client = instances.front();
         plan.repetition = settings_.runs_per_version > 1 ? i + 1 : 0;
         if (auto it = problems.begin(); it != problems.end()) plan.skip_reason = it->second;
-        harness::run_result r = plan.skip_reason ? skipped(plan) : harness::execute_run(plan, options_);
+        harness::run_result r =
+            plan.skip_reason ? skipped(plan) : harness::execute_run(plan, options_);
         ++runs_;
         const outcome o = outcome_of(r);
         // Any run that shows the bug marks the version: a race reproduces only sometimes.
         if (o == outcome::broken || result == outcome::untestable) result = o;
-        std::cout << "  " << pad(r.client, 28) << pad(std::string(harness::to_string(r.outcome)), 11)
+        std::cout << "  " << pad(r.client, 28)
+                  << pad(std::string(harness::to_string(r.outcome)), 11)
                   << pad(r.headline + " " + reports::headline_text(r), 30) << describe(o);
         if (o == outcome::untestable) std::cout << ": " << r.reason;
         std::cout << std::endl;
@@ -146,9 +148,9 @@ std::vector<std::string> candidate_versions(const bisect_settings& settings,
   const auto dots = settings.range.find("..");
   if (dots == std::string::npos || dots == 0 || dots + 2 >= settings.range.size()) {
     throw usage_error{"--versions takes FIRST..LAST, e.g. " +
-                      (client.versions.empty() ? std::string("1.0..2.0")
-                                               : client.versions.front() + ".." +
-                                                     client.versions.back())};
+                      (client.versions.empty()
+                           ? std::string("1.0..2.0")
+                           : client.versions.front() + ".." + client.versions.back())};
   }
   const std::string first = settings.range.substr(0, dots);
   const std::string last = settings.range.substr(dots + 2);
@@ -237,8 +239,8 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
     verdict_line = "no version in the range could be tested";
   } else if (lo_outcome == hi_outcome) {
     code = expectation_failed;
-    verdict_line = "no change: " + describe(lo_outcome) + " on " + versions[lo] + " and on " +
-                   versions[hi];
+    verdict_line =
+        "no change: " + describe(lo_outcome) + " on " + versions[lo] + " and on " + versions[hi];
   } else {
     // Invariant: versions[lo] and versions[hi] differ. Untestable versions in between are
     // skipped over, like `git bisect skip`.
@@ -272,9 +274,8 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
     } else {
       const bool fixed = lo_outcome == outcome::broken;
       verdict_line = std::string(fixed ? "fixed in " : "broken in ") + versions[hi] +
-                     ": the expectation " + (fixed ? "fails" : "holds") + " up to " +
-                     versions[lo] + " and " + (fixed ? "holds" : "fails") + " from " +
-                     versions[hi];
+                     ": the expectation " + (fixed ? "fails" : "holds") + " up to " + versions[lo] +
+                     " and " + (fixed ? "holds" : "fails") + " from " + versions[hi];
     }
   }
   harness::run_summary summary;

@@ -259,6 +259,7 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   if (pidfd < 0) return std::string("pidfd_open: ") + std::strerror(errno);
   pidfd_ = std::make_unique<net::posix::stream_descriptor>(ioc_, pidfd);
 
+  spawn_ns_ = t;
   event spawned;
   spawned.t_ns = t;
   spawned.source = "client";
@@ -447,8 +448,9 @@ void child_process::on_line(stream_reader& reader, std::string_view line) {
       e.t_ns = seen;
       if (doc.contains("t") && doc["t"].is_number()) {
         const auto t = static_cast<mono_ns>(doc["t"].get<double>() * 1e9);
-        // Trust the driver's stamp only if it is plausible (same clock, not in the future).
-        if (t > 0 && t <= seen + 1'000'000) e.t_ns = t;
+        // Trust the driver's stamp only if it is plausible: on our clock, it falls between the
+        // spawn and the moment we read the line (1 ms of slack for rounding).
+        if (t + 1'000'000 >= spawn_ns_ && t <= seen + 1'000'000) e.t_ns = t;
       }
       for (const auto& [key, value] : doc.items()) {
         if (key == "event" || key == "t") continue;

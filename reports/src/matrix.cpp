@@ -102,9 +102,7 @@ std::vector<version_matrix> matrix_collector::build() const {
     }
     const auto column = static_cast<std::size_t>(
         std::find_if(m.versions.begin(), m.versions.end(),
-                     [&](const std::string& v) {
-                       return compare_versions(v, e.version) == 0;
-                     }) -
+                     [&](const std::string& v) { return compare_versions(v, e.version) == 0; }) -
         m.versions.begin());
     auto& cell = row->cells[column];
     if (!cell.present || severity(e.outcome) > severity(cell.outcome)) {

@@ -89,6 +89,7 @@ class child_process {
   int pid_ = 0;
   int shim_pid_ = 0;
   mono_ns exit_seen_ns_ = 0;
+  mono_ns spawn_ns_ = 0;  ///< just before posix_spawn: no driver line can be older
   std::optional<int> wait_status_;
   std::optional<exit_status> exit_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> pidfd_;

@@ -19,12 +19,12 @@ struct matrix_cell {
 struct matrix_row {
   std::string scenario_id;
   std::string client_name;
-  std::string headline;  ///< the measurement the cells show
+  std::string headline;            ///< the measurement the cells show
   std::vector<matrix_cell> cells;  ///< one per column
 };
 
 struct version_matrix {
-  std::string library;  ///< or the client's name when its manifest names no library
+  std::string library;                ///< or the client's name when its manifest names no library
   std::vector<std::string> versions;  ///< ascending
   std::vector<std::string> runtimes;  ///< the runtime versions seen, e.g. CPython 3.11.7
   std::vector<matrix_row> rows;
