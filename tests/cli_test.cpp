@@ -573,6 +573,74 @@ command = ["sh", "-c", "{libexec}/wsrepro-client-beast-async {url}; case {versio
   EXPECT_TRUE(contains(n.out, "no change")) << describe(n);
 }
 
+// --until-fail stops at the first failing run: a client that passes twice, then lingers 2 s
+// after the 302 (its count kept in a file).
+TEST(races, until_fail_stops_at_the_first_failure_and_replay_repeats_a_run) {
+  temp_dir dir;
+  const std::string counter = dir / "count";
+  const std::string client = "sh -c '{libexec}/wsrepro-client-beast-async {url}; n=$(cat " +
+                             counter + " 2>/dev/null || echo 0); echo $((n+1)) > " + counter +
+                             "; [ $n -ge 2 ] && sleep 2; exit 1'";
+  const auto r = run_wsrepro({"run", "--scenario", "handshake.redirect_302_close", "--client-cmd",
+                              client, "--until-fail", "--max-runs", "10", "--jitter",
+                              "delay_ms=0..40", "--seed", "99", "--out", dir / "out"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  const json report = load_report(dir.path() / "out");
+  ASSERT_EQ(report.at("runs").size(), 3u) << describe(r);
+  EXPECT_EQ(report.at("seed"), 99);
+  EXPECT_EQ(report.at("runs")[2].at("verdict"), "fail");
+  const auto& stats = report.at("statistics")[0];
+  EXPECT_EQ(stats.at("missed").at("count"), 1);
+  EXPECT_EQ(stats.at("missed").at("runs")[0].at("run"), 2);
+  EXPECT_TRUE(contains(r.out, "--replay " + (dir / "out") + "/report.json#2")) << describe(r);
+
+  // The replay gets run 2's seed and drawn parameters back.
+  const auto replay =
+      run_wsrepro({"run", "--replay", (dir / "out") + "/report.json#2", "--client-cmd",
+                   "{libexec}/wsrepro-client-beast-async {url}", "--out", dir / "replay"});
+  EXPECT_EQ(replay.exit_code, 0) << describe(replay);
+  const json again = load_report(dir.path() / "replay");
+  EXPECT_EQ(again.at("runs")[0].at("seed"), report.at("runs")[2].at("seed"));
+  EXPECT_EQ(again.at("runs")[0].at("server_params"), report.at("runs")[2].at("server_params"));
+}
+
+TEST(races, stress_is_recorded_and_cleaned_up) {
+  temp_dir dir;
+  const auto r =
+      run_wsrepro({"run", "--scenario", "handshake.redirect_302_close", "--client", "beast-async",
+                   "--repeat", "3", "--stress-cpu", "2", "--stress-io", "--out", dir / "out"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  const json report = load_report(dir.path() / "out");
+  EXPECT_EQ(at(report, "/stress/cpu_threads"), 2);
+  EXPECT_EQ(at(report, "/stress/io"), true);
+  EXPECT_EQ(at(report, "/repeat"), 3);
+  EXPECT_EQ(report.at("runs").size(), 3u);
+  EXPECT_EQ(at(report, "/runs/2/repetition"), 3);
+  EXPECT_TRUE(contains(r.out, "0/3 0% [0%, 56%]")) << describe(r);
+  // The scratch file of --stress-io is gone.
+  for (const auto& entry : fs::directory_iterator(fs::temp_directory_path())) {
+    EXPECT_FALSE(entry.path().filename().string().starts_with("wsrepro-stress-io-"))
+        << entry.path();
+  }
+}
+
+TEST(races, sweep_prints_a_row_per_value) {
+  temp_dir dir;
+  const auto r =
+      run_wsrepro({"sweep", "handshake.redirect_302_keep_open", "--param", "status=301..303:1",
+                   "--client", "beast-async", "--out", dir / "out"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  const json doc = json::parse(std::ifstream(dir.path() / "out" / "sweep.json"));
+  ASSERT_EQ(doc.at("rows").size(), 3u) << doc.dump(2);
+  EXPECT_EQ(doc.at("rows")[1].at("value"), 302);
+  EXPECT_EQ(doc.at("rows")[1].at("cells").at("beast-async").at("pass"), 1);
+  EXPECT_EQ(at(load_report(dir.path() / "out"), "/runs/2/server_params/status"), 303);
+  const auto bad = run_wsrepro({"sweep", "handshake.redirect_302_keep_open", "--param",
+                                "nope=1..3:1", "--out", dir / "out2"});
+  EXPECT_EQ(bad.exit_code, 2) << describe(bad);
+  EXPECT_TRUE(contains(bad.err, "no integer parameter 'nope'")) << describe(bad);
+}
+
 TEST(client_errors, unmatched_scenario_glob_is_bad_input) {
   temp_dir out;
   const auto r = run_wsrepro({"run", "--scenario", "nomatch.*", "--out", out.str()});

@@ -25,5 +25,6 @@ command add_serve_command(CLI::App& app);
 command add_list_command(CLI::App& app, const global_options& globals);
 command add_clients_command(CLI::App& app, const global_options& globals);
 command add_bisect_command(CLI::App& app, const global_options& globals);
+command add_sweep_command(CLI::App& app, const global_options& globals);
 
 }  // namespace wsrepro::cli

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   const auto list = wsrepro::cli::add_list_command(app, globals);
   const auto clients = wsrepro::cli::add_clients_command(app, globals);
   const auto bisect = wsrepro::cli::add_bisect_command(app, globals);
+  const auto sweep = wsrepro::cli::add_sweep_command(app, globals);
 
   try {
     app.parse(argc, argv);
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
       if (sub->get_name() == "list") return list();
       if (sub->get_name() == "clients") return clients();
       if (sub->get_name() == "bisect") return bisect();
+      if (sub->get_name() == "sweep") return sweep();
     }
   } catch (const wsrepro::cli::usage_error& e) {
     std::cerr << "wsrepro: " << e.message << "\n";

@@ -18,7 +18,10 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "report_files.hpp"
+#include "run_plan.hpp"
+#include "wsrepro/common/statistics.hpp"
 #include "wsrepro/harness/runner.hpp"
+#include "wsrepro/harness/stress.hpp"
 #include "wsrepro/reports/matrix.hpp"
 #include "wsrepro/reports/reporter.hpp"
 
@@ -54,6 +57,16 @@ struct run_settings {
   bool quiet = false;
   bool tls = false;
   std::string listen;
+  // Races: repetition, seeded jitter, replay, load.
+  int repeat = 1;
+  bool until_fail = false;
+  int max_runs = 100;
+  std::vector<std::string> jitters;
+  std::optional<std::uint64_t> seed;
+  std::string replay;
+  int stress_cpu = 0;
+  bool stress_io = false;
+  bool time_scale_given = false;
 };
 
 std::string format_value(const harness::measurement* m) {
@@ -100,88 +113,141 @@ void print_run_line(const harness::run_result& r) {
   std::cout << line << std::endl;
 }
 
-std::vector<harness::planned_run> make_plan(const std::vector<harness::scenario>& scenarios,
-                                            const harness::client_catalogue& catalogue,
-                                            const run_settings& settings,
-                                            const std::optional<harness::client_spec>& ad_hoc) {
-  std::vector<harness::planned_run> plan;
-  std::vector<harness::client_spec> chosen = resolve_clients(catalogue, settings.clients);
-  if (ad_hoc) chosen.push_back(*ad_hoc);
-
-  for (const auto& s : scenarios) {
-    if (chosen.empty()) {
-      if (s.clients.empty()) {
-        harness::planned_run run;
-        run.scenario_ptr = &s;
-        run.client.name = "(none)";
-        run.skip_reason = "the scenario names no default client; choose one with --client";
-        plan.push_back(run);
-      }
-      for (const auto& selector : s.clients) {
-        std::vector<harness::client_spec> instances;
-        try {
-          instances = resolve_clients(catalogue, {selector});
-        } catch (const usage_error& e) {
-          throw usage_error{s.file.string() + ": key 'clients': " + e.message};
-        }
-        for (auto& instance : instances) {
-          harness::planned_run run;
-          run.scenario_ptr = &s;
-          run.client = std::move(instance);
-          plan.push_back(std::move(run));
-        }
-      }
-      continue;
+/// The invocation's runs after repetitions: all of them up front, or (--until-fail) batch by
+/// batch until one fails.
+std::vector<harness::run_result> execute_all(const std::vector<harness::planned_run>& base,
+                                             const run_settings& settings,
+                                             const harness::run_options& options,
+                                             std::uint64_t seed,
+                                             const std::vector<harness::jitter_spec>& jitters,
+                                             const std::optional<replay_source>& replay) {
+  const auto on_finished = [&](const harness::run_result& r) {
+    if (!settings.quiet) print_run_line(r);
+  };
+  const auto pin_replay = [&](std::vector<harness::planned_run>& runs) {
+    if (!replay) return;
+    for (auto& run : runs) {
+      run.seed = replay->seed;
+      run.param_overrides = replay->server_params;
     }
-    for (const auto& client : chosen) {
-      harness::planned_run run;
-      run.scenario_ptr = &s;
-      run.client = client;
-      if (!s.applies(client.name)) {
-        std::string list;
-        for (const auto& a : s.applies_to) list += (list.empty() ? "" : ", ") + a;
-        run.skip_reason = "the scenario applies only to: " + list;
-      }
-      plan.push_back(run);
+  };
+  std::uint64_t index = 0;
+  if (!settings.until_fail) {
+    std::vector<harness::planned_run> plan;
+    for (int rep = 1; rep <= settings.repeat; ++rep) {
+      auto batch = repetitions(base, settings.repeat > 1 ? rep : 0, seed, index, jitters,
+                               settings.time_scale);
+      plan.insert(plan.end(), batch.begin(), batch.end());
     }
+    pin_replay(plan);
+    return harness::execute_plan(plan, options, on_finished);
   }
-  return plan;
+  // Enough repetitions per batch to keep every job busy; stop after the batch that failed.
+  const std::size_t per_batch =
+      std::max<std::size_t>(1, (static_cast<std::size_t>(settings.jobs) + base.size() - 1) /
+                                   std::max<std::size_t>(1, base.size()));
+  std::vector<harness::run_result> results;
+  int rep = 0;
+  while (!interrupted.load()) {
+    std::vector<harness::planned_run> plan;
+    for (std::size_t i = 0; i < per_batch; ++i) {
+      auto batch = repetitions(base, ++rep, seed, index, jitters, settings.time_scale);
+      plan.insert(plan.end(), batch.begin(), batch.end());
+    }
+    const std::size_t room = static_cast<std::size_t>(settings.max_runs) - results.size();
+    if (plan.size() > room) plan.resize(room);
+    pin_replay(plan);
+    auto done = harness::execute_plan(plan, options, on_finished);
+    const bool failed = std::any_of(done.begin(), done.end(), [](const auto& r) {
+      return r.outcome == verdict::fail || r.outcome == verdict::error;
+    });
+    results.insert(results.end(), done.begin(), done.end());
+    if (failed || results.size() >= static_cast<std::size_t>(settings.max_runs)) break;
+  }
+  return results;
 }
 
-/// A client whose program is missing is bad input, found before anything runs.
-void check_programs(const std::vector<harness::planned_run>& plan,
-                    const harness::search_paths& paths) {
-  std::set<std::string> checked;
-  for (const auto& run : plan) {
-    if (run.skip_reason || run.client.command.empty() ||
-        !checked.insert(run.client.display_name()).second) {
-      continue;
+/// For repeated runs: per (scenario, client) the outcomes, the reproduction rate with its 95%
+/// Wilson interval, the headline's median, and the seeds of the runs that missed.
+void print_repetition_summary(const std::vector<harness::run_result>& results,
+                              const std::string& out_dir) {
+  struct pair {
+    std::string scenario, client, headline;
+    harness::run_counts counts;
+    std::vector<double> values;
+    std::vector<std::pair<std::size_t, std::uint64_t>> missed;  // report index, seed
+  };
+  std::vector<pair> pairs;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    auto it = std::find_if(pairs.begin(), pairs.end(), [&](const pair& p) {
+      return p.scenario == r.scenario_id && p.client == r.client;
+    });
+    if (it == pairs.end()) {
+      pairs.push_back({r.scenario_id, r.client, r.headline, {}, {}, {}});
+      it = std::prev(pairs.end());
     }
-    std::map<std::string, std::string> values{{"url", "ws://127.0.0.1:1/"},
-                                              {"host", "127.0.0.1"},
-                                              {"port", "1"},
-                                              {"libexec", paths.libexec_dir.string()},
-                                              {"data", paths.data_dir.string()},
-                                              {"ca_file", "/dev/null"}};
-    values.insert(run.client.environment_values.begin(), run.client.environment_values.end());
-    std::string error;
-    auto argv = harness::expand_command(run.client.command, values, error);
-    if (!argv) throw usage_error{"client " + run.client.name + ": " + error};
-    if (!harness::find_program(argv->front())) {
-      throw usage_error{
-          "client " + run.client.name + ": program '" + argv->front() + "' not found" +
-          (argv->front().find('/') == std::string::npos ? " in PATH" : "") +
-          (run.client.manifest.empty() ? "" : " (from " + run.client.manifest.string() + ")")};
+    it->counts.add(r.outcome);
+    if (const auto* m = r.find(r.headline); m != nullptr && m->value)
+      it->values.push_back(*m->value);
+    if (r.outcome == verdict::fail || r.outcome == verdict::known_bug)
+      it->missed.emplace_back(i, r.seed);
+  }
+  std::cout << "\n"
+            << pad("scenario", 40) << " " << pad("client", 24) << " " << pad("runs", 6)
+            << pad("missed (95% CI)", 30) << "median\n";
+  for (const auto& p : pairs) {
+    const std::size_t judged =
+        static_cast<std::size_t>(p.counts.pass + p.counts.fail + p.counts.known_bug);
+    const auto ci = wilson_interval(p.missed.size(), judged);
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "%zu/%zu %.0f%% [%.0f%%, %.0f%%]", p.missed.size(), judged,
+                  ci.rate * 100, ci.low * 100, ci.high * 100);
+    char median[48] = "-";
+    if (!p.values.empty()) {
+      std::snprintf(median, sizeof median, "%s %.1f", p.headline.c_str(),
+                    summarize(p.values).median);
+    }
+    std::cout << pad(p.scenario, 40) << " " << pad(p.client, 24) << " "
+              << pad(std::to_string(p.counts.total()), 6) << pad(judged == 0 ? "-" : rate, 30)
+              << median << "\n";
+    for (std::size_t k = 0; k < p.missed.size() && k < 3; ++k) {
+      std::cout << "    missed: seed " << p.missed[k].second << ", replay with --replay " << out_dir
+                << "/report.json#" << p.missed[k].first << "\n";
     }
   }
 }
 
-int run(const run_settings& settings, const global_options& globals,
+int run(const run_settings& settings_in, const global_options& globals,
         const std::string& command_line) {
+  run_settings settings = settings_in;
   if (settings.time_scale <= 0) throw usage_error{"--time-scale must be positive"};
+  if (settings.until_fail && settings.repeat > 1) {
+    throw usage_error{
+        "--repeat and --until-fail do not mix: --until-fail repeats until a run "
+        "fails, at most --max-runs times"};
+  }
   const auto paths = resolve_paths(globals);
   const auto catalogue = load_clients(paths);
   auto scenarios = load_scenarios(paths, settings.paths);
+
+  std::optional<replay_source> replay;
+  if (!settings.replay.empty()) {
+    replay = read_replay(settings.replay);
+    if (!settings.scenario_globs.empty() || !settings.clients.empty()) {
+      throw usage_error{"--replay names its scenario and client; drop --scenario and --client"};
+    }
+    settings.scenario_globs = {replay->scenario_id};
+    if (replay->client.starts_with("cmd:")) {
+      if (settings.client_cmd.empty()) {
+        throw usage_error{"--replay: the recorded run used an ad-hoc client (" + replay->client +
+                          "); give its --client-cmd again"};
+      }
+    } else {
+      settings.clients = {replay->client};
+    }
+    if (!settings.time_scale_given) settings.time_scale = replay->time_scale;
+  }
 
   if (!settings.scenario_globs.empty()) {
     std::vector<harness::scenario> selected;
@@ -202,6 +268,10 @@ int run(const run_settings& settings, const global_options& globals,
     scenarios = std::move(selected);
   }
   for (auto& s : scenarios) harness::apply_time_scale(s, settings.time_scale);
+  const auto jitters = parse_jitters(settings.jitters, scenarios);
+  if (replay && !jitters.empty()) {
+    throw usage_error{"--replay repeats the recorded parameters; drop --jitter"};
+  }
 
   std::optional<harness::client_spec> ad_hoc;
   if (!settings.client_cmd.empty()) {
@@ -209,7 +279,7 @@ int run(const run_settings& settings, const global_options& globals,
     ad_hoc = harness::ad_hoc_client(settings.client_cmd, error);
     if (!ad_hoc) throw usage_error{"--client-cmd: " + error};
   }
-  auto plan = make_plan(scenarios, catalogue, settings, ad_hoc);
+  auto plan = make_plan(scenarios, catalogue, settings.clients, ad_hoc);
   install_interrupt_handler();  // a Ctrl+C during client set-up stops it too
   {
     auto cache = make_cache(globals, paths);
@@ -228,8 +298,14 @@ int run(const run_settings& settings, const global_options& globals,
 
   report_files files(settings.out_dir);
   auto& reporter = files.reporter();
-
-  reporter.begin(make_report_context(command_line, settings.time_scale, settings.strict));
+  const std::uint64_t seed = settings.seed.value_or(fresh_seed());
+  auto context = make_report_context(command_line, settings.time_scale, settings.strict);
+  context.seed = seed;
+  context.jitter = settings.jitters;
+  context.repeat = settings.until_fail ? 0 : settings.repeat;
+  context.stress_cpu = settings.stress_cpu;
+  context.stress_io = settings.stress_io;
+  reporter.begin(context);
 
   harness::run_options options;
   options.paths = paths;
@@ -239,9 +315,11 @@ int run(const run_settings& settings, const global_options& globals,
   options.tls = settings.tls;
   options.listen = settings.listen;
   const auto started = std::chrono::steady_clock::now();
-  const auto results = harness::execute_plan(plan, options, [&](const harness::run_result& r) {
-    if (!settings.quiet) print_run_line(r);
-  });
+  std::vector<harness::run_result> results;
+  {
+    const harness::stress_load load({settings.stress_cpu, settings.stress_io});
+    results = execute_all(plan, settings, options, seed, jitters, replay);
+  }
 
   harness::run_summary summary;
   for (const auto& r : results) {
@@ -261,15 +339,19 @@ int run(const run_settings& settings, const global_options& globals,
   reporter.end(summary);
   files.flush();
 
-  // The verdict table.
-  std::cout << "\n"
-            << pad("verdict", 10) << pad("scenario", 40) << " " << pad("client", 24) << " "
-            << pad("hang_ms", 10) << pad("interrupt_latency_ms", 22) << "ended_by\n";
-  for (const auto& r : results) {
-    std::cout << pad(verdict_label(r.outcome), 10) << pad(r.scenario_id, 40) << " "
-              << pad(r.client, 24) << " " << pad(format_value(r.find("hang_ms")), 10)
-              << pad(format_value(r.find("interrupt_latency_ms")), 22)
-              << format_value(r.find("ended_by")) << "\n";
+  const bool repeated = settings.until_fail || settings.repeat > 1;
+  if (repeated) print_repetition_summary(results, settings.out_dir);
+  // The verdict table (for repeated runs, the summary above says it shorter).
+  if (!repeated) {
+    std::cout << "\n"
+              << pad("verdict", 10) << pad("scenario", 40) << " " << pad("client", 24) << " "
+              << pad("hang_ms", 10) << pad("interrupt_latency_ms", 22) << "ended_by\n";
+    for (const auto& r : results) {
+      std::cout << pad(verdict_label(r.outcome), 10) << pad(r.scenario_id, 40) << " "
+                << pad(r.client, 24) << " " << pad(format_value(r.find("hang_ms")), 10)
+                << pad(format_value(r.find("interrupt_latency_ms")), 22)
+                << format_value(r.find("ended_by")) << "\n";
+    }
   }
   reports::matrix_collector matrices;
   for (const auto& r : results) matrices.add(r);
@@ -318,9 +400,10 @@ command add_run_command(CLI::App& app, const global_options& globals) {
       ->type_name("CMD");
   sub->add_option("--out,-o", settings->out_dir, "Directory for the reports")
       ->capture_default_str();
-  sub->add_option("--time-scale", settings->time_scale,
-                  "Multiply every deadline, delay and threshold (for slow machines)")
-      ->capture_default_str();
+  auto* time_scale =
+      sub->add_option("--time-scale", settings->time_scale,
+                      "Multiply every deadline, delay and threshold (for slow machines)")
+          ->capture_default_str();
   sub->add_option("--jobs,-j", settings->jobs, "Runs in parallel")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
@@ -332,7 +415,39 @@ command add_run_command(CLI::App& app, const global_options& globals) {
                   "Listen on this loopback address instead of each scenario's (127.0.0.1 or ::1)")
       ->check(CLI::IsMember({"127.0.0.1", "::1"}));
   sub->add_flag("--quiet,-q", settings->quiet, "No line per run, only the table");
-  return [settings, &globals] { return run(*settings, globals, globals.command_line); };
+  sub->add_option("--repeat,-n", settings->repeat,
+                  "Run every (scenario, client) N times; the summary gives the reproduction rate "
+                  "with its 95% Wilson interval and the seeds of the runs that missed")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  sub->add_flag("--until-fail", settings->until_fail,
+                "Repeat until a run fails (at most --max-runs runs); --jobs runs repetitions in "
+                "parallel");
+  sub->add_option("--max-runs", settings->max_runs, "The bound of --until-fail")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  sub->add_option("--jitter", settings->jitters,
+                  "Seeded jitter on an integer server parameter, per run: NAME=LOW..HIGH "
+                  "(uniform) or NAME=LOW..HIGH:log (repeatable), e.g. delay_ms=0..50")
+      ->type_name("NAME=LOW..HIGH");
+  sub->add_option("--seed", settings->seed,
+                  "The invocation's seed (default: random, recorded); run i gets a seed derived "
+                  "from it, and its jitter from that")
+      ->type_name("N");
+  sub->add_option("--replay", settings->replay,
+                  "Repeat exactly one recorded run: its scenario, client, seed and server "
+                  "parameters (REPORT is a report.json, N the run's index in it)")
+      ->type_name("REPORT.json#N");
+  sub->add_option("--stress-cpu", settings->stress_cpu,
+                  "N busy threads during the runs, to perturb scheduling (recorded)")
+      ->check(CLI::Range(0, 256))
+      ->type_name("N");
+  sub->add_flag("--stress-io", settings->stress_io,
+                "A thread writing, syncing and reading a scratch file during the runs (recorded)");
+  return [settings, time_scale, &globals] {
+    settings->time_scale_given = time_scale->count() > 0;
+    return run(*settings, globals, globals.command_line);
+  };
 }
 
 }  // namespace wsrepro::cli

@@ -92,6 +92,8 @@ run_result base_result(const planned_run& plan) {
   r.library_version = plan.client.library_version;
   r.runtime_version = plan.client.runtime_version;
   r.repetition = plan.repetition;
+  r.seed = plan.seed;
+  r.param_overrides = plan.param_overrides;
   r.expectation = s.expect.describe();
   return r;
 }
@@ -197,7 +199,9 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
     mock::server_options server_options;
     server_options.address = options.listen.empty() ? s.listen : options.listen;
     server_options.tls = s.tls || options.tls;
-    mock::server server(ioc, *info, s.params, log, server_options);
+    mock::param_values params = s.params;
+    for (const auto& [name, value] : plan.param_overrides) params.set(name, value);
+    mock::server server(ioc, *info, params, log, server_options);
     child_process child(ioc, log);
     if (auto ec = server.start()) {
       state.error = "the mock server cannot listen: " + ec.message();

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "format.hpp"
+#include "wsrepro/common/statistics.hpp"
 #include "wsrepro/reports/matrix.hpp"
 #include "wsrepro/reports/reporter.hpp"
 
@@ -90,6 +91,7 @@ json run_json(const harness::run_result& r) {
   j["runtime_version"] = optional_string(r.runtime_version);
   j["repetition"] = r.repetition;
   j["seed"] = r.seed;
+  if (!r.param_overrides.empty()) j["server_params"] = r.param_overrides;
   j["verdict"] = harness::to_string(r.outcome);
   j["reason"] = r.reason;
   j["expectation"] = r.expectation;
@@ -135,12 +137,6 @@ json run_json(const harness::run_result& r) {
   return j;
 }
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
-}
-
 /// The values of one measurement across the runs of one (scenario, client) pair.
 struct series {
   std::string name;
@@ -153,9 +149,15 @@ struct pair_statistics {
   std::string client;
   int runs = 0;
   std::vector<series> measurements;  // in first-seen order
+  harness::run_counts outcomes;
+  json missed = json::array();  ///< the runs that missed the expectation: index and seed
 
-  void add(const harness::run_result& r) {
+  void add(const harness::run_result& r, std::size_t index) {
     ++runs;
+    outcomes.add(r.outcome);
+    if (r.outcome == harness::verdict::fail || r.outcome == harness::verdict::known_bug) {
+      missed.push_back({{"run", index}, {"seed", r.seed}});
+    }
     for (const auto& m : r.measurements) {
       if (m.status != harness::measurement_status::measured || !m.value) continue;
       auto it = std::find_if(measurements.begin(), measurements.end(),
@@ -173,16 +175,39 @@ struct pair_statistics {
     j["scenario"] = scenario;
     j["client"] = client;
     j["runs"] = runs;
+    j["outcomes"] = {{"pass", outcomes.pass},
+                     {"fail", outcomes.fail},
+                     {"known_bug", outcomes.known_bug},
+                     {"skipped", outcomes.skipped},
+                     {"error", outcomes.error}};
+    // The reproduction rate: runs that missed the expectation (fail or known_bug) among the
+    // judged ones, with its 95% Wilson interval.
+    const std::size_t judged =
+        static_cast<std::size_t>(outcomes.pass + outcomes.fail + outcomes.known_bug);
+    if (judged > 0) {
+      const auto ci = wilson_interval(missed.size(), judged);
+      j["missed"] = {{"count", missed.size()},
+                     {"rate", ci.rate},
+                     {"rate_95_low", ci.low},
+                     {"rate_95_high", ci.high},
+                     {"runs", missed}};
+    }
     for (const auto& s : measurements) {
-      double sum = 0;
-      for (double v : s.values) sum += v;
-      const auto [min, max] = std::minmax_element(s.values.begin(), s.values.end());
-      j[s.name] = {{"n", s.values.size()},
-                   {"min", number(*min, s.unit)},
-                   {"median", number(median(s.values), s.unit)},
-                   {"mean", number(sum / static_cast<double>(s.values.size()), s.unit)},
-                   {"max", number(*max, s.unit)},
-                   {"unit", s.unit}};
+      const sample_summary sum = summarize(s.values);
+      json one = {{"n", sum.count},
+                  {"min", number(sum.min, s.unit)},
+                  {"median", number(sum.median, s.unit)},
+                  {"mean", number(sum.mean, s.unit)},
+                  {"max", number(sum.max, s.unit)},
+                  {"unit", s.unit}};
+      if (sum.count > 1) {
+        one["stddev"] = number(sum.stddev, s.unit);
+        one["p95"] = number(sum.p95, s.unit);
+        one["p99"] = number(sum.p99, s.unit);
+        one["mad"] = number(sum.mad, s.unit);
+        one["outliers"] = sum.outliers.size();
+      }
+      j[s.name] = std::move(one);
     }
     return j;
   }
@@ -202,10 +227,10 @@ class json_reporter final : public reporter {
       return s.scenario == result.scenario_id && s.client == result.client;
     });
     if (it == stats_.end()) {
-      stats_.push_back({result.scenario_id, result.client, 0, {}});
+      stats_.push_back({result.scenario_id, result.client, 0, {}, {}, json::array()});
       it = std::prev(stats_.end());
     }
-    it->add(result);
+    it->add(result, runs_.size() - 1);
   }
 
   void end(const harness::run_summary& summary) override {
@@ -215,6 +240,10 @@ class json_reporter final : public reporter {
     doc["started_at"] = context_.started_at;
     doc["time_scale"] = context_.time_scale;
     doc["strict"] = context_.strict;
+    doc["seed"] = context_.seed;
+    doc["repeat"] = context_.repeat;
+    doc["jitter"] = context_.jitter;
+    doc["stress"] = {{"cpu_threads", context_.stress_cpu}, {"io", context_.stress_io}};
     doc["runs"] = std::move(runs_);
     const auto& c = summary.counts;
     doc["summary"] = {{"total", c.total()},

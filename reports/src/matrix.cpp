@@ -112,6 +112,15 @@ std::vector<version_matrix> matrix_collector::build() const {
   return out;
 }
 
+namespace {
+/// Width on a terminal: code points, not bytes (cells hold "≥").
+std::size_t display_width(const std::string& s) {
+  std::size_t n = 0;
+  for (const unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+}  // namespace
+
 std::string render_matrix_text(const version_matrix& m) {
   std::vector<std::vector<std::string>> table;
   std::vector<std::string> header{"scenario", "client"};
@@ -124,14 +133,16 @@ std::string render_matrix_text(const version_matrix& m) {
   }
   std::vector<std::size_t> widths(header.size(), 0);
   for (const auto& line : table) {
-    for (std::size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], line[i].size());
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      widths[i] = std::max(widths[i], display_width(line[i]));
+    }
   }
   std::string out;
   for (const auto& line : table) {
     std::string text;
     for (std::size_t i = 0; i < line.size(); ++i) {
       text += line[i];
-      if (i + 1 < line.size()) text += std::string(widths[i] - line[i].size() + 2, ' ');
+      if (i + 1 < line.size()) text += std::string(widths[i] - display_width(line[i]) + 2, ' ');
     }
     out += text + "\n";
   }

@@ -188,7 +188,12 @@ std::vector<run_result> sample_runs() {
 }
 
 harness::report_context sample_context() {
-  return {"0.1.0", "wsrepro run --out out", "2024-05-01T12:00:00Z", 1.0, false};
+  harness::report_context context;
+  context.wsrepro_version = "0.1.0";
+  context.command_line = "wsrepro run --out out";
+  context.started_at = "2024-05-01T12:00:00Z";
+  context.seed = 42;
+  return context;
 }
 
 harness::run_summary summarize(const std::vector<run_result>& runs) {

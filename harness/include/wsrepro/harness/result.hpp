@@ -3,6 +3,7 @@
 // write and what the runner's judge decides on.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -101,6 +102,8 @@ struct run_result {
   std::optional<std::string> runtime_version;
   int repetition = 0;
   std::uint64_t seed = 0;
+  /// Server parameters this run set differently from its scenario (jitter, replay, sweep).
+  std::map<std::string, std::int64_t> param_overrides;
   verdict outcome = verdict::error;
   std::string reason;       ///< one line: why this verdict
   std::string expectation;  ///< the scenario's expectation in words
@@ -157,6 +160,11 @@ struct report_context {
   std::string started_at;  ///< wall-clock ISO 8601, for humans only; never used for measurements
   double time_scale = 1.0;
   bool strict = false;
+  std::uint64_t seed = 0;           ///< the invocation's seed; each run's is derived from it
+  std::vector<std::string> jitter;  ///< --jitter as given
+  int repeat = 1;                   ///< --repeat; 0 for --until-fail
+  int stress_cpu = 0;               ///< --stress-cpu busy threads
+  bool stress_io = false;           ///< --stress-io
 };
 
 struct run_summary {

@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +35,10 @@ struct planned_run {
   const scenario* scenario_ptr = nullptr;
   client_spec client;
   int repetition = 0;
+  std::uint64_t seed = 0;  ///< this run's seed (jitter is drawn from it); recorded
+  /// Integer server parameters set for this run only (--jitter, --replay, sweep), already in
+  /// their final (scaled) values.
+  std::map<std::string, std::int64_t> param_overrides;
   std::optional<std::string> skip_reason;
 };
 

@@ -1,0 +1,181 @@
+#include "run_plan.hpp"
+
+#include <nlohmann/json.hpp>
+#include <fstream>
+#include <random>
+#include <set>
+
+#include "catalogue.hpp"
+#include "client_setup.hpp"
+#include "exit_codes.hpp"
+#include "wsrepro/common/statistics.hpp"
+
+namespace wsrepro::cli {
+
+std::vector<harness::planned_run> make_plan(const std::vector<harness::scenario>& scenarios,
+                                            const harness::client_catalogue& catalogue,
+                                            const std::vector<std::string>& client_selectors,
+                                            const std::optional<harness::client_spec>& ad_hoc) {
+  std::vector<harness::planned_run> plan;
+  std::vector<harness::client_spec> chosen = resolve_clients(catalogue, client_selectors);
+  if (ad_hoc) chosen.push_back(*ad_hoc);
+
+  for (const auto& s : scenarios) {
+    if (chosen.empty()) {
+      if (s.clients.empty()) {
+        harness::planned_run run;
+        run.scenario_ptr = &s;
+        run.client.name = "(none)";
+        run.skip_reason = "the scenario names no default client; choose one with --client";
+        plan.push_back(run);
+      }
+      for (const auto& selector : s.clients) {
+        std::vector<harness::client_spec> instances;
+        try {
+          instances = resolve_clients(catalogue, {selector});
+        } catch (const usage_error& e) {
+          throw usage_error{s.file.string() + ": key 'clients': " + e.message};
+        }
+        for (auto& instance : instances) {
+          harness::planned_run run;
+          run.scenario_ptr = &s;
+          run.client = std::move(instance);
+          plan.push_back(std::move(run));
+        }
+      }
+      continue;
+    }
+    for (const auto& client : chosen) {
+      harness::planned_run run;
+      run.scenario_ptr = &s;
+      run.client = client;
+      if (!s.applies(client.name)) {
+        std::string list;
+        for (const auto& a : s.applies_to) list += (list.empty() ? "" : ", ") + a;
+        run.skip_reason = "the scenario applies only to: " + list;
+      }
+      plan.push_back(run);
+    }
+  }
+  return plan;
+}
+
+void check_programs(const std::vector<harness::planned_run>& plan,
+                    const harness::search_paths& paths) {
+  std::set<std::string> checked;
+  for (const auto& run : plan) {
+    if (run.skip_reason || run.client.command.empty() ||
+        !checked.insert(run.client.display_name()).second) {
+      continue;
+    }
+    std::map<std::string, std::string> values{{"url", "ws://127.0.0.1:1/"},
+                                              {"host", "127.0.0.1"},
+                                              {"port", "1"},
+                                              {"libexec", paths.libexec_dir.string()},
+                                              {"data", paths.data_dir.string()},
+                                              {"ca_file", "/dev/null"}};
+    values.insert(run.client.environment_values.begin(), run.client.environment_values.end());
+    std::string error;
+    auto argv = harness::expand_command(run.client.command, values, error);
+    if (!argv) throw usage_error{"client " + run.client.name + ": " + error};
+    if (!harness::find_program(argv->front())) {
+      throw usage_error{
+          "client " + run.client.name + ": program '" + argv->front() + "' not found" +
+          (argv->front().find('/') == std::string::npos ? " in PATH" : "") +
+          (run.client.manifest.empty() ? "" : " (from " + run.client.manifest.string() + ")")};
+    }
+  }
+}
+
+std::vector<harness::jitter_spec> parse_jitters(const std::vector<std::string>& texts,
+                                                const std::vector<harness::scenario>& scenarios) {
+  std::vector<harness::jitter_spec> specs;
+  for (const auto& text : texts) {
+    std::string error;
+    auto spec = harness::parse_jitter(text, error);
+    if (!spec) throw usage_error{"--jitter " + error};
+    std::string problem;
+    bool fits_one = false;
+    for (const auto& s : scenarios) {
+      const std::string p = harness::check_jitter(*spec, s);
+      if (p.empty()) {
+        fits_one = true;
+      } else if (problem.empty()) {
+        problem = p;
+      }
+    }
+    if (!fits_one) throw usage_error{"--jitter " + text + ": " + problem};
+    specs.push_back(*spec);
+  }
+  return specs;
+}
+
+std::vector<harness::planned_run> repetitions(const std::vector<harness::planned_run>& base,
+                                              int repetition, std::uint64_t base_seed,
+                                              std::uint64_t& index,
+                                              const std::vector<harness::jitter_spec>& jitters,
+                                              double time_scale) {
+  std::vector<harness::planned_run> out;
+  for (const auto& entry : base) {
+    harness::planned_run run = entry;
+    run.repetition = repetition;
+    run.seed = derive_seed(base_seed, index++);
+    std::vector<harness::jitter_spec> applicable;
+    for (const auto& j : jitters) {
+      if (harness::check_jitter(j, *run.scenario_ptr).empty()) applicable.push_back(j);
+    }
+    for (const auto& [name, value] : harness::draw_jitter(applicable, run.seed, time_scale)) {
+      run.param_overrides[name] = value;
+    }
+    out.push_back(std::move(run));
+  }
+  return out;
+}
+
+replay_source read_replay(const std::string& reference) {
+  const auto hash = reference.rfind('#');
+  if (hash == std::string::npos || hash + 1 == reference.size()) {
+    throw usage_error{"--replay takes REPORT.json#N (N: the run's index in the report's runs)"};
+  }
+  const std::string file = reference.substr(0, hash);
+  std::size_t index = 0;
+  try {
+    index = std::stoul(reference.substr(hash + 1));
+  } catch (const std::exception&) {
+    throw usage_error{"--replay " + reference + ": '" + reference.substr(hash + 1) +
+                      "' is not a run index"};
+  }
+  std::ifstream in(file);
+  if (!in) throw usage_error{"--replay: cannot read " + file};
+  const auto doc = nlohmann::json::parse(in, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("runs") || !doc["runs"].is_array()) {
+    throw usage_error{"--replay: " + file + " is not a wsrepro report.json"};
+  }
+  const auto& runs = doc["runs"];
+  if (index >= runs.size()) {
+    throw usage_error{"--replay: " + file + " has " + std::to_string(runs.size()) +
+                      " runs (indices 0 to " + std::to_string(runs.size() - 1) + ")"};
+  }
+  const auto& run = runs[index];
+  replay_source source;
+  try {
+    source.scenario_id = run.at("scenario").get<std::string>();
+    source.client = run.at("client").get<std::string>();
+    source.argv = run.value("argv", std::vector<std::string>{});
+    source.seed = run.value("seed", std::uint64_t{0});
+    source.server_params =
+        run.value("server_params", std::map<std::string, std::int64_t>{});
+    source.time_scale = doc.value("time_scale", 1.0);
+  } catch (const std::exception& e) {
+    throw usage_error{"--replay: run " + std::to_string(index) + " of " + file +
+                      " is incomplete: " + e.what()};
+  }
+  return source;
+}
+
+std::uint64_t fresh_seed() {
+  std::random_device device;
+  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+}
+
+}  // namespace wsrepro::cli

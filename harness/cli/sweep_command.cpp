@@ -1,0 +1,293 @@
+// wsrepro sweep SCENARIO --param NAME=FIRST..LAST:STEP: the outcome and the measurements as a
+// function of one server parameter (e.g. seed bug 5: how late the close frame may come before
+// send() stops raising).
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "catalogue.hpp"
+#include "client_setup.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "report_files.hpp"
+#include "run_plan.hpp"
+#include "wsrepro/harness/runner.hpp"
+#include "wsrepro/common/statistics.hpp"
+#include "wsrepro/reports/matrix.hpp"
+
+namespace wsrepro::cli {
+
+namespace {
+
+std::atomic<bool> sweep_interrupted{false};
+extern "C" void on_sweep_interrupt(int /*sig*/) { sweep_interrupted.store(true); }
+
+struct sweep_settings {
+  std::string scenario_id;
+  std::string param;
+  std::vector<std::string> clients;
+  int repeat = 1;
+  int jobs = 1;
+  std::optional<std::uint64_t> seed;
+  std::string out_dir = "wsrepro-sweep";
+  double time_scale = 1.0;
+};
+
+/// One cell of the table: the runs of one client at one value.
+struct cell {
+  harness::run_counts counts;
+  std::vector<double> headline;
+  std::vector<std::size_t> report_indices;
+  std::string headline_text;  ///< of the first run, for text measurements
+};
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s + " ";
+}
+
+std::string cell_text(const cell& c) {
+  const int judged = c.counts.pass + c.counts.fail + c.counts.known_bug;
+  if (judged == 0) return c.counts.skipped > 0 ? "skip" : "error";
+  std::string text;
+  if (c.counts.pass == judged) {
+    text = "ok";
+  } else if (c.counts.known_bug == judged) {
+    text = "BUG";
+  } else if (c.counts.fail == judged) {
+    text = "FAIL";
+  } else {
+    text = std::to_string(c.counts.fail + c.counts.known_bug) + "/" + std::to_string(judged) +
+           " missed";
+  }
+  if (!c.headline.empty()) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, " %.1f", summarize(c.headline).median);
+    text += buf;
+  } else if (!c.headline_text.empty()) {
+    text += " " + c.headline_text;
+  }
+  return text;
+}
+
+int sweep(const sweep_settings& settings, const global_options& globals) {
+  if (settings.time_scale <= 0) throw usage_error{"--time-scale must be positive"};
+  const auto eq = settings.param.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw usage_error{"--param takes NAME=FIRST..LAST:STEP, e.g. delay_ms=0..60:5"};
+  }
+  const std::string name = settings.param.substr(0, eq);
+  std::string error;
+  const auto values = harness::parse_sweep_values(settings.param.substr(eq + 1), error);
+  if (!values) throw usage_error{"--param " + error};
+
+  const auto paths = resolve_paths(globals);
+  const auto catalogue = load_clients(paths);
+  auto scenarios = load_scenarios(paths, {});
+  const auto found = std::find_if(scenarios.begin(), scenarios.end(),
+                                  [&](const auto& s) { return s.id == settings.scenario_id; });
+  if (found == scenarios.end()) {
+    std::vector<std::string> ids;
+    for (const auto& s : scenarios) ids.push_back(s.id);
+    throw usage_error{unknown_name_message("scenario", settings.scenario_id, ids)};
+  }
+  std::vector<harness::scenario> chosen{*found};
+  harness::scenario& s = chosen.front();
+  harness::apply_time_scale(s, settings.time_scale);
+  harness::jitter_spec as_range{name, static_cast<double>(values->front()),
+                                static_cast<double>(values->back()),
+                                harness::jitter_distribution::uniform};
+  if (const auto problem = harness::check_jitter(as_range, s); !problem.empty()) {
+    throw usage_error{"--param " + problem};
+  }
+  auto base = make_plan(chosen, catalogue, settings.clients, std::nullopt);
+
+  struct sigaction action {};
+  action.sa_handler = on_sweep_interrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  {
+    auto cache = make_cache(globals, paths);
+    std::vector<harness::client_spec*> to_prepare;
+    for (auto& run : base) {
+      if (!run.skip_reason) to_prepare.push_back(&run.client);
+    }
+    const auto problems =
+        prepare_clients(to_prepare, catalogue, cache, settings.jobs, &sweep_interrupted, false);
+    for (auto& run : base) {
+      const auto it = problems.find(run.client.display_name());
+      if (!run.skip_reason && it != problems.end()) run.skip_reason = it->second;
+    }
+  }
+  check_programs(base, paths);
+
+  // Every value x client x repetition, each with its own derived seed.
+  const std::uint64_t seed = settings.seed.value_or(fresh_seed());
+  std::vector<harness::planned_run> plan;
+  std::vector<std::int64_t> plan_values;
+  std::uint64_t index = 0;
+  for (const auto value : *values) {
+    const std::int64_t effective =
+        name.ends_with("_ms") ? static_cast<std::int64_t>(std::llround(
+                                    static_cast<double>(value) * settings.time_scale))
+                              : value;
+    for (int rep = 1; rep <= settings.repeat; ++rep) {
+      auto runs = repetitions(base, settings.repeat > 1 ? rep : 0, seed, index, {},
+                              settings.time_scale);
+      for (auto& r : runs) {
+        r.param_overrides[name] = effective;
+        plan.push_back(std::move(r));
+        plan_values.push_back(value);
+      }
+    }
+  }
+
+  report_files files(settings.out_dir);
+  auto context = make_report_context(globals.command_line, settings.time_scale, false);
+  context.seed = seed;
+  context.repeat = settings.repeat;
+  files.reporter().begin(context);
+  harness::run_options options;
+  options.paths = paths;
+  options.time_scale = settings.time_scale;
+  options.jobs = settings.jobs;
+  options.cancel = &sweep_interrupted;
+  const auto started = std::chrono::steady_clock::now();
+  const auto results = harness::execute_plan(plan, options, [](const harness::run_result& r) {
+    std::cout << "  " << pad(r.client, 28) << pad(std::string(harness::to_string(r.outcome)), 10)
+              << r.headline << " " << reports::headline_text(r) << std::endl;
+  });
+
+  // The table: a row per value, a column per client instance.
+  std::vector<std::string> clients;
+  for (const auto& r : results) {
+    if (std::find(clients.begin(), clients.end(), r.client) == clients.end()) {
+      clients.push_back(r.client);
+    }
+  }
+  std::map<std::int64_t, std::vector<cell>> table;
+  harness::run_summary summary;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    summary.counts.add(r.outcome);
+    files.reporter().run_finished(r);
+    auto& row = table[plan_values[i]];
+    row.resize(clients.size());
+    auto& c = row[static_cast<std::size_t>(
+        std::find(clients.begin(), clients.end(), r.client) - clients.begin())];
+    c.counts.add(r.outcome);
+    c.report_indices.push_back(i);
+    if (const auto* m = r.find(r.headline); m != nullptr && m->status ==
+                                                              harness::measurement_status::measured) {
+      if (m->value) c.headline.push_back(*m->value);
+      if (m->text && c.headline_text.empty()) c.headline_text = *m->text;
+    }
+  }
+  summary.duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  summary.interrupted = sweep_interrupted.load();
+  summary.exit_code = summary.interrupted || summary.counts.error > 0 ? harness_error : ok;
+  files.reporter().end(summary);
+  files.flush();
+
+  nlohmann::ordered_json doc;
+  doc["scenario"] = s.id;
+  doc["param"] = name;
+  doc["headline"] = s.headline;
+  doc["clients"] = clients;
+  doc["rows"] = nlohmann::ordered_json::array();
+  std::string markdown = "| " + name;
+  for (const auto& c : clients) markdown += " | " + c;
+  markdown += " |\n|---:";
+  for (std::size_t i = 0; i < clients.size(); ++i) markdown += "|---";
+  markdown += "|\n";
+  std::cout << "\n" << s.id << ": " << s.headline << " by " << name << "\n" << pad(name, 10);
+  for (const auto& c : clients) std::cout << pad(c, 28);
+  std::cout << "\n";
+  for (const auto& [value, row] : table) {
+    std::cout << pad(std::to_string(value), 10);
+    markdown += "| " + std::to_string(value);
+    nlohmann::ordered_json cells = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+      const cell empty{};
+      const cell& c = i < row.size() ? row[i] : empty;
+      const std::string text = cell_text(c);
+      std::cout << pad(text, 28);
+      markdown += " | " + text;
+      const std::size_t judged =
+          static_cast<std::size_t>(c.counts.pass + c.counts.fail + c.counts.known_bug);
+      const auto ci = wilson_interval(
+          static_cast<std::size_t>(c.counts.fail + c.counts.known_bug), judged);
+      nlohmann::ordered_json j = {{"pass", c.counts.pass},
+                                  {"fail", c.counts.fail},
+                                  {"known_bug", c.counts.known_bug},
+                                  {"skipped", c.counts.skipped},
+                                  {"error", c.counts.error},
+                                  {"missed_rate", judged ? ci.rate : 0.0},
+                                  {"missed_rate_95_low", ci.low},
+                                  {"missed_rate_95_high", ci.high},
+                                  {"runs", c.report_indices}};
+      if (!c.headline.empty()) {
+        j["headline_median"] = summarize(c.headline).median;
+      } else if (!c.headline_text.empty()) {
+        j["headline_text"] = c.headline_text;
+      }
+      cells[clients[i]] = std::move(j);
+    }
+    std::cout << "\n";
+    markdown += " |\n";
+    doc["rows"].push_back({{"value", value}, {"cells", std::move(cells)}});
+  }
+  const auto out = std::filesystem::path(settings.out_dir);
+  std::ofstream(out / "sweep.json") << doc.dump(2) << "\n";
+  std::ofstream(out / "sweep.md") << "# " << s.id << ": " << s.headline << " by " << name
+                                  << "\n\nok: every run met the expectation; BUG/FAIL: none did; "
+                                     "k/n missed: k of n did not.\n\n"
+                                  << markdown;
+  std::cout << "\nReports:";
+  for (const auto& p : files.paths()) std::cout << " " << p;
+  std::cout << " " << (out / "sweep.json").string() << " " << (out / "sweep.md").string()
+            << std::endl;
+  return summary.exit_code;
+}
+
+}  // namespace
+
+command add_sweep_command(CLI::App& app, const global_options& globals) {
+  auto settings = std::make_shared<sweep_settings>();
+  auto* sub = app.add_subcommand(
+      "sweep",
+      "Run a scenario over a range of one server parameter: the outcome and the headline "
+      "measurement as a function of it, as a table (and sweep.json, sweep.md)");
+  sub->add_option("scenario", settings->scenario_id, "The scenario id")->required();
+  sub->add_option("--param,-p", settings->param,
+                  "An integer parameter of the scenario's behaviour and its values: "
+                  "NAME=FIRST..LAST:STEP, e.g. delay_ms=0..60:5")
+      ->required()
+      ->type_name("NAME=FIRST..LAST:STEP");
+  sub->add_option("--client,-c", settings->clients,
+                  "Client instances (repeatable; NAME, NAME@VERSION, NAME@FIRST..LAST); default: "
+                  "the scenario's own")
+      ->type_name("NAME[@VERSION]");
+  sub->add_option("--repeat,-n", settings->repeat, "Runs per value and client")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  sub->add_option("--jobs,-j", settings->jobs, "Runs in parallel")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  sub->add_option("--seed", settings->seed, "The sweep's seed (default: random, recorded)");
+  sub->add_option("--out,-o", settings->out_dir, "Directory for the reports")
+      ->capture_default_str();
+  sub->add_option("--time-scale", settings->time_scale,
+                  "Multiply every deadline, delay and threshold (and the swept values, for a "
+                  "_ms parameter)")
+      ->capture_default_str();
+  return [settings, &globals] { return sweep(*settings, globals); };
+}
+
+}  // namespace wsrepro::cli
