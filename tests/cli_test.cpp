@@ -624,6 +624,50 @@ TEST(races, stress_is_recorded_and_cleaned_up) {
   }
 }
 
+TEST(bench, measures_exports_and_guards_a_baseline) {
+  temp_dir dir;
+  const auto r = run_wsrepro({"bench", "shutdown.sigint_during_handshake", "--client",
+                              "beast-async", "--runs", "5", "--warmup", "1", "--seed", "3", "--out",
+                              dir / "out", "--export-hyperfine", dir / "hf.json"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  const json doc = json::parse(std::ifstream(dir.path() / "out" / "bench.json"));
+  const auto& client = doc.at("clients")[0];
+  EXPECT_EQ(client.at("client"), "beast-async");
+  ASSERT_EQ(client.at("runs").size(), 5u) << doc.dump(2);
+  EXPECT_TRUE(client.at("runs")[0].at("interrupt_latency_ms").is_number()) << doc.dump(2);
+  const auto& stats = client.at("statistics").at("interrupt_latency_ms");
+  EXPECT_EQ(stats.at("n"), 5);
+  EXPECT_LE(stats.at("min").get<double>(), stats.at("median").get<double>());
+  EXPECT_LE(stats.at("median").get<double>(), stats.at("max").get<double>());
+  const json hf = json::parse(std::ifstream(dir.path() / "hf.json"));
+  ASSERT_EQ(hf.at("results")[0].at("times").size(), 5u);
+  // hyperfine's unit is the second.
+  EXPECT_NEAR(hf.at("results")[0].at("median").get<double>() * 1000,
+              stats.at("median").get<double>(), 1e-6);
+  EXPECT_TRUE(fs::exists(dir.path() / "out" / "bench.csv"));
+  EXPECT_TRUE(fs::exists(dir.path() / "out" / "bench.md"));
+
+  // A baseline whose median was far lower: regressed by more than 20% and 0 ms, exit 1; with
+  // an absolute floor above the difference, not a regression.
+  json baseline = doc;
+  baseline["clients"][0]["statistics"]["interrupt_latency_ms"]["median"] = 0.001;
+  wsrepro::test::write_text(dir / "old.json", baseline.dump());
+  const auto regressed =
+      run_wsrepro({"bench", "shutdown.sigint_during_handshake", "--client", "beast-async", "--runs",
+                   "3", "--warmup", "0", "--baseline", dir / "old.json", "--min-delta-ms", "0",
+                   "--out", dir / "out2"});
+  EXPECT_EQ(regressed.exit_code, 1) << describe(regressed);
+  EXPECT_TRUE(contains(regressed.out, "REGRESSED beast-async")) << describe(regressed);
+  const auto within =
+      run_wsrepro({"bench", "shutdown.sigint_during_handshake", "--client", "beast-async", "--runs",
+                   "3", "--warmup", "0", "--baseline", dir / "old.json", "--min-delta-ms", "500",
+                   "--out", dir / "out3"});
+  EXPECT_EQ(within.exit_code, 0) << describe(within);
+  const auto bad = run_wsrepro({"bench", "shutdown.sigint_during_handshake", "--measure",
+                                "latency_ms", "--out", dir / "out4"});
+  EXPECT_EQ(bad.exit_code, 2) << describe(bad);
+}
+
 TEST(races, sweep_prints_a_row_per_value) {
   temp_dir dir;
   const auto r =

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   const auto clients = wsrepro::cli::add_clients_command(app, globals);
   const auto bisect = wsrepro::cli::add_bisect_command(app, globals);
   const auto sweep = wsrepro::cli::add_sweep_command(app, globals);
+  const auto bench = wsrepro::cli::add_bench_command(app, globals);
 
   try {
     app.parse(argc, argv);
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
       if (sub->get_name() == "clients") return clients();
       if (sub->get_name() == "bisect") return bisect();
       if (sub->get_name() == "sweep") return sweep();
+      if (sub->get_name() == "bench") return bench();
     }
   } catch (const wsrepro::cli::usage_error& e) {
     std::cerr << "wsrepro: " << e.message << "\n";

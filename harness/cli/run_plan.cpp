@@ -1,7 +1,7 @@
 #include "run_plan.hpp"
 
-#include <nlohmann/json.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
@@ -163,8 +163,7 @@ replay_source read_replay(const std::string& reference) {
     source.client = run.at("client").get<std::string>();
     source.argv = run.value("argv", std::vector<std::string>{});
     source.seed = run.value("seed", std::uint64_t{0});
-    source.server_params =
-        run.value("server_params", std::map<std::string, std::int64_t>{});
+    source.server_params = run.value("server_params", std::map<std::string, std::int64_t>{});
     source.time_scale = doc.value("time_scale", 1.0);
   } catch (const std::exception& e) {
     throw usage_error{"--replay: run " + std::to_string(index) + " of " + file +

@@ -45,7 +45,7 @@ std::vector<harness::planned_run> repetitions(const std::vector<harness::planned
 /// scenario, client, seed and server parameters. `scenarios` must hold its scenario.
 struct replay_source {
   std::string scenario_id;
-  std::string client;       ///< as recorded: NAME, NAME@VERSION or cmd:PROGRAM
+  std::string client;  ///< as recorded: NAME, NAME@VERSION or cmd:PROGRAM
   std::vector<std::string> argv;
   std::uint64_t seed = 0;
   std::map<std::string, std::int64_t> server_params;

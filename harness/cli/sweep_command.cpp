@@ -15,8 +15,8 @@
 #include "exit_codes.hpp"
 #include "report_files.hpp"
 #include "run_plan.hpp"
-#include "wsrepro/harness/runner.hpp"
 #include "wsrepro/common/statistics.hpp"
+#include "wsrepro/harness/runner.hpp"
 #include "wsrepro/reports/matrix.hpp"
 
 namespace wsrepro::cli {
@@ -133,12 +133,12 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   std::uint64_t index = 0;
   for (const auto value : *values) {
     const std::int64_t effective =
-        name.ends_with("_ms") ? static_cast<std::int64_t>(std::llround(
-                                    static_cast<double>(value) * settings.time_scale))
+        name.ends_with("_ms") ? static_cast<std::int64_t>(
+                                    std::llround(static_cast<double>(value) * settings.time_scale))
                               : value;
     for (int rep = 1; rep <= settings.repeat; ++rep) {
-      auto runs = repetitions(base, settings.repeat > 1 ? rep : 0, seed, index, {},
-                              settings.time_scale);
+      auto runs =
+          repetitions(base, settings.repeat > 1 ? rep : 0, seed, index, {}, settings.time_scale);
       for (auto& r : runs) {
         r.param_overrides[name] = effective;
         plan.push_back(std::move(r));
@@ -178,12 +178,12 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
     files.reporter().run_finished(r);
     auto& row = table[plan_values[i]];
     row.resize(clients.size());
-    auto& c = row[static_cast<std::size_t>(
-        std::find(clients.begin(), clients.end(), r.client) - clients.begin())];
+    auto& c = row[static_cast<std::size_t>(std::find(clients.begin(), clients.end(), r.client) -
+                                           clients.begin())];
     c.counts.add(r.outcome);
     c.report_indices.push_back(i);
-    if (const auto* m = r.find(r.headline); m != nullptr && m->status ==
-                                                              harness::measurement_status::measured) {
+    if (const auto* m = r.find(r.headline);
+        m != nullptr && m->status == harness::measurement_status::measured) {
       if (m->value) c.headline.push_back(*m->value);
       if (m->text && c.headline_text.empty()) c.headline_text = *m->text;
     }
@@ -221,17 +221,14 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
       markdown += " | " + text;
       const std::size_t judged =
           static_cast<std::size_t>(c.counts.pass + c.counts.fail + c.counts.known_bug);
-      const auto ci = wilson_interval(
-          static_cast<std::size_t>(c.counts.fail + c.counts.known_bug), judged);
-      nlohmann::ordered_json j = {{"pass", c.counts.pass},
-                                  {"fail", c.counts.fail},
-                                  {"known_bug", c.counts.known_bug},
-                                  {"skipped", c.counts.skipped},
-                                  {"error", c.counts.error},
-                                  {"missed_rate", judged ? ci.rate : 0.0},
-                                  {"missed_rate_95_low", ci.low},
-                                  {"missed_rate_95_high", ci.high},
-                                  {"runs", c.report_indices}};
+      const auto ci =
+          wilson_interval(static_cast<std::size_t>(c.counts.fail + c.counts.known_bug), judged);
+      nlohmann::ordered_json j = {
+          {"pass", c.counts.pass},           {"fail", c.counts.fail},
+          {"known_bug", c.counts.known_bug}, {"skipped", c.counts.skipped},
+          {"error", c.counts.error},         {"missed_rate", judged ? ci.rate : 0.0},
+          {"missed_rate_95_low", ci.low},    {"missed_rate_95_high", ci.high},
+          {"runs", c.report_indices}};
       if (!c.headline.empty()) {
         j["headline_median"] = summarize(c.headline).median;
       } else if (!c.headline_text.empty()) {

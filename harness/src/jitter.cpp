@@ -117,9 +117,10 @@ std::optional<std::vector<std::int64_t>> parse_sweep_values(std::string_view tex
     if (has_step) step = number(text.substr(colon + 1));
   }
   if (!first || !last || !step || *step <= 0 || *first > *last) {
-    error = "expected FIRST..LAST:STEP with integers, FIRST <= LAST and STEP > 0 (e.g. "
-            "0..60:5), got '" +
-            std::string(text) + "'";
+    error =
+        "expected FIRST..LAST:STEP with integers, FIRST <= LAST and STEP > 0 (e.g. "
+        "0..60:5), got '" +
+        std::string(text) + "'";
     return std::nullopt;
   }
   if ((*last - *first) / *step >= 1000) {
