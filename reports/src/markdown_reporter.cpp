@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "format.hpp"
+#include "wsrepro/common/statistics.hpp"
 #include "wsrepro/reports/matrix.hpp"
 #include "wsrepro/reports/reporter.hpp"
 
@@ -157,6 +158,7 @@ class markdown_reporter final : public reporter {
     const bool needs_details = r.outcome == verdict::fail || r.outcome == verdict::error;
     runs_.push_back({std::move(row), needs_details ? details_for(r) : std::string()});
     matrices_.add(r);
+    add_to_pair(r);
   }
 
   void end(const harness::run_summary& summary) override {
@@ -172,6 +174,7 @@ class markdown_reporter final : public reporter {
     out_ << "\n\n";
     for (const auto& m : matrices_.build()) write_matrix(m);
     matrices_.clear();
+    write_repetitions();
     if (!runs_.empty()) {
       out_ << "| verdict | scenario | client";
       for (std::string_view name : table_measurements) out_ << " | " << name;
@@ -186,6 +189,67 @@ class markdown_reporter final : public reporter {
   }
 
  private:
+  /// What repeated runs of one (scenario, client) add up to.
+  struct pair {
+    std::string scenario, client, headline;
+    harness::run_counts counts;
+    std::vector<double> values;
+    std::vector<std::pair<std::size_t, std::uint64_t>> missed;  // run index, seed
+  };
+
+  void add_to_pair(const harness::run_result& r) {
+    auto it = std::find_if(pairs_.begin(), pairs_.end(), [&](const pair& p) {
+      return p.scenario == r.scenario_id && p.client == r.client;
+    });
+    if (it == pairs_.end()) {
+      pairs_.push_back({r.scenario_id, r.client, r.headline, {}, {}, {}});
+      it = std::prev(pairs_.end());
+    }
+    it->counts.add(r.outcome);
+    if (const auto* m = r.find(r.headline); m != nullptr && m->value && !m->lower_bound) {
+      it->values.push_back(*m->value);
+    }
+    if (r.outcome == verdict::fail || r.outcome == verdict::known_bug) {
+      it->missed.emplace_back(runs_.size() - 1, r.seed);
+    }
+  }
+
+  /// Only when some pair ran more than once: the missed rate with its Wilson interval.
+  void write_repetitions() {
+    const bool repeated = std::any_of(pairs_.begin(), pairs_.end(),
+                                      [](const pair& p) { return p.counts.total() > 1; });
+    if (repeated) {
+      out_ << "## Repeated runs\n\n| scenario | client | runs | missed (95% CI) | headline median "
+              "| seeds of missed runs (run index) |\n|---|---|---:|---|---|---|\n";
+      for (const auto& p : pairs_) {
+        const auto judged =
+            static_cast<std::size_t>(p.counts.pass + p.counts.fail + p.counts.known_bug);
+        std::string rate = none.data();
+        if (judged > 0) {
+          const auto ci = wilson_interval(p.missed.size(), judged);
+          char buf[96];
+          std::snprintf(buf, sizeof buf, "%zu/%zu, %.0f%% [%.0f%%, %.0f%%]", p.missed.size(),
+                        judged, ci.rate * 100, ci.low * 100, ci.high * 100);
+          rate = buf;
+        }
+        std::string median = std::string(none);
+        if (!p.values.empty()) {
+          median = p.headline + " " + format_number(summarize(p.values).median);
+        }
+        std::string seeds;
+        for (std::size_t k = 0; k < p.missed.size() && k < 5; ++k) {
+          seeds += (k ? ", " : "") + std::to_string(p.missed[k].second) + " (" +
+                   std::to_string(p.missed[k].first) + ")";
+        }
+        if (p.missed.size() > 5) seeds += ", …";
+        out_ << "| " << cell(p.scenario) << " | " << cell(p.client) << " | " << p.counts.total()
+             << " | " << rate << " | " << cell(median) << " | " << cell(seeds) << " |\n";
+      }
+      out_ << "\n";
+    }
+    pairs_.clear();
+  }
+
   /// Bug x version: BUG where a known bug reproduced, ok where the expectation held.
   void write_matrix(const version_matrix& m) {
     out_ << "## " << inline_text(m.library) << " by version";
@@ -216,6 +280,7 @@ class markdown_reporter final : public reporter {
   std::ostream& out_;
   std::vector<run_entry> runs_;
   matrix_collector matrices_;
+  std::vector<pair> pairs_;
 };
 
 }  // namespace

@@ -375,6 +375,19 @@ TEST(XmlWriter, WritesNestedElements) {
   EXPECT_EQ(out.str(), "<a x=\"1&amp;2\">\n  <b>&lt;t&gt;</b>\n  <c y=\"&quot;q&quot;\"/>\n</a>\n");
 }
 
+TEST(Markdown, RepeatedRunsGetTheMissedRateAndSeeds) {
+  run_result a = passing_run();
+  run_result b = passing_run();
+  b.outcome = verdict::fail;
+  b.seed = 777;
+  b.repetition = 2;
+  const std::string md = render(make_markdown_reporter, {a, b});
+  EXPECT_NE(md.find("## Repeated runs"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 2 | 1/2, 50% [9%, 91%] | hang_ms 1.2 | 777 (1) |"), std::string::npos) << md;
+  // A single run per pair: no such section.
+  EXPECT_EQ(render(make_markdown_reporter, {a}).find("Repeated runs"), std::string::npos);
+}
+
 TEST(Markdown, EscapesPipesAndCountsSingular) {
   run_result r = base_run("a|b", "c|d", verdict::error, "x | y\nz");
   const std::string md = render(make_markdown_reporter, {r});
