@@ -69,21 +69,32 @@ std::optional<std::uint16_t> close_code(std::string_view payload) {
                                     static_cast<std::uint8_t>(payload[1]));
 }
 
+void frame_parser::feed(std::string_view bytes) {
+  // Dropping each frame's bytes as it is parsed would move the rest of the buffer every time
+  // (quadratic for a burst of small frames); drop them when they are most of the buffer.
+  if (start_ > 0 && start_ * 2 >= buffer_.size()) {
+    buffer_.erase(0, start_);
+    start_ = 0;
+  }
+  buffer_.append(bytes);
+}
+
 frame_parser::status frame_parser::next(frame& out, std::string& error) {
   if (failed_) {
     error = "frame reader already failed";
     return status::error;
   }
-  const auto byte = [this](std::size_t i) { return static_cast<std::uint8_t>(buffer_[i]); };
-  if (buffer_.size() < 2) return status::need_more;
+  const std::string_view buffer = std::string_view(buffer_).substr(start_);
+  const auto byte = [buffer](std::size_t i) { return static_cast<std::uint8_t>(buffer[i]); };
+  if (buffer.size() < 2) return status::need_more;
   std::size_t pos = 2;
   std::uint64_t length = byte(1) & 0x7F;
   if (length == 126) {
-    if (buffer_.size() < 4) return status::need_more;
+    if (buffer.size() < 4) return status::need_more;
     length = (static_cast<std::uint64_t>(byte(2)) << 8) | byte(3);
     pos = 4;
   } else if (length == 127) {
-    if (buffer_.size() < 10) return status::need_more;
+    if (buffer.size() < 10) return status::need_more;
     length = 0;
     for (std::size_t i = 2; i < 10; ++i) length = (length << 8) | byte(i);
     pos = 10;
@@ -95,7 +106,7 @@ frame_parser::status frame_parser::next(frame& out, std::string& error) {
   }
   const bool masked = (byte(1) & 0x80) != 0;
   if (masked) pos += 4;
-  if (buffer_.size() < pos + length) return status::need_more;
+  if (buffer.size() < pos + length) return status::need_more;
 
   out.fin = (byte(0) & 0x80) != 0;
   out.rsv = static_cast<std::uint8_t>((byte(0) >> 4) & 0x7);
@@ -105,14 +116,14 @@ frame_parser::status frame_parser::next(frame& out, std::string& error) {
   if (masked) {
     for (std::size_t i = 0; i < 4; ++i) out.mask_key[i] = byte(pos - 4 + i);
   }
-  out.payload.assign(buffer_, pos, length);
+  out.payload.assign(buffer.substr(pos, length));
   if (masked) {
     for (std::size_t i = 0; i < out.payload.size(); ++i) {
       out.payload[i] =
           static_cast<char>(static_cast<std::uint8_t>(out.payload[i]) ^ out.mask_key[i % 4]);
     }
   }
-  buffer_.erase(0, pos + length);
+  start_ += pos + length;
   return status::frame;
 }
 

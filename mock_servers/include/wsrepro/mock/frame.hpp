@@ -57,14 +57,15 @@ class frame_parser {
   explicit frame_parser(std::uint64_t max_payload_bytes = 16u << 20)
       : max_payload_bytes_(max_payload_bytes) {}
 
-  void feed(std::string_view bytes) { buffer_.append(bytes); }
+  void feed(std::string_view bytes);
   /// On `frame`, `out` holds the next frame (payload unmasked); on `error`, `error` says why and
   /// the parser stays in error.
   status next(frame& out, std::string& error);
-  std::size_t buffered_bytes() const { return buffer_.size(); }
+  std::size_t buffered_bytes() const { return buffer_.size() - start_; }
 
  private:
   std::string buffer_;
+  std::size_t start_ = 0;  ///< where the next frame begins: consumed bytes are dropped in bulk
   std::uint64_t max_payload_bytes_;
   bool failed_ = false;
 };
