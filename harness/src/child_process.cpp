@@ -525,14 +525,18 @@ net::awaitable<std::vector<leaked_process>> child_process::kill_tree(
     ::close(pty_master_fd_);
     pty_master_fd_ = -1;
   }
-  // The shim exits right after tree_done; reap it by pid (never waitpid(-1)).
-  for (int i = 0; i < 400 && shim_pid_ > 0; ++i) {
+  // The shim exits right after tree_done; reap it by pid (never waitpid(-1)). It is usually
+  // gone within a fraction of a millisecond: poll from 100 us, doubling up to 5 ms, for 2 s.
+  auto pause = std::chrono::microseconds(100);
+  const auto reap_until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (shim_pid_ > 0 && std::chrono::steady_clock::now() < reap_until) {
     if (::waitpid(shim_pid_, nullptr, WNOHANG) != 0) {
       shim_pid_ = 0;
       break;
     }
-    wake_.expires_after(std::chrono::milliseconds(5));
+    wake_.expires_after(pause);
     co_await wake_.async_wait(use_tuple);
+    pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(5));
   }
   if (shim_pid_ > 0) {
     ::kill(shim_pid_, SIGKILL);
