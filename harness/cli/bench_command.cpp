@@ -197,8 +197,8 @@ int bench(const bench_settings& settings, const global_options& globals) {
   const auto measured_start = elapsed_s();
   for (int round = 0; !bench_interrupted.load(); ++round) {
     const bool enough_runs = round >= settings.runs;
-    const bool enough_time =
-        settings.min_time_s <= 0 || (elapsed_s() - measured_start >= settings.min_time_s && round >= 3);
+    const bool enough_time = settings.min_time_s <= 0 ||
+                             (elapsed_s() - measured_start >= settings.min_time_s && round >= 3);
     if ((settings.min_time_s > 0 ? enough_time : enough_runs) || round >= settings.max_runs) break;
     one_round(true);
     std::cerr << "\rbench  " << round + 1 << " rounds" << std::flush;
@@ -208,11 +208,10 @@ int bench(const bench_settings& settings, const global_options& globals) {
   for (auto& c : results.clients) summarize_series(c, measurements, units);
   for (std::size_t c = 1; c < results.clients.size(); ++c) {
     for (std::size_t m = 0; m < measurements.size(); ++m) {
-      results.ratios.push_back({measurements[m], results.clients[c].name,
-                                results.clients[0].name,
-                                median_ratio(results.clients[c].series[m].values,
-                                             results.clients[0].series[m].values,
-                                             derive_seed(results.seed, 0x5a7105 + c * 31 + m))});
+      results.ratios.push_back(
+          {measurements[m], results.clients[c].name, results.clients[0].name,
+           median_ratio(results.clients[c].series[m].values, results.clients[0].series[m].values,
+                        derive_seed(results.seed, 0x5a7105 + c * 31 + m))});
     }
   }
   bool regressed = false;
@@ -251,8 +250,7 @@ int bench(const bench_settings& settings, const global_options& globals) {
   }
   std::cout << "bench " << s.id << ": " << settings.warmup << " warm-up and "
             << (results.clients.empty() ? 0 : results.clients.front().runs.size())
-            << " measured runs per client" << (summary.interrupted ? " (interrupted)" : "")
-            << "\n"
+            << " measured runs per client" << (summary.interrupted ? " (interrupted)" : "") << "\n"
             << bench_table(results) << "\nExports:";
   for (const auto& w : written) std::cout << " " << w;
   std::cout << "\nRuns: " << files.paths().front() << std::endl;

@@ -61,10 +61,9 @@ void summarize_series(bench_client& client, const std::vector<std::string>& meas
     }
     s.summary = summarize(s.values);
     const double cv = s.summary.mean != 0 ? s.summary.stddev / std::fabs(s.summary.mean) : 0;
-    const double outlier_share =
-        s.values.empty() ? 0
-                         : static_cast<double>(s.summary.outliers.size()) /
-                               static_cast<double>(s.values.size());
+    const double outlier_share = s.values.empty() ? 0
+                                                  : static_cast<double>(s.summary.outliers.size()) /
+                                                        static_cast<double>(s.values.size());
     if (std::isfinite(cv) && cv > noisy_cv) {
       s.noisy = true;
       s.noise = "stddev is " + fmt(cv * 100) + "% of the mean";
@@ -145,8 +144,7 @@ std::string bench_csv(const bench_results& results) {
     for (const auto& run : c.runs) {
       out += c.name + "," + std::to_string(run.index) + "," +
              std::string(harness::to_string(run.outcome)) + "," +
-             (run.exit_code ? std::to_string(*run.exit_code) : "") + "," +
-             std::to_string(run.seed);
+             (run.exit_code ? std::to_string(*run.exit_code) : "") + "," + std::to_string(run.seed);
       for (std::size_t m = 0; m < results.measurements.size(); ++m) {
         out += ",";
         if (m < run.values.size() && run.values[m]) {
@@ -164,17 +162,17 @@ std::string bench_csv(const bench_results& results) {
 std::string bench_markdown(const bench_results& results) {
   std::string out = "# wsrepro bench: " + results.scenario_id + "\n\n";
   for (const auto& m : results.measurements) {
-    out += "## " + m + "\n\n| client | runs | min | median | mean ± stddev | p95 | p99 | max | "
+    out += "## " + m +
+           "\n\n| client | runs | min | median | mean ± stddev | p95 | p99 | max | "
            "outliers | note |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
     for (const auto& c : results.clients) {
       for (const auto& s : c.series) {
         if (s.measurement != m) continue;
         const auto& x = s.summary;
         out += "| " + c.name + " | " + std::to_string(x.count) + " | " + fmt(x.min) + " | " +
-               fmt(x.median) + " | " + fmt(x.mean) + " ± " + fmt(x.stddev) + " | " +
-               fmt(x.p95) + " | " + fmt(x.p99) + " | " + fmt(x.max) + " | " +
-               std::to_string(x.outliers.size()) + " | " + (s.noisy ? "noisy: " + s.noise : "") +
-               " |\n";
+               fmt(x.median) + " | " + fmt(x.mean) + " ± " + fmt(x.stddev) + " | " + fmt(x.p95) +
+               " | " + fmt(x.p99) + " | " + fmt(x.max) + " | " + std::to_string(x.outliers.size()) +
+               " | " + (s.noisy ? "noisy: " + s.noise : "") + " |\n";
       }
     }
     out += "\n";
@@ -205,15 +203,15 @@ std::string hyperfine_json(const bench_results& results) {
     for (const auto& run : c.runs) {
       exit_codes.push_back(run.exit_code ? json(*run.exit_code) : json(nullptr));
     }
-    doc["results"].push_back({{"command", c.name + ": " + results.scenario_id + " (" +
-                                              s.measurement + ")"},
-                              {"mean", number_or_null(s.summary.mean * scale)},
-                              {"stddev", number_or_null(s.summary.stddev * scale)},
-                              {"median", number_or_null(s.summary.median * scale)},
-                              {"min", number_or_null(s.summary.min * scale)},
-                              {"max", number_or_null(s.summary.max * scale)},
-                              {"times", std::move(times)},
-                              {"exit_codes", std::move(exit_codes)}});
+    doc["results"].push_back(
+        {{"command", c.name + ": " + results.scenario_id + " (" + s.measurement + ")"},
+         {"mean", number_or_null(s.summary.mean * scale)},
+         {"stddev", number_or_null(s.summary.stddev * scale)},
+         {"median", number_or_null(s.summary.median * scale)},
+         {"min", number_or_null(s.summary.min * scale)},
+         {"max", number_or_null(s.summary.max * scale)},
+         {"times", std::move(times)},
+         {"exit_codes", std::move(exit_codes)}});
   }
   return doc.dump(2) + "\n";
 }
@@ -246,8 +244,8 @@ std::string bench_table(const bench_results& results) {
   std::string out;
   for (const auto& m : results.measurements) {
     char header[160];
-    std::snprintf(header, sizeof header, "\n%-28s %5s %10s %10s %21s %10s %10s %10s\n",
-                  m.c_str(), "runs", "min", "median", "mean ± stddev", "p95", "p99", "max");
+    std::snprintf(header, sizeof header, "\n%-28s %5s %10s %10s %21s %10s %10s %10s\n", m.c_str(),
+                  "runs", "min", "median", "mean ± stddev", "p95", "p99", "max");
     out += header;
     for (const auto& c : results.clients) {
       for (const auto& s : c.series) {

@@ -206,8 +206,10 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   markdown += " |\n|---:";
   for (std::size_t i = 0; i < clients.size(); ++i) markdown += "|---";
   markdown += "|\n";
+  std::size_t width = 28;
+  for (const auto& c : clients) width = std::max(width, c.size());
   std::cout << "\n" << s.id << ": " << s.headline << " by " << name << "\n" << pad(name, 10);
-  for (const auto& c : clients) std::cout << pad(c, 28);
+  for (const auto& c : clients) std::cout << pad(c, width);
   std::cout << "\n";
   for (const auto& [value, row] : table) {
     std::cout << pad(std::to_string(value), 10);
@@ -217,7 +219,7 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
       const cell empty{};
       const cell& c = i < row.size() ? row[i] : empty;
       const std::string text = cell_text(c);
-      std::cout << pad(text, 28);
+      std::cout << pad(text, width);
       markdown += " | " + text;
       const std::size_t judged =
           static_cast<std::size_t>(c.counts.pass + c.counts.fail + c.counts.known_bug);
