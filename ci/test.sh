@@ -17,4 +17,5 @@ stage "benchmark smoke run" 120 build/asan/wsrepro_bench --benchmark_min_time=0.
 stage "default scenario suite and seed matrix" 900 \
   build/asan/wsrepro run --jobs 2 --strict --out build/asan/wsrepro-out
 stage "clock agreement with hyperfine" 180 bench/hyperfine_agreement.sh build/asan/wsrepro
+bash ci/tsan.sh
 echo "==> all stages passed in $((SECONDS - start))s"
