@@ -416,8 +416,8 @@ command add_run_command(CLI::App& app, const global_options& globals) {
       ->check(CLI::IsMember({"127.0.0.1", "::1"}));
   sub->add_flag("--quiet,-q", settings->quiet, "No line per run, only the table");
   sub->add_option("--repeat,-n", settings->repeat,
-                  "Run every (scenario, client) N times; the summary gives the reproduction rate "
-                  "with its 95% Wilson interval and the seeds of the runs that missed")
+                  "Run every (scenario, client) N times; the summary gives the rate of runs that "
+                  "missed the expectation, its 95% Wilson interval and how to replay each")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   sub->add_flag("--until-fail", settings->until_fail,
