@@ -78,14 +78,7 @@ int bench(const bench_settings& settings, const global_options& globals) {
   const auto paths = resolve_paths(globals);
   const auto catalogue = load_clients(paths);
   auto scenarios = load_scenarios(paths, {});
-  const auto found = std::find_if(scenarios.begin(), scenarios.end(),
-                                  [&](const auto& s) { return s.id == settings.scenario_id; });
-  if (found == scenarios.end()) {
-    std::vector<std::string> ids;
-    for (const auto& s : scenarios) ids.push_back(s.id);
-    throw usage_error{unknown_name_message("scenario", settings.scenario_id, ids)};
-  }
-  std::vector<harness::scenario> chosen{*found};
+  std::vector<harness::scenario> chosen{find_scenario(scenarios, settings.scenario_id)};
   harness::scenario& s = chosen.front();
   harness::apply_time_scale(s, settings.time_scale);
   std::vector<std::string> measurements = settings.measurements;

@@ -179,14 +179,7 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
   const auto paths = resolve_paths(globals);
   const auto catalogue = load_clients(paths);
   auto scenarios = load_scenarios(paths, {});
-  auto found = std::find_if(scenarios.begin(), scenarios.end(),
-                            [&](const auto& s) { return s.id == settings.scenario_id; });
-  if (found == scenarios.end()) {
-    std::vector<std::string> ids;
-    for (const auto& s : scenarios) ids.push_back(s.id);
-    throw usage_error{unknown_name_message("scenario", settings.scenario_id, ids)};
-  }
-  harness::scenario s = *found;
+  harness::scenario s = find_scenario(scenarios, settings.scenario_id);
   harness::apply_time_scale(s, settings.time_scale);
   const harness::client_spec* client = catalogue.find(settings.client);
   if (client == nullptr) {

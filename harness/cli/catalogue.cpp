@@ -43,6 +43,17 @@ std::vector<harness::scenario> load_scenarios(const harness::search_paths& paths
   return std::move(loaded.scenarios);
 }
 
+harness::scenario find_scenario(const std::vector<harness::scenario>& scenarios,
+                                const std::string& id) {
+  for (const auto& s : scenarios) {
+    if (s.id == id) return s;
+  }
+  std::vector<std::string> ids;
+  ids.reserve(scenarios.size());
+  for (const auto& s : scenarios) ids.push_back(s.id);
+  throw usage_error{unknown_name_message("scenario", id, ids)};
+}
+
 std::string unknown_name_message(const std::string& what, const std::string& name,
                                  const std::vector<std::string>& known) {
   std::string message = "unknown " + what + " '" + name + "'";

@@ -17,6 +17,9 @@ harness::client_catalogue load_clients(const harness::search_paths& paths);
 /// Loads the given paths (default: the scenario library); every error in every file is listed.
 std::vector<harness::scenario> load_scenarios(const harness::search_paths& paths,
                                               const std::vector<std::string>& given);
+/// The scenario with this id; a usage_error naming the nearest ids when there is none.
+harness::scenario find_scenario(const std::vector<harness::scenario>& scenarios,
+                                const std::string& id);
 /// "unknown client 'x'; did you mean 'y'? (known: a, b)"
 std::string unknown_name_message(const std::string& what, const std::string& name,
                                  const std::vector<std::string>& known);

@@ -15,7 +15,7 @@ harness::environment_cache make_cache(const global_options& globals,
   const std::filesystem::path root = globals.cache_dir.empty()
                                          ? harness::environment_cache::default_root()
                                          : std::filesystem::path(globals.cache_dir);
-  return harness::environment_cache(std::filesystem::absolute(root), paths.data_dir);
+  return {std::filesystem::absolute(root), paths.data_dir};
 }
 
 std::vector<harness::client_spec> resolve_clients(const harness::client_catalogue& catalogue,

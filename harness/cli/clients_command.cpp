@@ -61,6 +61,7 @@ int clients(const clients_settings& settings, const global_options& globals) {
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
   std::vector<harness::client_spec*> pointers;
+  pointers.reserve(instances.size());
   for (auto& c : instances) pointers.push_back(&c);
   const auto problems =
       prepare_clients(pointers, catalogue, cache, settings.jobs, &setup_interrupted, false);

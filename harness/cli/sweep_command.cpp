@@ -88,14 +88,7 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   const auto paths = resolve_paths(globals);
   const auto catalogue = load_clients(paths);
   auto scenarios = load_scenarios(paths, {});
-  const auto found = std::find_if(scenarios.begin(), scenarios.end(),
-                                  [&](const auto& s) { return s.id == settings.scenario_id; });
-  if (found == scenarios.end()) {
-    std::vector<std::string> ids;
-    for (const auto& s : scenarios) ids.push_back(s.id);
-    throw usage_error{unknown_name_message("scenario", settings.scenario_id, ids)};
-  }
-  std::vector<harness::scenario> chosen{*found};
+  std::vector<harness::scenario> chosen{find_scenario(scenarios, settings.scenario_id)};
   harness::scenario& s = chosen.front();
   harness::apply_time_scale(s, settings.time_scale);
   harness::jitter_spec as_range{name, static_cast<double>(values->front()),
@@ -221,10 +214,9 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
       const std::string text = cell_text(c);
       std::cout << pad(text, width);
       markdown += " | " + text;
-      const std::size_t judged =
-          static_cast<std::size_t>(c.counts.pass + c.counts.fail + c.counts.known_bug);
-      const auto ci =
-          wilson_interval(static_cast<std::size_t>(c.counts.fail + c.counts.known_bug), judged);
+      const auto missed = static_cast<std::size_t>(c.counts.fail) + c.counts.known_bug;
+      const auto judged = missed + static_cast<std::size_t>(c.counts.pass);
+      const auto ci = wilson_interval(missed, judged);
       nlohmann::ordered_json j = {
           {"pass", c.counts.pass},           {"fail", c.counts.fail},
           {"known_bug", c.counts.known_bug}, {"skipped", c.counts.skipped},

@@ -198,7 +198,7 @@ environment_state environment_cache::ensure(const environment_spec& env, const s
 
 environment_state environment_cache::build(const environment_spec& env, const std::string& version,
                                            const std::atomic<bool>* cancel,
-                                           const progress_fn& progress) {
+                                           const progress_fn& progress) const {
   environment_state state;
   state.dir = dir_of(env, version);
   state.log = state.dir.string() + ".log";

@@ -18,7 +18,7 @@ void spin(const std::atomic<bool>& stop) {
 }
 
 void churn_io(const std::atomic<bool>& stop, const std::filesystem::path& file) {
-  const std::string block(64 * 1024, 'w');
+  const std::string block(std::size_t{64} * 1024, 'w');
   std::string back(block.size(), '\0');
   while (!stop.load(std::memory_order_relaxed)) {
     const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -2,16 +2,14 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <map>
-
-extern char** environ;
 
 namespace wsrepro::harness {
 
@@ -31,6 +29,7 @@ std::vector<std::string> merged_environment(const std::vector<std::string>& extr
     if (eq != std::string::npos) vars[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   std::vector<std::string> out;
+  out.reserve(vars.size());
   for (const auto& [name, value] : vars) out.push_back(name + "=" + value);
   return out;
 }
@@ -102,10 +101,12 @@ subprocess_result run_subprocess(const subprocess_request& request) {
   posix_spawnattr_setflags(&attrs, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
                                        POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_USEVFORK);
   std::vector<char*> argv;
+  argv.reserve(request.argv.size() + 1);
   for (const auto& a : request.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const auto env_strings = merged_environment(request.extra_env);
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (const auto& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
   pid_t pid = 0;

@@ -35,7 +35,7 @@ struct subprocess_request {
   std::vector<std::string> extra_env;  ///< NAME=VALUE added to (or replacing in) ours
   std::chrono::milliseconds timeout{600'000};
   const std::atomic<bool>* cancel = nullptr;
-  std::size_t capture_limit_bytes = 256 * 1024;
+  std::size_t capture_limit_bytes = std::size_t{256} * 1024;
   /// Every chunk of output as it comes (for a set-up log); called on the calling thread.
   std::function<void(std::string_view)> on_output;
 };

@@ -79,7 +79,7 @@ class environment_cache {
 
  private:
   environment_state build(const environment_spec& env, const std::string& version,
-                          const std::atomic<bool>* cancel, const progress_fn& progress);
+                          const std::atomic<bool>* cancel, const progress_fn& progress) const;
 
   std::filesystem::path root_;
   std::filesystem::path data_dir_;
