@@ -14,6 +14,7 @@
 #include "client_setup.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupt.hpp"
 #include "report_files.hpp"
 #include "run_plan.hpp"
 #include "wsrepro/harness/runner.hpp"
@@ -21,9 +22,6 @@
 namespace wsrepro::cli {
 
 namespace {
-
-std::atomic<bool> bench_interrupted{false};
-extern "C" void on_bench_interrupt(int /*sig*/) { bench_interrupted.store(true); }
 
 struct bench_settings {
   std::string scenario_id;
@@ -103,23 +101,10 @@ int bench(const bench_settings& settings, const global_options& globals) {
     if (!baseline) throw usage_error{"--baseline: " + error};
   }
 
-  struct sigaction action {};
-  action.sa_handler = on_bench_interrupt;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  const auto& interrupted = install_interrupt_handler();
   {
     auto cache = make_cache(globals, paths);
-    std::vector<harness::client_spec*> to_prepare;
-    for (auto& run : base) {
-      if (!run.skip_reason) to_prepare.push_back(&run.client);
-    }
-    const auto problems =
-        prepare_clients(to_prepare, catalogue, cache, 1, &bench_interrupted, false);
-    for (auto& run : base) {
-      const auto it = problems.find(run.client.display_name());
-      if (!run.skip_reason && it != problems.end()) run.skip_reason = it->second;
-    }
+    prepare_plan(base, catalogue, cache, 1, &interrupted, false);
   }
   for (const auto& run : base) {
     if (run.skip_reason) {
@@ -149,7 +134,7 @@ int bench(const bench_settings& settings, const global_options& globals) {
   harness::run_options options;
   options.paths = paths;
   options.time_scale = settings.time_scale;
-  options.cancel = &bench_interrupted;
+  options.cancel = &interrupted;
   const auto started = std::chrono::steady_clock::now();
   const auto elapsed_s = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -159,7 +144,7 @@ int bench(const bench_settings& settings, const global_options& globals) {
   // Clients take turns run by run, so a drift in the machine's load hits them alike.
   const auto one_round = [&](bool measured) {
     auto round = repetitions(base, 0, results.seed, index, {}, settings.time_scale);
-    for (std::size_t c = 0; c < round.size() && !bench_interrupted.load(); ++c) {
+    for (std::size_t c = 0; c < round.size() && !interrupted.load(); ++c) {
       const auto r = harness::execute_run(round[c], options);
       auto& client = results.clients[c];
       if (client.argv.empty()) client.argv = r.argv;
@@ -186,9 +171,9 @@ int bench(const bench_settings& settings, const global_options& globals) {
       files.reporter().run_finished(r);
     }
   };
-  for (int w = 0; w < settings.warmup && !bench_interrupted.load(); ++w) one_round(false);
+  for (int w = 0; w < settings.warmup && !interrupted.load(); ++w) one_round(false);
   const auto measured_start = elapsed_s();
-  for (int round = 0; !bench_interrupted.load(); ++round) {
+  for (int round = 0; !interrupted.load(); ++round) {
     const bool enough_runs = round >= settings.runs;
     const bool enough_time = settings.min_time_s <= 0 ||
                              (elapsed_s() - measured_start >= settings.min_time_s && round >= 3);
@@ -227,7 +212,7 @@ int bench(const bench_settings& settings, const global_options& globals) {
   }
 
   summary.duration_ms = elapsed_s() * 1000;
-  summary.interrupted = bench_interrupted.load();
+  summary.interrupted = interrupted.load();
   summary.exit_code = summary.interrupted ? harness_error : regressed ? expectation_failed : ok;
   files.reporter().end(summary);
   files.flush();

@@ -11,6 +11,7 @@
 #include "client_setup.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupt.hpp"
 #include "report_files.hpp"
 #include "wsrepro/common/version.hpp"
 #include "wsrepro/harness/runner.hpp"
@@ -19,9 +20,6 @@
 namespace wsrepro::cli {
 
 namespace {
-
-std::atomic<bool> bisect_interrupted{false};
-extern "C" void on_bisect_interrupt(int /*sig*/) { bisect_interrupted.store(true); }
 
 struct bisect_settings {
   std::string scenario_id;
@@ -81,8 +79,8 @@ class bisector {
     if (!instances.empty()) {
       std::vector<harness::client_spec*> pointers{&instances.front()};
       const auto problems =
-          prepare_clients(pointers, catalogue_, cache_, 1, &bisect_interrupted, false);
-      for (int i = 0; i < settings_.runs_per_version && !bisect_interrupted.load(); ++i) {
+          prepare_clients(pointers, catalogue_, cache_, 1, options_.cancel, false);
+      for (int i = 0; i < settings_.runs_per_version && !options_.cancel->load(); ++i) {
         harness::planned_run plan;
         plan.scenario_ptr = &scenario_;
         plan.client = instances.front();
@@ -196,18 +194,14 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
   auto cache = make_cache(globals, paths);
   const auto versions = candidate_versions(settings, *client, *env, cache);
 
-  struct sigaction action {};
-  action.sa_handler = on_bisect_interrupt;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  const auto& interrupted = install_interrupt_handler();
 
   report_files files(settings.out_dir);
   files.reporter().begin(make_report_context(globals.command_line, settings.time_scale, false));
   harness::run_options options;
   options.paths = paths;
   options.time_scale = settings.time_scale;
-  options.cancel = &bisect_interrupted;
+  options.cancel = &interrupted;
   bisector b(settings, s, catalogue, cache, options, files.reporter());
   const auto started = std::chrono::steady_clock::now();
 
@@ -215,16 +209,16 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
   std::size_t lo = 0;
   std::size_t hi = versions.size() - 1;
   outcome lo_outcome = b.test(versions[lo]);
-  while (lo_outcome == outcome::untestable && lo < hi && !bisect_interrupted.load()) {
+  while (lo_outcome == outcome::untestable && lo < hi && !interrupted.load()) {
     lo_outcome = b.test(versions[++lo]);
   }
   outcome hi_outcome = lo < hi ? b.test(versions[hi]) : lo_outcome;
-  while (hi_outcome == outcome::untestable && hi > lo + 1 && !bisect_interrupted.load()) {
+  while (hi_outcome == outcome::untestable && hi > lo + 1 && !interrupted.load()) {
     hi_outcome = b.test(versions[--hi]);
   }
   int code = ok;
   std::string verdict_line;
-  if (bisect_interrupted.load()) {
+  if (interrupted.load()) {
     code = harness_error;
     verdict_line = "interrupted";
   } else if (lo_outcome == outcome::untestable || hi_outcome == outcome::untestable) {
@@ -237,13 +231,12 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
   } else {
     // Invariant: versions[lo] and versions[hi] differ. Untestable versions in between are
     // skipped over, like `git bisect skip`.
-    while (hi - lo > 1 && !bisect_interrupted.load()) {
+    while (hi - lo > 1 && !interrupted.load()) {
       // The middle first, then its neighbours outwards, until one can be tested.
       const std::size_t mid = lo + (hi - lo) / 2;
       std::size_t probe = mid;
       outcome o = outcome::untestable;
-      for (std::size_t offset = 0; o == outcome::untestable && !bisect_interrupted.load();
-           ++offset) {
+      for (std::size_t offset = 0; o == outcome::untestable && !interrupted.load(); ++offset) {
         const bool above_ok = mid + offset < hi;
         const bool below_ok = mid >= lo + 1 + offset && offset > 0;
         if (!above_ok && !below_ok) break;
@@ -257,7 +250,7 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
         hi = probe;
       }
     }
-    if (bisect_interrupted.load()) {
+    if (interrupted.load()) {
       code = harness_error;
       verdict_line = "interrupted";
     } else if (hi - lo > 1) {
@@ -276,7 +269,7 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
   summary.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   summary.exit_code = code;
-  summary.interrupted = bisect_interrupted.load();
+  summary.interrupted = interrupted.load();
   files.reporter().end(summary);
   files.flush();
   std::cout << "\nbisect " << s.id << " --client " << client->name << ": " << verdict_line << "\n"

@@ -87,4 +87,18 @@ std::map<std::string, std::string> prepare_clients(std::vector<harness::client_s
   return problems;
 }
 
+void prepare_plan(std::vector<harness::planned_run>& plan,
+                  const harness::client_catalogue& catalogue, harness::environment_cache& cache,
+                  int jobs, const std::atomic<bool>* cancel, bool quiet) {
+  std::vector<harness::client_spec*> to_prepare;
+  for (auto& run : plan) {
+    if (!run.skip_reason) to_prepare.push_back(&run.client);
+  }
+  const auto problems = prepare_clients(to_prepare, catalogue, cache, jobs, cancel, quiet);
+  for (auto& run : plan) {
+    const auto it = problems.find(run.client.display_name());
+    if (!run.skip_reason && it != problems.end()) run.skip_reason = it->second;
+  }
+}
+
 }  // namespace wsrepro::cli

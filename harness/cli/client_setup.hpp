@@ -14,6 +14,7 @@
 #include "wsrepro/harness/client.hpp"
 #include "wsrepro/harness/environment.hpp"
 #include "wsrepro/harness/paths.hpp"
+#include "wsrepro/harness/runner.hpp"
 
 namespace wsrepro::cli {
 
@@ -31,5 +32,11 @@ std::map<std::string, std::string> prepare_clients(std::vector<harness::client_s
                                                    const harness::client_catalogue& catalogue,
                                                    harness::environment_cache& cache, int jobs,
                                                    const std::atomic<bool>* cancel, bool quiet);
+
+/// prepare_clients for every run of a plan not skipped already; a run whose client cannot be set
+/// up gets the reason as its skip_reason.
+void prepare_plan(std::vector<harness::planned_run>& plan,
+                  const harness::client_catalogue& catalogue, harness::environment_cache& cache,
+                  int jobs, const std::atomic<bool>* cancel, bool quiet);
 
 }  // namespace wsrepro::cli

@@ -8,13 +8,11 @@
 #include "client_setup.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupt.hpp"
 
 namespace wsrepro::cli {
 
 namespace {
-
-std::atomic<bool> setup_interrupted{false};
-extern "C" void on_setup_interrupt(int /*sig*/) { setup_interrupted.store(true); }
 
 struct clients_settings {
   std::string action;
@@ -55,16 +53,12 @@ int clients(const clients_settings& settings, const global_options& globals) {
     return ok;
   }
 
-  struct sigaction action {};
-  action.sa_handler = on_setup_interrupt;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  const auto& interrupted = install_interrupt_handler();
   std::vector<harness::client_spec*> pointers;
   pointers.reserve(instances.size());
   for (auto& c : instances) pointers.push_back(&c);
   const auto problems =
-      prepare_clients(pointers, catalogue, cache, settings.jobs, &setup_interrupted, false);
+      prepare_clients(pointers, catalogue, cache, settings.jobs, &interrupted, false);
   int ready = 0;
   for (const auto& c : instances) {
     if (c.environment.empty()) continue;
@@ -79,7 +73,7 @@ int clients(const clients_settings& settings, const global_options& globals) {
   }
   std::cout << ready << " ready, " << problems.size() << " failed; cache: " << cache.root().string()
             << std::endl;
-  if (setup_interrupted.load()) return harness_error;
+  if (interrupted.load()) return harness_error;
   return problems.empty() ? ok : harness_error;
 }
 

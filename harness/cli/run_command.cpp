@@ -17,6 +17,7 @@
 #include "client_setup.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupt.hpp"
 #include "report_files.hpp"
 #include "run_plan.hpp"
 #include "wsrepro/common/statistics.hpp"
@@ -31,19 +32,6 @@ namespace fs = std::filesystem;
 using harness::verdict;
 
 namespace {
-
-std::atomic<bool> interrupted{false};
-
-extern "C" void on_interrupt(int /*sig*/) { interrupted.store(true); }
-
-/// Ctrl+C (or SIGTERM) to wsrepro: stop the clients, skip what has not started, still report.
-void install_interrupt_handler() {
-  struct sigaction action {};
-  action.sa_handler = on_interrupt;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
 
 struct run_settings {
   std::vector<std::string> paths;
@@ -148,7 +136,7 @@ std::vector<harness::run_result> execute_all(const std::vector<harness::planned_
                                    std::max<std::size_t>(1, base.size()));
   std::vector<harness::run_result> results;
   int rep = 0;
-  while (!interrupted.load()) {
+  while (options.cancel == nullptr || !options.cancel->load()) {
     std::vector<harness::planned_run> plan;
     for (std::size_t i = 0; i < per_batch; ++i) {
       auto batch = repetitions(base, ++rep, seed, index, jitters, settings.time_scale);
@@ -280,19 +268,11 @@ int run(const run_settings& settings_in, const global_options& globals,
     if (!ad_hoc) throw usage_error{"--client-cmd: " + error};
   }
   auto plan = make_plan(scenarios, catalogue, settings.clients, ad_hoc);
-  install_interrupt_handler();  // a Ctrl+C during client set-up stops it too
+  // A Ctrl+C during client set-up stops it too.
+  const auto& interrupted = install_interrupt_handler();
   {
     auto cache = make_cache(globals, paths);
-    std::vector<harness::client_spec*> to_prepare;
-    for (auto& run : plan) {
-      if (!run.skip_reason) to_prepare.push_back(&run.client);
-    }
-    const auto problems =
-        prepare_clients(to_prepare, catalogue, cache, settings.jobs, &interrupted, settings.quiet);
-    for (auto& run : plan) {
-      const auto it = problems.find(run.client.display_name());
-      if (!run.skip_reason && it != problems.end()) run.skip_reason = it->second;
-    }
+    prepare_plan(plan, catalogue, cache, settings.jobs, &interrupted, settings.quiet);
   }
   check_programs(plan, paths);
 

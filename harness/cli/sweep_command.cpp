@@ -13,6 +13,7 @@
 #include "client_setup.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupt.hpp"
 #include "report_files.hpp"
 #include "run_plan.hpp"
 #include "wsrepro/common/statistics.hpp"
@@ -22,9 +23,6 @@
 namespace wsrepro::cli {
 
 namespace {
-
-std::atomic<bool> sweep_interrupted{false};
-extern "C" void on_sweep_interrupt(int /*sig*/) { sweep_interrupted.store(true); }
 
 struct sweep_settings {
   std::string scenario_id;
@@ -99,23 +97,10 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   }
   auto base = make_plan(chosen, catalogue, settings.clients, std::nullopt);
 
-  struct sigaction action {};
-  action.sa_handler = on_sweep_interrupt;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  const auto& interrupted = install_interrupt_handler();
   {
     auto cache = make_cache(globals, paths);
-    std::vector<harness::client_spec*> to_prepare;
-    for (auto& run : base) {
-      if (!run.skip_reason) to_prepare.push_back(&run.client);
-    }
-    const auto problems =
-        prepare_clients(to_prepare, catalogue, cache, settings.jobs, &sweep_interrupted, false);
-    for (auto& run : base) {
-      const auto it = problems.find(run.client.display_name());
-      if (!run.skip_reason && it != problems.end()) run.skip_reason = it->second;
-    }
+    prepare_plan(base, catalogue, cache, settings.jobs, &interrupted, false);
   }
   check_programs(base, paths);
 
@@ -149,7 +134,7 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   options.paths = paths;
   options.time_scale = settings.time_scale;
   options.jobs = settings.jobs;
-  options.cancel = &sweep_interrupted;
+  options.cancel = &interrupted;
   const auto started = std::chrono::steady_clock::now();
   const auto results = harness::execute_plan(plan, options, [](const harness::run_result& r) {
     std::cout << "  " << pad(r.client, 28) << pad(std::string(harness::to_string(r.outcome)), 10)
@@ -183,7 +168,7 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   }
   summary.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  summary.interrupted = sweep_interrupted.load();
+  summary.interrupted = interrupted.load();
   summary.exit_code = summary.interrupted || summary.counts.error > 0 ? harness_error : ok;
   files.reporter().end(summary);
   files.flush();
