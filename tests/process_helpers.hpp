@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +37,7 @@ using std::chrono::milliseconds;
 struct process_result {
   int exit_code = -1;      ///< the exit status, or 128 + signal when killed by one
   int term_signal = 0;     ///< the signal that ended it, 0 when it exited
+  long max_rss_kb = 0;     ///< its peak resident memory (its own, not its children's)
   bool timed_out = false;  ///< the deadline passed and the group was killed
   std::string out;
   std::string err;
@@ -101,7 +103,7 @@ class background_process {
     if (!exited_) {
       result.timed_out = true;
       ::kill(-pid_, SIGKILL);
-      ::waitpid(pid_, &status_, 0);
+      ::wait4(pid_, &status_, 0, &usage_);
       exited_ = true;
     }
     // A grandchild may still hold the pipes open: drain them, but only briefly.
@@ -117,6 +119,7 @@ class background_process {
     }
     result.out = out_;
     result.err = err_;
+    result.max_rss_kb = usage_.ru_maxrss;
     if (result.timed_out) {
       ADD_FAILURE() << "timed out after " << timeout.count() << " ms, killed: " << command_
                     << "\n--- stdout ---\n"
@@ -145,6 +148,8 @@ class background_process {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    // Nothing of the test process reaches it: what it holds, it opened itself.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     // Default dispositions and an empty mask, whatever the test runner inherited; its own group
@@ -201,7 +206,7 @@ class background_process {
     }
     drain(out_fd_, out_);
     drain(err_fd_, err_);
-    if (!exited_ && ::waitpid(pid_, &status_, WNOHANG) == pid_) exited_ = true;
+    if (!exited_ && ::wait4(pid_, &status_, WNOHANG, &usage_) == pid_) exited_ = true;
   }
 
   /// Reads what is ready without blocking; closes the fd at end of file.
@@ -228,6 +233,7 @@ class background_process {
   int err_fd_ = -1;
   bool exited_ = false;
   int status_ = 0;
+  rusage usage_{};
   std::string out_;
   std::string err_;
   std::size_t read_pos_ = 0;

@@ -215,7 +215,7 @@ int bench(const bench_settings& settings, const global_options& globals) {
   summary.interrupted = interrupted.load();
   summary.exit_code = summary.interrupted ? harness_error : regressed ? expectation_failed : ok;
   files.reporter().end(summary);
-  files.flush();
+  files.commit();
   const std::filesystem::path out(settings.out_dir);
   write_file(out / "bench.json", bench_json(results));
   write_file(out / "bench.csv", bench_csv(results));

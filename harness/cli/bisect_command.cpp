@@ -271,7 +271,7 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
   summary.exit_code = code;
   summary.interrupted = interrupted.load();
   files.reporter().end(summary);
-  files.flush();
+  files.commit();
   std::cout << "\nbisect " << s.id << " --client " << client->name << ": " << verdict_line << "\n"
             << b.runs() << (b.runs() == 1 ? " run" : " runs") << " over " << versions.size()
             << " versions. Reports:";

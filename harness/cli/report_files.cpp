@@ -32,20 +32,28 @@ report_files::report_files(const fs::path& out_dir) {
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec) throw usage_error{"cannot create --out " + out_dir.string() + ": " + ec.message()};
-  for (const auto& [format, file_name] : reports::default_formats) {
-    const fs::path path = out_dir / file_name;
-    auto out = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
-    if (!*out) throw usage_error{"cannot write " + path.string()};
-    if (format == "json") reporter_.add(reports::make_json_reporter(*out));
-    if (format == "junit") reporter_.add(reports::make_junit_reporter(*out));
-    if (format == "markdown") reporter_.add(reports::make_markdown_reporter(*out));
-    paths_.push_back(path.string());
-    files_.push_back(std::move(out));
+  try {
+    for (const auto& [format, file_name] : reports::default_formats) {
+      auto file = std::make_unique<atomic_file>(out_dir / file_name);
+      std::ostream& out = file->stream();
+      if (format == "json") {
+        reporter_.add(reports::make_json_reporter(out, make_file_spool(out_dir / "runs.jsonl")));
+      }
+      if (format == "junit") {
+        reporter_.add(reports::make_junit_reporter(out, make_anonymous_spool(out_dir)));
+      }
+      if (format == "markdown") reporter_.add(reports::make_markdown_reporter(out));
+      paths_.push_back(file->target().string());
+      files_.push_back(std::move(file));
+    }
+  } catch (const std::system_error& e) {
+    throw usage_error{e.what()};
   }
+  paths_.push_back((out_dir / "runs.jsonl").string());
 }
 
-void report_files::flush() {
-  for (auto& f : files_) f->flush();
+void report_files::commit() {
+  for (auto& f : files_) f->commit();
 }
 
 }  // namespace wsrepro::cli

@@ -1,13 +1,15 @@
 #pragma once
 // The report files every running subcommand writes into --out: report.json, junit.xml and
-// summary.md, behind one multi_reporter.
+// summary.md behind one multi_reporter, plus runs.jsonl, the journal report.json is built from.
+// Each report is written beside its target and renamed into place at the end, so a wsrepro that
+// is killed leaves the previous reports whole and the journal of the runs that finished.
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "wsrepro/common/files.hpp"
 #include "wsrepro/reports/reporter.hpp"
 
 namespace wsrepro::cli {
@@ -22,12 +24,14 @@ class report_files {
   explicit report_files(const std::filesystem::path& out_dir);
 
   reports::reporter& reporter() { return reporter_; }
+  /// The reports, then the journal.
   const std::vector<std::string>& paths() const { return paths_; }
-  void flush();
+  /// Puts every report in place (after reporter().end()).
+  void commit();
 
  private:
   reports::multi_reporter reporter_;
-  std::vector<std::unique_ptr<std::ofstream>> files_;
+  std::vector<std::unique_ptr<atomic_file>> files_;
   std::vector<std::string> paths_;
 };
 

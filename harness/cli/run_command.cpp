@@ -108,9 +108,12 @@ std::vector<harness::run_result> execute_all(const std::vector<harness::planned_
                                              const harness::run_options& options,
                                              std::uint64_t seed,
                                              const std::vector<harness::jitter_spec>& jitters,
-                                             const std::optional<replay_source>& replay) {
+                                             const std::optional<replay_source>& replay,
+                                             reports::reporter& reporter) {
+  // Each run goes to the reports as it ends; only its summary stays in memory.
   const auto on_finished = [&](const harness::run_result& r) {
     if (!settings.quiet) print_run_line(r);
+    reporter.run_finished(r);
   };
   const auto pin_replay = [&](std::vector<harness::planned_run>& runs) {
     if (!replay) return;
@@ -179,7 +182,7 @@ void print_repetition_summary(const std::vector<harness::run_result>& results,
     if (const auto* m = r.find(r.headline); m != nullptr && m->value)
       it->values.push_back(*m->value);
     if (r.outcome == verdict::fail || r.outcome == verdict::known_bug)
-      it->missed.emplace_back(i, r.seed);
+      it->missed.emplace_back(r.index, r.seed);
   }
   std::cout << "\n"
             << pad("scenario", 40) << " " << pad("client", 24) << " " << pad("runs", 6)
@@ -199,7 +202,7 @@ void print_repetition_summary(const std::vector<harness::run_result>& results,
     std::cout << pad(p.scenario, 40) << " " << pad(p.client, 24) << " "
               << pad(std::to_string(p.counts.total()), 6) << pad(judged == 0 ? "-" : rate, 30)
               << median << "\n";
-    for (std::size_t k = 0; k < p.missed.size() && k < 3; ++k) {
+    for (std::size_t k = 0; k < p.missed.size() && k < 3; ++k) {  // .first: the report index
       std::cout << "    missed: seed " << p.missed[k].second << ", replay with --replay " << out_dir
                 << "/report.json#" << p.missed[k].first << "\n";
     }
@@ -288,6 +291,7 @@ int run(const run_settings& settings_in, const global_options& globals,
   reporter.begin(context);
 
   harness::run_options options;
+  options.keep_details = false;
   options.paths = paths;
   options.time_scale = settings.time_scale;
   options.jobs = settings.jobs;
@@ -298,14 +302,11 @@ int run(const run_settings& settings_in, const global_options& globals,
   std::vector<harness::run_result> results;
   {
     const harness::stress_load load({settings.stress_cpu, settings.stress_io});
-    results = execute_all(plan, settings, options, seed, jitters, replay);
+    results = execute_all(plan, settings, options, seed, jitters, replay, reporter);
   }
 
   harness::run_summary summary;
-  for (const auto& r : results) {
-    summary.counts.add(r.outcome);
-    reporter.run_finished(r);
-  }
+  for (const auto& r : results) summary.counts.add(r.outcome);
   summary.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   summary.interrupted = interrupted.load();
@@ -317,7 +318,7 @@ int run(const run_settings& settings_in, const global_options& globals,
   }
   summary.exit_code = code;
   reporter.end(summary);
-  files.flush();
+  files.commit();
 
   const bool repeated = settings.until_fail || settings.repeat > 1;
   if (repeated) print_repetition_summary(results, settings.out_dir);

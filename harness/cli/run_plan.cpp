@@ -119,6 +119,7 @@ std::vector<harness::planned_run> repetitions(const std::vector<harness::planned
   for (const auto& entry : base) {
     harness::planned_run run = entry;
     run.repetition = repetition;
+    run.index = index;
     run.seed = derive_seed(base_seed, index++);
     std::vector<harness::jitter_spec> applicable;
     for (const auto& j : jitters) {

@@ -171,7 +171,7 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   summary.interrupted = interrupted.load();
   summary.exit_code = summary.interrupted || summary.counts.error > 0 ? harness_error : ok;
   files.reporter().end(summary);
-  files.flush();
+  files.commit();
 
   nlohmann::ordered_json doc;
   doc["scenario"] = s.id;

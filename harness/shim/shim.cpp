@@ -13,7 +13,6 @@
 //                    | "leak PID COMMAND" ... "tree_done"
 //   wsrepro -> shim: "go" (wsrepro holds a pidfd: the client may be reaped) | "kill"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -28,16 +27,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <map>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "proc_table.hpp"
 #include "spawn_attributes.hpp"
 
 extern char** environ;
 
 namespace {
+
+namespace proc = wsrepro::harness::proc;
 
 int control_fd = -1;
 
@@ -62,58 +62,6 @@ void send_line(const std::string& line) {
   }
 }
 
-struct proc_info {
-  int ppid = 0;
-  char state = '?';
-  std::string comm;
-};
-
-std::map<int, proc_info> scan_processes() {
-  std::map<int, proc_info> procs;
-  DIR* dir = opendir("/proc");
-  if (dir == nullptr) return procs;
-  while (dirent* entry = readdir(dir)) {
-    char* end = nullptr;
-    const long pid = std::strtol(entry->d_name, &end, 10);
-    if (*end != '\0' || pid <= 0) continue;
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    FILE* f = std::fopen(path, "re");
-    if (f == nullptr) continue;
-    char buf[1024];
-    const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-    std::fclose(f);
-    buf[n] = '\0';
-    // comm is in parentheses and may itself contain spaces or parentheses: use the last ')'.
-    char* open = std::strchr(buf, '(');
-    char* close = std::strrchr(buf, ')');
-    if (open == nullptr || close == nullptr || close < open) continue;
-    proc_info info;
-    info.comm.assign(open + 1, close);
-    if (std::sscanf(close + 1, " %c %d", &info.state, &info.ppid) != 2) continue;
-    procs[static_cast<int>(pid)] = info;
-  }
-  closedir(dir);
-  return procs;
-}
-
-std::string command_line(int pid, const std::string& fallback) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
-  FILE* f = std::fopen(path, "re");
-  if (f == nullptr) return fallback;
-  std::string cmd;
-  char buf[512];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && cmd.size() < 300) cmd.append(buf, n);
-  std::fclose(f);
-  for (char& c : cmd) {
-    if (c == '\0') c = ' ';
-  }
-  while (!cmd.empty() && cmd.back() == ' ') cmd.pop_back();
-  return cmd.empty() ? fallback : cmd;
-}
-
 /// True when the kernel says this shim has no children at all. As a child subreaper the shim
 /// inherits every orphaned descendant, so no children means no descendants, and the /proc scan
 /// (a few milliseconds per run) can be skipped. False when it cannot tell.
@@ -131,23 +79,11 @@ bool surely_childless() {
 /// Live (not zombie) descendants of this shim.
 std::vector<std::pair<int, std::string>> live_descendants() {
   if (surely_childless()) return {};
-  const auto procs = scan_processes();
-  std::multimap<int, int> children;
-  for (const auto& [pid, info] : procs) children.emplace(info.ppid, pid);
+  const auto procs = proc::scan();
   std::vector<std::pair<int, std::string>> out;
-  std::vector<int> stack{getpid()};
-  std::set<int> seen;
-  while (!stack.empty()) {
-    const int parent = stack.back();
-    stack.pop_back();
-    auto [first, last] = children.equal_range(parent);
-    for (auto it = first; it != last; ++it) {
-      const int pid = it->second;
-      if (!seen.insert(pid).second) continue;
-      stack.push_back(pid);
-      const auto& info = procs.at(pid);
-      if (info.state != 'Z' && info.state != 'X') out.emplace_back(pid, info.comm);
-    }
+  for (const int pid : proc::descendants(procs, {getpid()})) {
+    const auto& info = procs.at(pid);
+    if (proc::alive(info)) out.emplace_back(pid, info.comm);
   }
   return out;
 }
@@ -172,7 +108,7 @@ void kill_tree(bool report) {
     const auto alive = live_descendants();
     if (first && report) {
       for (const auto& [pid, comm] : alive) {
-        send_line("leak " + std::to_string(pid) + " " + command_line(pid, comm));
+        send_line("leak " + std::to_string(pid) + " " + proc::command_line(pid, comm));
       }
     }
     first = false;
@@ -203,6 +139,15 @@ int main(int argc, char** argv) {
   }
   char** client_argv = argv + first + 1;
   control_fd = std::atoi(argv[1]);
+  // Nothing but stdio and the control socket may reach the client, nor stay open here: a
+  // descriptor inherited from wsrepro (another run's socket, an open report) would keep that
+  // connection alive or let the client write where it must not. wsrepro spawns the shim with
+  // only these, but the shim does not rely on its parent for that.
+  if (control_fd != 3) {
+    if (dup2(control_fd, 3) < 0) return 2;
+    control_fd = 3;
+  }
+  syscall(SYS_close_range, 4U, ~0U, 0U);
   fcntl(control_fd, F_SETFD, FD_CLOEXEC);
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   // Signals meant for the client must not take the shim down first.
@@ -215,6 +160,8 @@ int main(int argc, char** argv) {
   wsrepro::harness::init_client_spawn_attributes(attr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  // The client starts with fds 0, 1 and 2 only.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   if (pty_path != nullptr) {
     // A terminal needs a session of its own: the client leads a new session (and so its own
     // process group, which SETPGROUP cannot be combined with), and opening the terminal without

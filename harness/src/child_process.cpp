@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "../shim/spawn_attributes.hpp"
+#include "wsrepro/harness/reaper.hpp"
 
 extern char** environ;
 
@@ -129,14 +130,24 @@ child_process::~child_process() {
   }
   if (stdin_write_fd_ >= 0) ::close(stdin_write_fd_);
   if (pty_master_fd_ >= 0) ::close(pty_master_fd_);
+  if (supervisor_lost_ && !tree_killed_) {
+    // Nobody else will: the client's group and whatever escaped to wsrepro die here.
+    if (pid_ > 0) ::kill(-pid_, SIGKILL);
+    kill_escaped_processes(std::chrono::seconds(2));
+  }
+  if (pid_ > 0) forget_process(pid_);
   if (shim_pid_ > 0) {
     for (int i = 0; i < 400; ++i) {
-      if (::waitpid(shim_pid_, nullptr, WNOHANG) != 0) return;
+      if (::waitpid(shim_pid_, nullptr, WNOHANG) != 0) {
+        forget_process(shim_pid_);
+        return;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     ::kill(shim_pid_, SIGKILL);
     if (pid_ > 0) ::kill(-pid_, SIGKILL);
     ::waitpid(shim_pid_, nullptr, 0);
+    forget_process(shim_pid_);
   }
 }
 
@@ -173,6 +184,7 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   } else {
     stdin_read = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   }
+  adopt_orphans();
   const int child_control = high_cloexec(control[1]);
   const int child_out = high_cloexec(out_pipe[1]);
   const int child_err = high_cloexec(err_pipe[1]);
@@ -184,6 +196,8 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   posix_spawn_file_actions_adddup2(&actions, child_out, 1);
   posix_spawn_file_actions_adddup2(&actions, child_err, 2);
   posix_spawn_file_actions_adddup2(&actions, child_control, 3);
+  // The shim starts with stdio and its control socket only, whatever else is open here.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 4);
   posix_spawnattr_t attr;
   // Its own group keeps it away from wsrepro's terminal: a Ctrl+C there is ours to handle.
   init_client_spawn_attributes(attr);
@@ -204,8 +218,8 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   envp.push_back(nullptr);
 
   pid_t shim = 0;
-  const int rc =
-      ::posix_spawn(&shim, request.shim.c_str(), &actions, &attr, argv.data(), envp.data());
+  const int rc = spawn_registered(&shim, request.shim.c_str(), false, &actions, &attr, argv.data(),
+                                  envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   ::close(child_control);
@@ -237,7 +251,7 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
     if (n <= 0) continue;
     char buf[256];
     const ssize_t got = ::read(control_fd, buf, sizeof buf);
-    if (got <= 0) return "the shim exited before starting the client";
+    if (got <= 0) return lost_before_report();
     first_line.append(buf, static_cast<std::size_t>(got));
   }
   const auto eol = first_line.find('\n');
@@ -255,6 +269,9 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   }
   if (word != "spawned" || a <= 0) return "unexpected word from the shim: " + first_line;
   pid_ = static_cast<int>(a);
+  // Should the client kill the shim, it becomes wsrepro's child: the hunt for escapees must
+  // leave it to us.
+  register_process(pid_);
   const int pidfd = pidfd_open(pid_);
   if (pidfd < 0) return std::string("pidfd_open: ") + std::strerror(errno);
   pidfd_ = std::make_unique<net::posix::stream_descriptor>(ioc_, pidfd);
@@ -268,10 +285,10 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   log_.emit(std::move(spawned));
 
   // Only now may the shim reap the client: our pidfd keeps its pid from being reused.
+  // If the shim is already gone (the client killed it at once), the control socket's EOF says so
+  // in a moment, and the client is ours to reap.
   static constexpr char go[] = "go\n";
-  if (::write(control_fd, go, sizeof go - 1) != static_cast<ssize_t>(sizeof go - 1)) {
-    return "lost the shim";
-  }
+  ::send(control_fd, go, sizeof go - 1, MSG_NOSIGNAL);
   watch_pidfd();
   read_control();
   start_reader(*stdout_reader_);
@@ -279,8 +296,8 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   if (pty_master_fd_ >= 0) {
     // Whatever the client writes to its terminal (echo, prompts) is read and counted, so a full
     // terminal buffer can never block it.
-    terminal_reader_ =
-        std::make_unique<stream_reader>(ioc_, ::dup(pty_master_fd_), true, terminal_);
+    terminal_reader_ = std::make_unique<stream_reader>(
+        ioc_, ::fcntl(pty_master_fd_, F_DUPFD_CLOEXEC, 0), true, terminal_);
     terminal_reader_->kind = "terminal";
     start_reader(*terminal_reader_);
   }
@@ -292,6 +309,7 @@ void child_process::watch_pidfd() {
                      [this](boost::system::error_code ec) {
                        if (ec) return;
                        exit_seen_ns_ = now_ns();
+                       collect_orphaned_status();
                        emit_exit();
                      });
 }
@@ -307,6 +325,7 @@ void child_process::read_control() {
                                 on_control_line(line);
                               }
                               if (ec) {
+                                if (!tree_done_) on_supervisor_lost();
                                 tree_done_ = true;  // the shim is gone: nothing more will come
                                 wake_.cancel();
                                 return;
@@ -336,9 +355,61 @@ void child_process::on_control_line(const std::string& line) {
   }
 }
 
+std::string child_process::shim_death() {
+  // The shim is gone or going: its status says how (bounded: it has closed its socket).
+  int status = 0;
+  pid_t reaped = 0;
+  for (int i = 0; i < 200 && reaped == 0; ++i) {
+    reaped = ::waitpid(shim_pid_, &status, WNOHANG);
+    if (reaped == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (reaped != shim_pid_) return "wsrepro-shim is gone";
+  forget_process(shim_pid_);
+  shim_pid_ = 0;
+  if (WIFSIGNALED(status)) return "wsrepro-shim was killed by " + signal_name(WTERMSIG(status));
+  return "wsrepro-shim exited with code " + std::to_string(WEXITSTATUS(status));
+}
+
+std::string child_process::lost_before_report() {
+  // The client may have killed the shim before the shim could name it: whatever the shim had
+  // started is now wsrepro's, and dies here.
+  const std::string how = shim_death();
+  leaks_ = kill_escaped_processes(std::chrono::seconds(2));
+  if (leaks_.empty()) return "the supervising helper died before starting the client (" + how + ")";
+  supervisor_lost_ = how + " before it could report the client; " + std::to_string(leaks_.size()) +
+                     " process(es) it had started were killed";
+  return "the client killed its supervising helper: " + *supervisor_lost_;
+}
+
+void child_process::on_supervisor_lost() {
+  const mono_ns at = now_ns();
+  supervisor_lost_ = shim_death();
+  event e;
+  e.t_ns = at;
+  e.source = "harness";
+  e.kind = "supervisor_lost";
+  e.with("what", *supervisor_lost_);
+  log_.emit(std::move(e));
+  collect_orphaned_status();
+  emit_exit();
+}
+
+void child_process::collect_orphaned_status() {
+  // With the shim gone, the client is wsrepro's child (we are a subreaper): its status is ours to
+  // collect. If the shim reaped it and died before telling us, the status is lost.
+  if (!supervisor_lost_ || wait_status_ || exit_seen_ns_ == 0 || pid_ <= 0) return;
+  int status = 0;
+  const pid_t reaped = ::waitpid(pid_, &status, WNOHANG);
+  if (reaped == pid_) {
+    wait_status_ = status;
+  } else if (reaped < 0 && errno == ECHILD) {
+    status_lost_ = true;
+  }
+}
+
 void child_process::emit_exit() {
   // Both halves are needed: the time (our pidfd) and the status (the shim's waitpid).
-  if (exit_ || exit_seen_ns_ == 0 || !wait_status_) return;
+  if (exit_ || exit_seen_ns_ == 0 || (!wait_status_ && !status_lost_)) return;
   exit_status status;
   status.t_ns = exit_seen_ns_;
   event e;
@@ -346,7 +417,9 @@ void child_process::emit_exit() {
   e.source = "client";
   e.kind = "exit";
   e.with("pid", static_cast<std::int64_t>(pid_));
-  if (WIFEXITED(*wait_status_)) {
+  if (!wait_status_) {
+    e.with("status", std::string("unknown: its supervisor died with it"));
+  } else if (WIFEXITED(*wait_status_)) {
     status.code = WEXITSTATUS(*wait_status_);
     e.with("code", static_cast<std::int64_t>(*status.code));
   } else if (WIFSIGNALED(*wait_status_)) {
@@ -484,8 +557,7 @@ net::awaitable<std::vector<leaked_process>> child_process::kill_tree(
     std::chrono::milliseconds deadline) {
   if (control_ && control_->is_open() && !tree_done_) {
     static constexpr char kill_command[] = "kill\n";
-    boost::system::error_code ec;
-    net::write(*control_, net::buffer(kill_command, sizeof kill_command - 1), ec);
+    ::send(control_->native_handle(), kill_command, sizeof kill_command - 1, MSG_NOSIGNAL);
     const auto until = std::chrono::steady_clock::now() + deadline;
     while (!tree_done_ && std::chrono::steady_clock::now() < until) {
       wake_.expires_at(until);
@@ -499,6 +571,13 @@ net::awaitable<std::vector<leaked_process>> child_process::kill_tree(
     e.with("error", std::string("the shim did not finish killing the tree; killing the group"));
     log_.emit(std::move(e));
     ::kill(-pid_, SIGKILL);
+  }
+  if (supervisor_lost_) {
+    // Nobody adopted the client's tree but wsrepro: kill what it left here.
+    if (pid_ > 0) ::kill(-pid_, SIGKILL);
+    for (auto& leak : kill_escaped_processes(std::chrono::seconds(2))) {
+      leaks_.push_back(std::move(leak));
+    }
   }
   drain_output();
   for (stream_reader* reader : {stdout_reader_.get(), stderr_reader_.get()}) {
@@ -531,6 +610,7 @@ net::awaitable<std::vector<leaked_process>> child_process::kill_tree(
   const auto reap_until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   while (shim_pid_ > 0 && std::chrono::steady_clock::now() < reap_until) {
     if (::waitpid(shim_pid_, nullptr, WNOHANG) != 0) {
+      forget_process(shim_pid_);
       shim_pid_ = 0;
       break;
     }
@@ -541,8 +621,14 @@ net::awaitable<std::vector<leaked_process>> child_process::kill_tree(
   if (shim_pid_ > 0) {
     ::kill(shim_pid_, SIGKILL);
     ::waitpid(shim_pid_, nullptr, 0);
+    forget_process(shim_pid_);
     shim_pid_ = 0;
   }
+  if (pid_ > 0) {
+    if (supervisor_lost_) ::waitpid(pid_, nullptr, WNOHANG);  // ours to reap, if not yet
+    forget_process(pid_);
+  }
+  tree_killed_ = true;
   co_return leaks_;
 }
 

@@ -92,6 +92,7 @@ run_result base_result(const planned_run& plan) {
   r.library_version = plan.client.library_version;
   r.runtime_version = plan.client.runtime_version;
   r.repetition = plan.repetition;
+  r.index = plan.index;
   r.seed = plan.seed;
   r.param_overrides = plan.param_overrides;
   r.expectation = s.expect.describe();
@@ -109,6 +110,8 @@ void harness_event(timeline& log, std::string kind,
 
 struct run_state {
   std::optional<std::string> error;  ///< a harness error: the verdict is `error`
+  /// The client broke its own supervision (killed the shim): the verdict is `fail`.
+  std::optional<std::string> client_fault;
   bool interrupted = false;
   run_facts facts;
   bool finished = false;
@@ -239,7 +242,13 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
         request.shim = options.paths.libexec_dir / "wsrepro-shim";
         request.output_limit_bytes = options.output_limit_bytes;
         if (auto problem = child.start(request)) {
-          state.error = *problem;
+          if (child.supervisor_lost()) {
+            state.client_fault = *problem;
+            state.facts.leaks = child.leaks();
+            state.facts.leak_scan_done = true;
+          } else {
+            state.error = *problem;
+          }
         } else {
           net::co_spawn(ioc, supervise(ioc, s, options, server, child, log, state),
                         [&ioc, &state](const std::exception_ptr& ex) {
@@ -264,6 +273,9 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
           });
           ioc.run();
           watchdog.cancel();
+          if (const auto& lost = child.supervisor_lost()) {
+            state.client_fault = "the client killed its supervising helper (" + *lost + ")";
+          }
         }
       }
     }
@@ -289,6 +301,14 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
   if (state.interrupted) {
     r.outcome = verdict::error;
     r.reason = "wsrepro was interrupted; the client was killed";
+    return r;
+  }
+  if (state.client_fault) {
+    r.outcome = verdict::fail;
+    r.reason = *state.client_fault;
+    if (!r.leaks.empty()) {
+      r.reason += "; " + std::to_string(r.leaks.size()) + " process(es) it left behind were killed";
+    }
     return r;
   }
   r.checks = judge(r.measurements, s.expect);
@@ -319,6 +339,7 @@ std::vector<run_result> execute_plan(const std::vector<planned_run>& plan,
       }
       std::lock_guard lock(report_mutex);
       if (on_finished) on_finished(r);
+      if (!options.keep_details) drop_details(r);
       results[i] = std::move(r);
     }
   };

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <map>
 
+#include "wsrepro/harness/reaper.hpp"
+
 namespace wsrepro::harness {
 
 namespace {
@@ -89,6 +91,7 @@ subprocess_result run_subprocess(const subprocess_request& request) {
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   posix_spawnattr_t attrs;
   posix_spawnattr_init(&attrs);
   sigset_t no_signals;
@@ -110,7 +113,8 @@ subprocess_result run_subprocess(const subprocess_request& request) {
   for (const auto& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
   pid_t pid = 0;
-  const int spawn_error = ::posix_spawnp(&pid, argv[0], &actions, &attrs, argv.data(), envp.data());
+  const int spawn_error =
+      spawn_registered(&pid, argv[0], true, &actions, &attrs, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attrs);
   ::close(pipe_fds[1]);
@@ -161,6 +165,7 @@ subprocess_result run_subprocess(const subprocess_request& request) {
     }
   }
   ::kill(-pid, SIGKILL);  // whatever it left behind in its group
+  forget_process(pid);
   ::close(pipe_fds[0]);
   result.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
   return result;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "format.hpp"
+#include "wsrepro/common/files.hpp"
 #include "wsrepro/common/statistics.hpp"
 #include "wsrepro/reports/matrix.hpp"
 #include "wsrepro/reports/reporter.hpp"
@@ -213,15 +214,36 @@ struct pair_statistics {
   }
 };
 
+/// Where a finished run's document sits in the journal.
+struct journal_entry {
+  std::size_t index;  ///< the run's place in the plan: report.json lists runs in this order
+  std::uint64_t offset;
+  std::size_t size;
+};
+
+// Stands for the runs in the document while it is dumped; the runs are streamed in its place.
+constexpr std::string_view runs_placeholder = "\x01wsrepro-runs\x01";
+
 class json_reporter final : public reporter {
  public:
-  explicit json_reporter(std::ostream& out) : out_(out) {}
+  json_reporter(std::ostream& out, std::unique_ptr<spool> journal)
+      : out_(out), journal_(std::move(journal)) {}
 
-  void begin(const harness::report_context& context) override { context_ = context; }
+  void begin(const harness::report_context& context) override {
+    context_ = context;
+    // The journal's first line says whose runs follow, so a journal a killed wsrepro left behind
+    // explains itself.
+    json header = context_json();
+    header["journal"] = "wsrepro runs, one JSON object per line, as each run finished";
+    journal_->append(header.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+  }
 
   void run_finished(const harness::run_result& result) override {
-    // Converted now so the reporter keeps documents, not whole results.
-    runs_.push_back(run_json(result));
+    // Written to the journal at once: the reporter keeps where it is, not the document.
+    const std::string line =
+        run_json(result).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    const std::uint64_t offset = journal_->append(line);
+    entries_.push_back({result.index, offset, line.size() - 1});
     matrices_.add(result);
     auto it = std::find_if(stats_.begin(), stats_.end(), [&](const pair_statistics& s) {
       return s.scenario == result.scenario_id && s.client == result.client;
@@ -230,21 +252,12 @@ class json_reporter final : public reporter {
       stats_.push_back({result.scenario_id, result.client, 0, {}, {}, json::array()});
       it = std::prev(stats_.end());
     }
-    it->add(result, runs_.size() - 1);
+    it->add(result, result.index);
   }
 
   void end(const harness::run_summary& summary) override {
-    json doc = json::object();
-    doc["wsrepro_version"] = context_.wsrepro_version;
-    doc["command_line"] = context_.command_line;
-    doc["started_at"] = context_.started_at;
-    doc["time_scale"] = context_.time_scale;
-    doc["strict"] = context_.strict;
-    doc["seed"] = context_.seed;
-    doc["repeat"] = context_.repeat;
-    doc["jitter"] = context_.jitter;
-    doc["stress"] = {{"cpu_threads", context_.stress_cpu}, {"io", context_.stress_io}};
-    doc["runs"] = std::move(runs_);
+    json doc = context_json();
+    doc["runs"] = runs_placeholder;
     const auto& c = summary.counts;
     doc["summary"] = {{"total", c.total()},
                       {"pass", c.pass},
@@ -282,16 +295,61 @@ class json_reporter final : public reporter {
     if (!matrices.empty()) doc["version_matrices"] = std::move(matrices);
     matrices_.clear();
     // Client output is arbitrary bytes: replace invalid UTF-8 rather than throw.
-    out_ << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+    const std::string text = doc.dump(2, ' ', false, json::error_handler_t::replace);
+    const std::string marker = "\"runs\": " + json(runs_placeholder).dump();
+    const auto at = text.find(marker);
+    out_ << text.substr(0, at);
+    write_runs();
+    out_ << text.substr(at + marker.size()) << '\n';
     out_.flush();
-    runs_ = json::array();
+    entries_.clear();
     stats_.clear();
   }
 
  private:
+  json context_json() const {
+    json doc = json::object();
+    doc["wsrepro_version"] = context_.wsrepro_version;
+    doc["command_line"] = context_.command_line;
+    doc["started_at"] = context_.started_at;
+    doc["time_scale"] = context_.time_scale;
+    doc["strict"] = context_.strict;
+    doc["seed"] = context_.seed;
+    doc["repeat"] = context_.repeat;
+    doc["jitter"] = context_.jitter;
+    doc["stress"] = {{"cpu_threads", context_.stress_cpu}, {"io", context_.stress_io}};
+    return doc;
+  }
+
+  /// `"runs": [...]` at the document's second level, one run at a time from the journal, in plan
+  /// order, formatted as the rest of the document.
+  void write_runs() {
+    std::stable_sort(
+        entries_.begin(), entries_.end(),
+        [](const journal_entry& a, const journal_entry& b) { return a.index < b.index; });
+    out_ << "\"runs\": [";
+    if (entries_.empty()) {
+      out_ << "]";
+      return;
+    }
+    bool first = true;
+    for (const auto& e : entries_) {
+      const json run = json::parse(journal_->read(e.offset, e.size));
+      const std::string text = run.dump(2, ' ', false, json::error_handler_t::replace);
+      out_ << (first ? "\n" : ",\n") << "    ";
+      for (const char c : text) {
+        out_ << c;
+        if (c == '\n') out_ << "    ";
+      }
+      first = false;
+    }
+    out_ << "\n  ]";
+  }
+
   std::ostream& out_;
+  std::unique_ptr<spool> journal_;
   harness::report_context context_;
-  json runs_ = json::array();
+  std::vector<journal_entry> entries_;
   std::vector<pair_statistics> stats_;
   matrix_collector matrices_;
 };
@@ -299,7 +357,11 @@ class json_reporter final : public reporter {
 }  // namespace
 
 std::unique_ptr<reporter> make_json_reporter(std::ostream& out) {
-  return std::make_unique<json_reporter>(out);
+  return std::make_unique<json_reporter>(out, make_memory_spool());
+}
+
+std::unique_ptr<reporter> make_json_reporter(std::ostream& out, std::unique_ptr<spool> journal) {
+  return std::make_unique<json_reporter>(out, std::move(journal));
 }
 
 }  // namespace wsrepro::reports

@@ -44,7 +44,7 @@ struct suite {
   std::string name;
   harness::run_counts counts;
   double duration_ms = 0;
-  std::string testcases;
+  std::vector<std::pair<std::uint64_t, std::size_t>> testcases;  ///< in the spool
 };
 
 void write_counts(xml_writer& w, const harness::run_counts& c, double duration_ms) {
@@ -111,7 +111,8 @@ void write_testcase(xml_writer& w, const harness::run_result& r) {
 
 class junit_reporter final : public reporter {
  public:
-  explicit junit_reporter(std::ostream& out) : out_(out) {}
+  junit_reporter(std::ostream& out, std::unique_ptr<spool> testcases)
+      : out_(out), spool_(std::move(testcases)) {}
 
   void begin(const harness::report_context&) override {}
 
@@ -124,11 +125,12 @@ class junit_reporter final : public reporter {
     }
     it->counts.add(result.outcome);
     it->duration_ms += result.duration_ms;
-    // Rendered now (at testsuite depth) so the reporter does not keep whole results.
+    // Rendered now (at testsuite depth) and spooled: the reporter keeps where, not what.
     std::ostringstream fragment;
     xml_writer w(fragment, 2);
     write_testcase(w, result);
-    it->testcases += fragment.str();
+    const std::string text = fragment.str();
+    it->testcases.emplace_back(spool_->append(text), text.size());
   }
 
   void end(const harness::run_summary& summary) override {
@@ -150,7 +152,7 @@ class junit_reporter final : public reporter {
       w.start("testsuite");
       w.attribute("name", s.name);
       write_counts(w, s.counts, s.duration_ms);
-      w.fragment(s.testcases);
+      for (const auto& [offset, size] : s.testcases) w.fragment(spool_->read(offset, size));
       w.end();
     }
     w.end();
@@ -160,13 +162,18 @@ class junit_reporter final : public reporter {
 
  private:
   std::ostream& out_;
+  std::unique_ptr<spool> spool_;
   std::vector<suite> suites_;
 };
 
 }  // namespace
 
 std::unique_ptr<reporter> make_junit_reporter(std::ostream& out) {
-  return std::make_unique<junit_reporter>(out);
+  return std::make_unique<junit_reporter>(out, make_memory_spool());
+}
+
+std::unique_ptr<reporter> make_junit_reporter(std::ostream& out, std::unique_ptr<spool> testcases) {
+  return std::make_unique<junit_reporter>(out, std::move(testcases));
 }
 
 }  // namespace wsrepro::reports

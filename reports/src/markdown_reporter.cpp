@@ -108,9 +108,14 @@ std::string fence_for(std::string_view text) {
 
 /// What the reporter keeps of each run: the table row, and the details of a failed run.
 struct run_entry {
+  std::size_t index;  ///< the run's place in the plan: rows are listed in this order
   std::string row;
   std::string details;  // empty unless the run failed or errored
 };
+
+/// Details beyond this many failed runs are left to report.json: the page stays short, and the
+/// reporter's memory does not grow with a long run of failures.
+constexpr std::size_t max_detailed_runs = 50;
 
 std::string details_for(const harness::run_result& r) {
   std::string out =
@@ -156,7 +161,9 @@ class markdown_reporter final : public reporter {
     for (std::string_view name : table_measurements) row += " | " + measurement_cell(r, name);
     row += " | " + cell(r.reason) + " |\n";
     const bool needs_details = r.outcome == verdict::fail || r.outcome == verdict::error;
-    runs_.push_back({std::move(row), needs_details ? details_for(r) : std::string()});
+    std::string details;
+    if (needs_details && ++detailed_ <= max_detailed_runs) details = details_for(r);
+    runs_.push_back({r.index, std::move(row), std::move(details)});
     matrices_.add(r);
     add_to_pair(r);
   }
@@ -175,6 +182,8 @@ class markdown_reporter final : public reporter {
     for (const auto& m : matrices_.build()) write_matrix(m);
     matrices_.clear();
     write_repetitions();
+    std::stable_sort(runs_.begin(), runs_.end(),
+                     [](const run_entry& a, const run_entry& b) { return a.index < b.index; });
     if (!runs_.empty()) {
       out_ << "| verdict | scenario | client";
       for (std::string_view name : table_measurements) out_ << " | " << name;
@@ -184,8 +193,13 @@ class markdown_reporter final : public reporter {
       out_ << '\n';
     }
     for (const auto& r : runs_) out_ << r.details;
+    if (detailed_ > max_detailed_runs) {
+      out_ << "… and " << detailed_ - max_detailed_runs
+           << " more failed runs: their details are in report.json.\n\n";
+    }
     out_.flush();
     runs_.clear();
+    detailed_ = 0;
   }
 
  private:
@@ -210,7 +224,7 @@ class markdown_reporter final : public reporter {
       it->values.push_back(*m->value);
     }
     if (r.outcome == verdict::fail || r.outcome == verdict::known_bug) {
-      it->missed.emplace_back(runs_.size() - 1, r.seed);
+      it->missed.emplace_back(r.index, r.seed);
     }
   }
 
@@ -279,6 +293,7 @@ class markdown_reporter final : public reporter {
 
   std::ostream& out_;
   std::vector<run_entry> runs_;
+  std::size_t detailed_ = 0;
   matrix_collector matrices_;
   std::vector<pair> pairs_;
 };

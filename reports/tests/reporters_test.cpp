@@ -209,7 +209,12 @@ std::string render(std::unique_ptr<reporter> (*make)(std::ostream&),
   std::ostringstream out;
   auto r = make(out);
   r->begin(sample_context());
-  for (const auto& run : runs) r->run_finished(run);
+  // As the runner does: each run knows its place in the plan.
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    run_result copy = runs[i];
+    copy.index = i;
+    r->run_finished(copy);
+  }
   r->end(summarize(runs));
   return out.str();
 }
@@ -451,6 +456,66 @@ TEST(Format, NumbersAndSeconds) {
   EXPECT_EQ(format_number(-0.0001), "0");
   EXPECT_EQ(format_seconds(3110.0005), "3.110");
   EXPECT_DOUBLE_EQ(round_ms(2999.9996), 3000);
+}
+
+// --- streaming: runs leave memory as they finish ---------------------------------------------
+
+/// A spool that a test can look into while the reporter still runs.
+class shared_spool final : public wsrepro::spool {
+ public:
+  explicit shared_spool(std::string& data) : data_(data) {}
+  std::uint64_t append(std::string_view bytes) override {
+    const std::uint64_t at = data_.size();
+    data_.append(bytes);
+    return at;
+  }
+  std::string read(std::uint64_t offset, std::size_t size) const override {
+    return data_.substr(offset, size);
+  }
+
+ private:
+  std::string& data_;
+};
+
+TEST(JsonReporter, JournalsEachRunAsItFinishesAndListsRunsInPlanOrder) {
+  std::string journal;
+  std::ostringstream out;
+  auto r = make_json_reporter(out, std::make_unique<shared_spool>(journal));
+  r->begin(sample_context());
+  EXPECT_EQ(std::count(journal.begin(), journal.end(), '\n'), 1) << "a header line first";
+  EXPECT_TRUE(nlohmann::json::parse(journal).contains("command_line")) << journal;
+  // Runs finish out of plan order (parallel jobs); each is in the journal at once.
+  run_result second = failing_run();
+  second.index = 1;
+  run_result first = passing_run();
+  first.index = 0;
+  r->run_finished(second);
+  EXPECT_EQ(std::count(journal.begin(), journal.end(), '\n'), 2);
+  r->run_finished(first);
+  EXPECT_EQ(std::count(journal.begin(), journal.end(), '\n'), 3);
+  EXPECT_TRUE(out.str().empty()) << "report.json is written only at the end";
+  r->end(summarize({first, second}));
+  const auto doc = nlohmann::json::parse(out.str());
+  ASSERT_EQ(doc["runs"].size(), 2u);
+  EXPECT_EQ(doc["runs"][0]["verdict"], "pass");
+  EXPECT_EQ(doc["runs"][1]["verdict"], "fail");
+  // Every journal line after the header is one run's report.json object.
+  std::istringstream lines(journal);
+  std::string line;
+  std::getline(lines, line);
+  std::getline(lines, line);
+  EXPECT_EQ(nlohmann::json::parse(line), doc["runs"][1]);
+}
+
+TEST(Markdown, DetailsStopAfterFiftyFailedRuns) {
+  std::vector<run_result> runs(60, failing_run());
+  const std::string md = render(make_markdown_reporter, runs);
+  std::size_t sections = 0;
+  for (auto at = md.find("\n### "); at != std::string::npos; at = md.find("\n### ", at + 1)) {
+    ++sections;
+  }
+  EXPECT_EQ(sections, 50u);
+  EXPECT_NE(md.find("and 10 more failed runs"), std::string::npos);
 }
 
 }  // namespace

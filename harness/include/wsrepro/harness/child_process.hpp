@@ -70,6 +70,12 @@ class child_process {
   /// processes that were still alive: leaks. Bounded by `deadline`.
   boost::asio::awaitable<std::vector<leaked_process>> kill_tree(std::chrono::milliseconds deadline);
 
+  /// Set when the shim died on its own (the client, or one of its children, killed it): how it
+  /// died. The client's tree is then hunted down among wsrepro's adopted orphans.
+  const std::optional<std::string>& supervisor_lost() const { return supervisor_lost_; }
+  /// What kill_tree() (or a failed start) found left behind.
+  const std::vector<leaked_process>& leaks() const { return leaks_; }
+
   const captured_output& output(bool stderr_stream) const {
     return stderr_stream ? stderr_ : stdout_;
   }
@@ -83,6 +89,10 @@ class child_process {
   void read_control();
   void watch_pidfd();
   void emit_exit();
+  void on_supervisor_lost();
+  void collect_orphaned_status();
+  std::string shim_death();
+  std::string lost_before_report();
 
   boost::asio::io_context& ioc_;
   timeline& log_;
@@ -91,6 +101,8 @@ class child_process {
   mono_ns exit_seen_ns_ = 0;
   mono_ns spawn_ns_ = 0;  ///< just before posix_spawn: no driver line can be older
   std::optional<int> wait_status_;
+  bool status_lost_ = false;  ///< the shim reaped the client and died before reporting it
+  std::optional<std::string> supervisor_lost_;
   std::optional<exit_status> exit_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> pidfd_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> control_;
@@ -98,6 +110,7 @@ class child_process {
   std::array<char, 512> control_chunk_{};
   std::vector<leaked_process> leaks_;
   bool tree_done_ = false;
+  bool tree_killed_ = false;  ///< kill_tree() has run to its end
   int stdin_write_fd_ = -1;
   int pty_master_fd_ = -1;
   std::unique_ptr<stream_reader> terminal_reader_;

@@ -101,6 +101,9 @@ struct run_result {
   std::optional<std::string> library_version;
   std::optional<std::string> runtime_version;
   int repetition = 0;
+  /// Its place in the invocation's plan; report.json lists the runs in this order, and
+  /// `--replay REPORT.json#N` names a run by it.
+  std::size_t index = 0;
   std::uint64_t seed = 0;
   /// Server parameters this run set differently from its scenario (jitter, replay, sweep).
   std::map<std::string, std::int64_t> param_overrides;
@@ -128,6 +131,14 @@ struct run_result {
     return nullptr;
   }
 };
+
+/// Keeps a run's summary (verdict, measurements, checks) and drops what is bulky: the timeline
+/// and the captured output.
+inline void drop_details(run_result& r) {
+  r.timeline = {};
+  r.client_stdout = {};
+  r.client_stderr = {};
+}
 
 struct run_counts {
   int pass = 0, fail = 0, known_bug = 0, skipped = 0, error = 0;

@@ -26,6 +26,9 @@ struct run_options {
   std::size_t output_limit_bytes = 1 << 20;
   bool tls = false;    ///< --tls: every scenario's server speaks wss://
   std::string listen;  ///< --listen: overrides every scenario's address when set
+  /// False: execute_plan() hands each whole result to its callback, then keeps only its summary
+  /// (no timeline, no captured output), so memory does not grow with the number of runs.
+  bool keep_details = true;
   /// Set (e.g. by wsrepro's own SIGINT handler) to stop: running clients are killed, runs not
   /// yet started are skipped.
   const std::atomic<bool>* cancel = nullptr;
@@ -35,6 +38,7 @@ struct planned_run {
   const scenario* scenario_ptr = nullptr;
   client_spec client;
   int repetition = 0;
+  std::size_t index = 0;   ///< its place in the invocation's plan (the report's order)
   std::uint64_t seed = 0;  ///< this run's seed (jitter is drawn from it); recorded
   /// Integer server parameters set for this run only (--jitter, --replay, sweep), already in
   /// their final (scaled) values.
@@ -45,7 +49,7 @@ struct planned_run {
 run_result execute_run(const planned_run& plan, const run_options& options);
 
 /// Runs the plan with `options.jobs` workers; `on_finished` is called (serialised) as each run
-/// ends. Results come back in plan order.
+/// ends. Results come back in plan order (without their details unless options.keep_details).
 std::vector<run_result> execute_plan(
     const std::vector<planned_run>& plan, const run_options& options,
     const std::function<void(const run_result&)>& on_finished = {});

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "wsrepro/common/files.hpp"
 #include "wsrepro/harness/result.hpp"
 
 namespace wsrepro::reports {
@@ -21,9 +22,15 @@ class reporter {
   virtual void end(const harness::run_summary& summary) = 0;
 };
 
-/// Writes to one stream; the stream must outlive the reporter.
+/// Writes to one stream at end(); the stream must outlive the reporter. What a reporter needs of
+/// each run until then goes to a spool (in memory unless one is given), so memory does not grow
+/// with the number of runs.
 std::unique_ptr<reporter> make_json_reporter(std::ostream& out);
+/// `journal` gets one line per finished run (its report.json object) as the run ends, after a
+/// first line describing the invocation: a wsrepro killed mid-way leaves it readable.
+std::unique_ptr<reporter> make_json_reporter(std::ostream& out, std::unique_ptr<spool> journal);
 std::unique_ptr<reporter> make_junit_reporter(std::ostream& out);
+std::unique_ptr<reporter> make_junit_reporter(std::ostream& out, std::unique_ptr<spool> testcases);
 std::unique_ptr<reporter> make_markdown_reporter(std::ostream& out);
 
 /// Fans out every call to several reporters.
