@@ -62,6 +62,11 @@ std::optional<event> timeline::first(std::string_view name) const {
   return std::nullopt;
 }
 
+void timeline::discard() {
+  std::lock_guard lock(mutex_);
+  ++dropped_;
+}
+
 std::size_t timeline::dropped() const {
   std::lock_guard lock(mutex_);
   return dropped_;

@@ -17,6 +17,7 @@
 #include "interrupt.hpp"
 #include "report_files.hpp"
 #include "run_plan.hpp"
+#include "validators.hpp"
 #include "wsrepro/harness/runner.hpp"
 
 namespace wsrepro::cli {
@@ -71,7 +72,7 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 }
 
 int bench(const bench_settings& settings, const global_options& globals) {
-  if (settings.time_scale <= 0) throw usage_error{"--time-scale must be positive"};
+  check_time_scale(settings.time_scale);
   const double max_regression = parse_percent(settings.max_regression);
   const auto paths = resolve_paths(globals);
   const auto catalogue = load_clients(paths);
@@ -265,7 +266,8 @@ command add_bench_command(CLI::App& app, const global_options& globals) {
   sub->add_option("--warmup", settings->warmup, "Runs per client before measuring, not counted")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
-  sub->add_option("--seed", settings->seed, "Seed of the runs and of the bootstrap");
+  sub->add_option("--seed", settings->seed, "Seed of the runs and of the bootstrap")
+      ->check(unsigned_integer());
   sub->add_option("--out,-o", settings->out_dir,
                   "Directory for bench.json (every run, units in the names), bench.csv, "
                   "bench.md and the runs' reports")

@@ -13,6 +13,7 @@
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
 #include "report_files.hpp"
+#include "run_plan.hpp"
 #include "wsrepro/common/version.hpp"
 #include "wsrepro/harness/runner.hpp"
 #include "wsrepro/reports/matrix.hpp"
@@ -173,7 +174,7 @@ std::vector<std::string> candidate_versions(const bisect_settings& settings,
 }
 
 int bisect(const bisect_settings& settings, const global_options& globals) {
-  if (settings.time_scale <= 0) throw usage_error{"--time-scale must be positive"};
+  check_time_scale(settings.time_scale);
   const auto paths = resolve_paths(globals);
   const auto catalogue = load_clients(paths);
   auto scenarios = load_scenarios(paths, {});

@@ -20,6 +20,7 @@
 #include "interrupt.hpp"
 #include "report_files.hpp"
 #include "run_plan.hpp"
+#include "validators.hpp"
 #include "wsrepro/common/statistics.hpp"
 #include "wsrepro/harness/runner.hpp"
 #include "wsrepro/harness/stress.hpp"
@@ -55,6 +56,7 @@ struct run_settings {
   int stress_cpu = 0;
   bool stress_io = false;
   bool time_scale_given = false;
+  bool client_cmd_given = false;
 };
 
 std::string format_value(const harness::measurement* m) {
@@ -212,7 +214,11 @@ void print_repetition_summary(const std::vector<harness::run_result>& results,
 int run(const run_settings& settings_in, const global_options& globals,
         const std::string& command_line) {
   run_settings settings = settings_in;
-  if (settings.time_scale <= 0) throw usage_error{"--time-scale must be positive"};
+  check_time_scale(settings.time_scale);
+  if (settings.client_cmd_given &&
+      settings.client_cmd.find_first_not_of(" \t") == std::string::npos) {
+    throw usage_error{"--client-cmd is empty: give the client's command line, e.g. 'prog {url}'"};
+  }
   if (settings.until_fail && settings.repeat > 1) {
     throw usage_error{
         "--repeat and --until-fail do not mix: --until-fail repeats until a run "
@@ -237,7 +243,10 @@ int run(const run_settings& settings_in, const global_options& globals,
     } else {
       settings.clients = {replay->client};
     }
-    if (!settings.time_scale_given) settings.time_scale = replay->time_scale;
+    if (!settings.time_scale_given) {
+      check_time_scale(replay->time_scale, "--replay: the report's time_scale");
+      settings.time_scale = replay->time_scale;
+    }
   }
 
   if (!settings.scenario_globs.empty()) {
@@ -257,6 +266,9 @@ int run(const run_settings& settings_in, const global_options& globals,
                         " (see: wsrepro list scenarios)"};
     }
     scenarios = std::move(selected);
+  }
+  if (replay) {
+    for (const auto& s : scenarios) check_replay_params(*replay, s);
   }
   for (auto& s : scenarios) harness::apply_time_scale(s, settings.time_scale);
   const auto jitters = parse_jitters(settings.jitters, scenarios);
@@ -375,10 +387,12 @@ command add_run_command(CLI::App& app, const global_options& globals) {
                   "the others are skipped. NAME@VERSION, NAME@FIRST..LAST for versioned clients "
                   "(NAME alone: every pinned version). Default: each scenario's own clients")
       ->type_name("NAME[@VERSION]");
-  sub->add_option("--client-cmd", settings->client_cmd,
-                  "An ad-hoc client: 'PROG ARGS {url}', split like a shell does but run without "
-                  "one. Placeholders: {url} {host} {port} {libexec} {data} {ca_file}")
-      ->type_name("CMD");
+  auto* client_cmd =
+      sub->add_option(
+             "--client-cmd", settings->client_cmd,
+             "An ad-hoc client: 'PROG ARGS {url}', split like a shell does but run without "
+             "one. Placeholders: {url} {host} {port} {libexec} {data} {ca_file}")
+          ->type_name("CMD");
   sub->add_option("--out,-o", settings->out_dir, "Directory for the reports")
       ->capture_default_str();
   auto* time_scale =
@@ -414,6 +428,7 @@ command add_run_command(CLI::App& app, const global_options& globals) {
   sub->add_option("--seed", settings->seed,
                   "The invocation's seed (default: random, recorded); run i gets a seed derived "
                   "from it, and its jitter from that")
+      ->check(unsigned_integer())
       ->type_name("N");
   sub->add_option("--replay", settings->replay,
                   "Repeat exactly one recorded run: its scenario, client, seed and server "
@@ -425,8 +440,9 @@ command add_run_command(CLI::App& app, const global_options& globals) {
       ->type_name("N");
   sub->add_flag("--stress-io", settings->stress_io,
                 "A thread writing, syncing and reading a scratch file during the runs (recorded)");
-  return [settings, time_scale, &globals] {
+  return [settings, time_scale, client_cmd, &globals] {
     settings->time_scale_given = time_scale->count() > 0;
+    settings->client_cmd_given = client_cmd->count() > 0;
     return run(*settings, globals, globals.command_line);
   };
 }

@@ -1,14 +1,18 @@
 #include "run_plan.hpp"
 
-#include <fstream>
+#include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "catalogue.hpp"
 #include "client_setup.hpp"
 #include "exit_codes.hpp"
+#include "wsrepro/common/files.hpp"
 #include "wsrepro/common/statistics.hpp"
+#include "wsrepro/mock/registry.hpp"
 
 namespace wsrepro::cli {
 
@@ -80,8 +84,8 @@ void check_programs(const std::vector<harness::planned_run>& plan,
     if (!argv) throw usage_error{"client " + run.client.name + ": " + error};
     if (!harness::find_program(argv->front())) {
       throw usage_error{
-          "client " + run.client.name + ": program '" + argv->front() + "' not found" +
-          (argv->front().find('/') == std::string::npos ? " in PATH" : "") +
+          "client " + run.client.name + ": program '" + argv->front() + "' " +
+          harness::why_not_runnable(argv->front()) +
           (run.client.manifest.empty() ? "" : " (from " + run.client.manifest.string() + ")")};
     }
   }
@@ -140,19 +144,21 @@ replay_source read_replay(const std::string& reference) {
   }
   const std::string file = reference.substr(0, hash);
   std::size_t index = 0;
-  try {
-    index = std::stoul(reference.substr(hash + 1));
-  } catch (const std::exception&) {
-    throw usage_error{"--replay " + reference + ": '" + reference.substr(hash + 1) +
-                      "' is not a run index"};
+  const std::string index_text = reference.substr(hash + 1);
+  const auto [end, ec] =
+      std::from_chars(index_text.data(), index_text.data() + index_text.size(), index);
+  if (ec != std::errc{} || end != index_text.data() + index_text.size()) {
+    throw usage_error{"--replay " + reference + ": '" + index_text + "' is not a run index"};
   }
-  std::ifstream in(file);
-  if (!in) throw usage_error{"--replay: cannot read " + file};
-  const auto doc = nlohmann::json::parse(in, nullptr, false);
+  std::string read_error;
+  const auto text = read_file(file, read_error);
+  if (!text) throw usage_error{"--replay: cannot read " + file + ": " + read_error};
+  const auto doc = nlohmann::json::parse(*text, nullptr, false);
   if (doc.is_discarded() || !doc.contains("runs") || !doc["runs"].is_array()) {
     throw usage_error{"--replay: " + file + " is not a wsrepro report.json"};
   }
   const auto& runs = doc["runs"];
+  if (runs.empty()) throw usage_error{"--replay: " + file + " has no runs"};
   if (index >= runs.size()) {
     throw usage_error{"--replay: " + file + " has " + std::to_string(runs.size()) +
                       " runs (indices 0 to " + std::to_string(runs.size() - 1) + ")"};
@@ -166,11 +172,41 @@ replay_source read_replay(const std::string& reference) {
     source.seed = run.value("seed", std::uint64_t{0});
     source.server_params = run.value("server_params", std::map<std::string, std::int64_t>{});
     source.time_scale = doc.value("time_scale", 1.0);
+    if (source.scenario_id.empty() || source.client.empty()) {
+      throw std::invalid_argument("no scenario or client");
+    }
   } catch (const std::exception& e) {
     throw usage_error{"--replay: run " + std::to_string(index) + " of " + file +
                       " is incomplete: " + e.what()};
   }
   return source;
+}
+
+void check_time_scale(double factor, const std::string& origin) {
+  if (!std::isfinite(factor) || factor < 0.01 || factor > 1000) {
+    std::ostringstream message;
+    message << origin << " must be a factor between 0.01 and 1000, got " << factor;
+    throw usage_error{message.str()};
+  }
+}
+
+void check_replay_params(const replay_source& replay, const harness::scenario& s) {
+  const mock::behaviour_info* info = mock::find_behaviour(s.behaviour);
+  if (info == nullptr) return;  // the loader refused it already
+  std::vector<std::string> names;
+  for (const auto& p : info->params) names.push_back(p.name);
+  for (const auto& [name, value] : replay.server_params) {
+    const mock::param_spec* spec = mock::find_param(info->params, name);
+    if (spec == nullptr || spec->type != mock::param_type::integer) {
+      throw usage_error{"--replay: the report's server parameter '" + name + "' is not an " +
+                        "integer parameter of behaviour " + s.behaviour + " (scenario " + s.id +
+                        "): " + unknown_name_message("parameter", name, names)};
+    }
+    if (auto problem = mock::check_value(*spec, mock::param_value{value})) {
+      throw usage_error{"--replay: the report's " + name + " = " + std::to_string(value) + ": " +
+                        *problem};
+    }
+  }
 }
 
 std::uint64_t fresh_seed() {

@@ -56,4 +56,12 @@ replay_source read_replay(const std::string& reference);
 /// A random seed for an invocation that names none (recorded, so it can be given back).
 std::uint64_t fresh_seed();
 
+/// --time-scale (or a report's time_scale, `origin` says which): a finite factor in
+/// [0.01, 1000]; anything else is bad input.
+void check_time_scale(double factor, const std::string& origin = "--time-scale");
+
+/// The server parameters a --replay report recorded must still fit the scenario's behaviour:
+/// known integer parameters within their ranges.
+void check_replay_params(const replay_source& replay, const harness::scenario& s);
+
 }  // namespace wsrepro::cli

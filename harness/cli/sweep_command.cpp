@@ -16,6 +16,7 @@
 #include "interrupt.hpp"
 #include "report_files.hpp"
 #include "run_plan.hpp"
+#include "validators.hpp"
 #include "wsrepro/common/statistics.hpp"
 #include "wsrepro/harness/runner.hpp"
 #include "wsrepro/reports/matrix.hpp"
@@ -73,7 +74,7 @@ std::string cell_text(const cell& c) {
 }
 
 int sweep(const sweep_settings& settings, const global_options& globals) {
-  if (settings.time_scale <= 0) throw usage_error{"--time-scale must be positive"};
+  check_time_scale(settings.time_scale);
   const auto eq = settings.param.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw usage_error{"--param takes NAME=FIRST..LAST:STEP, e.g. delay_ms=0..60:5"};
@@ -256,7 +257,8 @@ command add_sweep_command(CLI::App& app, const global_options& globals) {
   sub->add_option("--jobs,-j", settings->jobs, "Runs in parallel")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  sub->add_option("--seed", settings->seed, "The sweep's seed (default: random, recorded)");
+  sub->add_option("--seed", settings->seed, "The sweep's seed (default: random, recorded)")
+      ->check(unsigned_integer());
   sub->add_option("--out,-o", settings->out_dir, "Directory for the reports")
       ->capture_default_str();
   sub->add_option("--time-scale", settings->time_scale,

@@ -32,6 +32,10 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 namespace {
 
+/// Attributes kept of one driver event (the rest are dropped): a line is at most 64 KiB, but an
+/// object with thousands of keys would still swell the timeline.
+constexpr std::size_t max_driver_attributes = 32;
+
 constexpr std::pair<int, const char*> signal_names[] = {
     {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"},  {SIGILL, "SIGILL"},
     {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},    {SIGFPE, "SIGFPE"},
@@ -154,6 +158,7 @@ child_process::~child_process() {
 std::optional<std::string> child_process::start(const spawn_request& request) {
   if (request.argv.empty()) return "empty client command";
   max_line_events_ = request.max_line_events;
+  max_driver_events_ = request.max_driver_events;
   output_limit_ = request.output_limit_bytes;
 
   int control[2];
@@ -515,9 +520,16 @@ void child_process::on_line(stream_reader& reader, std::string_view line) {
   if (!reader.is_stderr && line.starts_with('{')) {
     const auto doc = nlohmann::json::parse(line, nullptr, false);
     if (doc.is_object() && doc.contains("event") && doc["event"].is_string()) {
+      // A driver flooding events must not flood wsrepro's memory or the report: past the bound
+      // they are counted, not kept.
+      if (driver_events_ >= max_driver_events_) {
+        log_.discard();
+        return;
+      }
+      ++driver_events_;
       event e;
       e.source = "driver";
-      e.kind = doc["event"].get<std::string>();
+      e.kind = doc["event"].get<std::string>().substr(0, 64);
       e.t_ns = seen;
       if (doc.contains("t") && doc["t"].is_number()) {
         const auto t = static_cast<mono_ns>(doc["t"].get<double>() * 1e9);
@@ -525,8 +537,10 @@ void child_process::on_line(stream_reader& reader, std::string_view line) {
         // spawn and the moment we read the line (1 ms of slack for rounding).
         if (t + 1'000'000 >= spawn_ns_ && t <= seen + 1'000'000) e.t_ns = t;
       }
+      std::size_t kept = 0;
       for (const auto& [key, value] : doc.items()) {
         if (key == "event" || key == "t") continue;
+        if (++kept > max_driver_attributes) break;
         if (value.is_boolean()) {
           e.with(key, value.get<bool>());
         } else if (value.is_number_integer()) {
@@ -534,9 +548,9 @@ void child_process::on_line(stream_reader& reader, std::string_view line) {
         } else if (value.is_number()) {
           e.with(key, value.get<double>());
         } else if (value.is_string()) {
-          e.with(key, value.get<std::string>().substr(0, 500));
+          e.with(key.substr(0, 64), value.get<std::string>().substr(0, 500));
         } else if (!value.is_null()) {
-          e.with(key, value.dump().substr(0, 500));
+          e.with(key.substr(0, 64), value.dump().substr(0, 500));
         }
       }
       log_.emit(std::move(e));

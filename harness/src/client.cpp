@@ -8,6 +8,7 @@
 #include <set>
 
 #include "toml_reader.hpp"
+#include "wsrepro/common/files.hpp"
 #include "wsrepro/common/version.hpp"
 
 namespace wsrepro::harness {
@@ -106,14 +107,12 @@ environment_spec read_environment(detail::table_reader& reader, const toml::tabl
 void client_catalogue::add_manifest(std::string_view text, const fs::path& file,
                                     std::vector<load_error>& errors) {
   detail::error_sink sink(file);
-  toml::table doc;
-  try {
-    doc = toml::parse(text, file.string());
-  } catch (const toml::parse_error& e) {
-    sink.add(e.source(), {}, std::string(e.description()));
+  auto parsed = detail::parse_toml(text, sink);
+  if (!parsed) {
     errors.insert(errors.end(), sink.errors().begin(), sink.errors().end());
     return;
   }
+  const toml::table doc = std::move(*parsed);
   detail::table_reader top(doc, "", sink);
   if (const toml::array* environments = top.array_of_tables("environment")) {
     int index = 0;
@@ -218,10 +217,13 @@ client_catalogue client_catalogue::load(const fs::path& dir, std::vector<load_er
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    catalogue.add_manifest(text.str(), file, errors);
+    std::string error;
+    const auto text = read_file(file, error, detail::max_toml_bytes);
+    if (!text) {
+      errors.push_back({file, 0, 0, {}, "cannot read the file: " + error});
+      continue;
+    }
+    catalogue.add_manifest(*text, file, errors);
   }
   return catalogue;
 }
@@ -394,6 +396,35 @@ std::optional<std::vector<std::string>> expand_command(
     out.push_back(std::move(expanded));
   }
   return out;
+}
+
+std::string why_not_runnable(const std::string& program) {
+  if (program.empty()) return "is empty";
+  const auto judge = [](const fs::path& candidate) -> std::string {
+    std::error_code ec;
+    if (fs::is_directory(candidate, ec)) return "is a directory";
+    if (fs::exists(candidate, ec) && ::access(candidate.c_str(), X_OK) != 0) {
+      return "is not executable (chmod +x " + candidate.string() + ")";
+    }
+    return {};
+  };
+  if (program.find('/') != std::string::npos) {
+    const std::string problem = judge(program);
+    return problem.empty() ? "not found" : problem;
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (!dirs.empty()) {
+    const auto colon = dirs.find(':');
+    const std::string dir(dirs.substr(0, colon));
+    if (const std::string problem = judge(fs::path(dir.empty() ? "." : dir) / program);
+        !problem.empty()) {
+      return problem;
+    }
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return "not found in PATH";
 }
 
 std::optional<fs::path> find_program(const std::string& program) {

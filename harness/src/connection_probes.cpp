@@ -1,5 +1,7 @@
 #include "connection_probes.hpp"
 
+#include "interventions.hpp"
+
 #include <cmath>
 #include <optional>
 
@@ -133,6 +135,10 @@ void measure_connection(const std::vector<event>& timeline, std::vector<measurem
     }
     if (sign == nullptr) {
       set_status(detect, measurement_status::missing, "the client never gave up");
+    } else if (const event* action = first_intervention(timeline, *fault, sign->t_ns)) {
+      // wsrepro's own signal or deadline came first: whatever the client did next is not a
+      // detection of the stall.
+      cut_short(detect, *fault, *action, *sign);
     } else {
       detect.to_event = sign->name();
       set_value(detect, ns_to_ms(sign->t_ns - fault->t_ns));
@@ -164,21 +170,32 @@ void measure_connection(const std::vector<event>& timeline, std::vector<measurem
   }
   out.push_back(code);
 
+  // The client's side closing is its own doing only if wsrepro had not signalled it before.
+  const auto client_side = [&](const event& e) {
+    for (const auto& other : timeline) {
+      if (other.t_ns > e.t_ns) break;
+      if (is_harness_action(other)) return std::string("harness");
+    }
+    return std::string("client");
+  };
   auto by = make("closed_by", "", "server.accept", "");
   if (client_close != nullptr || server_close != nullptr) {
     const bool client_first = server_close == nullptr ||
                               (client_close != nullptr && client_close->t_ns < server_close->t_ns);
     by.to_event = client_first ? "server.frame_in" : "server.frame_out";
-    set_text(by, client_first ? "client" : "server");
+    set_text(by, client_first ? client_side(*client_close) : "server");
   } else if (tcp_end_event != nullptr) {
     const bool client_first = tcp_end_event->kind == "fin_in" || tcp_end_event->kind == "rst_in";
     by.to_event = tcp_end_event->name();
-    set_text(by, client_first ? "client" : "server");
+    set_text(by, client_first ? client_side(*tcp_end_event) : "server");
   } else if (exit != nullptr && conn) {
     by.to_event = "client.exit";
-    set_text(by, "client");
+    set_text(by, client_side(*exit));
   } else {
     set_status(by, measurement_status::missing, "no close was seen");
+  }
+  if (by.text == "harness") {
+    by.note = "the client closed after wsrepro signalled it (or killed it)";
   }
   out.push_back(by);
 

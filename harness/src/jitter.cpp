@@ -47,7 +47,7 @@ std::optional<jitter_spec> parse_jitter(std::string_view text, std::string& erro
   }
   const auto low = to_number(text.substr(eq + 1, dots - eq - 1));
   const auto high = to_number(high_text);
-  if (!low || !high || *low > *high) {
+  if (!low || !high || !std::isfinite(*low) || !std::isfinite(*high) || *low > *high) {
     error = "'" + std::string(text) + "': LOW and HIGH must be numbers with LOW <= HIGH";
     return std::nullopt;
   }
@@ -123,12 +123,19 @@ std::optional<std::vector<std::int64_t>> parse_sweep_values(std::string_view tex
         std::string(text) + "'";
     return std::nullopt;
   }
-  if ((*last - *first) / *step >= 1000) {
+  // Unsigned: the span of two int64 values may not fit in an int64, and stepping past the last
+  // value would overflow; counting from the first never does.
+  const std::uint64_t span = static_cast<std::uint64_t>(*last) - static_cast<std::uint64_t>(*first);
+  const std::uint64_t count = span / static_cast<std::uint64_t>(*step) + 1;
+  if (count > 1000) {
     error = "'" + std::string(text) + "' makes more than 1000 values";
     return std::nullopt;
   }
   std::vector<std::int64_t> values;
-  for (std::int64_t v = *first; v <= *last; v += *step) values.push_back(v);
+  for (std::uint64_t i = 0; i < count; ++i) {
+    values.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(*first) +
+                                               i * static_cast<std::uint64_t>(*step)));
+  }
   return values;
 }
 

@@ -1,12 +1,17 @@
 #include "wsrepro/harness/measure.hpp"
 
 #include "connection_probes.hpp"
+#include "interventions.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 namespace wsrepro::harness {
+
+using detail::cut_short;
+using detail::first_intervention;
+using detail::is_client_reaction;
 
 namespace {
 
@@ -87,7 +92,6 @@ std::vector<measurement> measure(const std::vector<event>& timeline, const scena
   const event* fault = first(timeline, "server.fault");
   const event* signal = first_plan_signal(timeline);
   const std::string ending = ended_by(timeline, exit);
-  const bool forced = ending == "deadline" || ending == "SIGKILL";
 
   auto hang = make("hang_ms", "ms", "server.fault", "client.exit");
   if (fault == nullptr) {
@@ -96,10 +100,10 @@ std::vector<measurement> measure(const std::vector<event>& timeline, const scena
     set_missing(hang, "the client's exit was not seen");
   } else if (exit->t_ns < fault->t_ns) {
     set_missing(hang, "the client exited before the fault");
+  } else if (const event* action = first_intervention(timeline, *fault, exit->t_ns)) {
+    cut_short(hang, *fault, *action, *exit);
   } else {
     set_value(hang, ns_to_ms(exit->t_ns - fault->t_ns));
-    hang.lower_bound = forced;
-    if (forced) hang.note = "the client was killed (" + ending + "): the real hang is longer";
   }
   out.push_back(hang);
 
@@ -116,26 +120,25 @@ std::vector<measurement> measure(const std::vector<event>& timeline, const scena
                                (ending.empty() ? std::string("not seen") : ending) + ")");
   } else if (exit == nullptr) {
     set_missing(interrupt, "the client's exit was not seen");
+  } else if (const event* action = first_intervention(timeline, *signal, exit->t_ns)) {
+    // A later signal (the plan's escalation, the deadline) came first: the client did not
+    // react to this one within that time.
+    cut_short(interrupt, *signal, *action, *exit);
+    interrupt.note = "the client ignored " + signal->string_attr("signal").value_or("") +
+                     " until wsrepro intervened again; " + interrupt.note;
   } else {
     set_value(interrupt, ns_to_ms(exit->t_ns - signal->t_ns));
-    const std::string first_signal = signal->string_attr("signal").value_or("");
-    interrupt.lower_bound =
-        ending == "deadline" || (ending == "SIGKILL" && first_signal != "SIGKILL");
-    if (interrupt.lower_bound) {
-      interrupt.note =
-          "the client ignored " + first_signal + " until it was killed (" + ending + ")";
-    } else {
-      interrupt.note = "from " + first_signal;
-    }
+    interrupt.note = "from " + signal->string_attr("signal").value_or("");
   }
   out.push_back(interrupt);
 
   auto process = make("process_ms", "ms", "client.spawn", "client.exit");
-  if (spawn != nullptr && exit != nullptr) {
-    set_value(process, ns_to_ms(exit->t_ns - spawn->t_ns));
-    process.lower_bound = forced;
-  } else {
+  if (spawn == nullptr || exit == nullptr) {
     set_missing(process, "the client's spawn or exit was not seen");
+  } else if (const event* action = first_intervention(timeline, *spawn, exit->t_ns)) {
+    cut_short(process, *spawn, *action, *exit);
+  } else {
+    set_value(process, ns_to_ms(exit->t_ns - spawn->t_ns));
   }
   out.push_back(process);
 
@@ -187,9 +190,12 @@ std::vector<measurement> measure(const std::vector<event>& timeline, const scena
       set_missing(m, "no " + w.from + " event");
     } else if (to == nullptr) {
       set_missing(m, "no " + w.to + " event after " + w.from);
+    } else if (const event* action = is_client_reaction(w.to)
+                                         ? first_intervention(timeline, *from, to->t_ns)
+                                         : nullptr) {
+      cut_short(m, *from, *action, *to);
     } else {
       set_value(m, ns_to_ms(to->t_ns - from->t_ns));
-      if (w.to == "client.exit") m.lower_bound = forced;
     }
     out.push_back(m);
   }
@@ -299,10 +305,15 @@ std::vector<check> judge(const std::vector<measurement>& measurements, const exp
       const double v = *m->value;
       c.actual = (m->lower_bound ? ">= " : "") + format(v);
       const bool over = limit.max && v > *limit.max;
-      // A lower bound above a max is a sure failure; a lower bound below a min proves nothing.
-      const bool under = limit.min && v < *limit.min && !m->lower_bound;
-      c.met = !over && !under;
+      const bool under = limit.min && v < *limit.min;
+      // A lower bound shows a min when it is at or above it; it never shows a max, nor a min it
+      // falls short of: the real value is unknown above it.
+      c.met = !over && !under && !(m->lower_bound && limit.max);
       c.message = name + " = " + c.actual + unit + ", expected " + c.expected + unit;
+      if (!c.met && m->lower_bound && !over) {
+        c.message +=
+            " (cut short by the harness: the real value is unknown above " + format(v) + unit + ")";
+      }
     }
     checks.push_back(c);
   }
@@ -325,6 +336,49 @@ verdict decide(const std::vector<check>& checks, std::string& reason) {
   }
   reason = "all " + std::to_string(met) + " expectations met";
   return verdict::pass;
+}
+
+namespace {
+/// Why an event may be missing, in words a user can act on.
+std::string missing_event_hint(const std::string& name) {
+  if (name == "server.accept") return "the client never connected";
+  if (name == "server.request") return "the client never sent its upgrade request";
+  if (name == "server.response")
+    return "the server never answered: the handshake did not get there";
+  if (name == "server.fault") return "the server never reached its fault";
+  if (name.starts_with("driver.")) return "the driver never reported " + name.substr(7);
+  return "it never happened";
+}
+}  // namespace
+
+void situation_not_reached(run_result& r, const known_bug* bug) {
+  std::string missing;
+  for (const auto& name : r.situation_missing) {
+    missing += (missing.empty() ? "" : "; ") + name + " (" + missing_event_hint(name) + ")";
+  }
+  std::string ending;
+  if (const measurement* code = r.find("exit_code"); code != nullptr && code->value) {
+    ending = "the client exited with code " + format(*code->value);
+  } else if (const measurement* sig = r.find("exit_signal"); sig != nullptr && sig->text) {
+    ending = "the client was killed by " + *sig->text;
+  }
+  if (const measurement* life = r.find("process_ms");
+      !ending.empty() && life != nullptr && life->value && !life->lower_bound) {
+    char after[48];
+    std::snprintf(after, sizeof after, " after %.1f ms", *life->value);
+    ending += after;
+  }
+  r.outcome = verdict::fail;
+  r.reason = "the scenario's situation was not reached: no " + missing +
+             (ending.empty() ? "" : "; " + ending);
+  if (bug != nullptr) {
+    known_bug_outcome outcome;
+    outcome.id = bug->id;
+    outcome.summary = bug->summary;
+    outcome.reproduced = false;
+    r.known_bug = std::move(outcome);
+    r.reason = "known bug " + bug->id + " is expected here, but " + r.reason;
+  }
 }
 
 void judge_known_bug(const known_bug& bug, run_result& r) {

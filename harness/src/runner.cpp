@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "wsrepro/harness/child_process.hpp"
@@ -121,12 +122,17 @@ net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const ru
                                mock::server& server, child_process& child, timeline& log,
                                run_state& state) {
   auto plan = std::make_shared<signal_plan>(ioc, s.signals, child);
-  const std::size_t listener = log.subscribe([&ioc, weak = std::weak_ptr(plan)](const event& e) {
-    // Posted, so a signal never fires from inside another component's handler.
-    net::post(ioc, [weak, e] {
-      if (auto p = weak.lock()) p->on_event(e);
-    });
-  });
+  std::set<std::string> anchors;
+  for (const auto& step : s.signals) anchors.insert(step.after);
+  const std::size_t listener =
+      log.subscribe([&ioc, anchors, weak = std::weak_ptr(plan)](const event& e) {
+        // Only anchors matter here: a client flooding events must not flood the run's queue.
+        if (anchors.count(e.name()) == 0) return;
+        // Posted, so a signal never fires from inside another component's handler.
+        net::post(ioc, [weak, e] {
+          if (auto p = weak.lock()) p->on_event(e);
+        });
+      });
   for (const auto& e : log.snapshot()) plan->on_event(e);  // anchors that already happened
 
   const auto spawn = log.first("client.spawn");
@@ -236,6 +242,9 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
           const auto expanded = expand_command({value}, values, env_error);
           if (expanded) extra.push_back(key + "=" + expanded->front());
         }
+        for (const auto& [name, value] : s.client_settings) {
+          extra.push_back(client_setting_variable(name) + "=" + value);
+        }
         for (const auto& [key, value] : s.client_env) extra.push_back(key + "=" + value);
         request.env = client_environment(extra);
         request.input = s.input;
@@ -293,6 +302,12 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
                    [](const event& a, const event& b) { return a.t_ns < b.t_ns; });
   r.leaks = state.facts.leaks;
   r.measurements = measure(r.timeline, s, state.facts);
+  r.situation = s.situation;
+  for (const auto& name : s.situation) {
+    const bool seen = std::any_of(r.timeline.begin(), r.timeline.end(),
+                                  [&](const event& e) { return e.name() == name; });
+    if (!seen) r.situation_missing.push_back(name);
+  }
   if (state.error) {
     r.outcome = verdict::error;
     r.reason = *state.error;
@@ -313,9 +328,13 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
   }
   r.checks = judge(r.measurements, s.expect);
   r.outcome = decide(r.checks, r.reason);
-  if (const known_bug* bug = s.bug_for(plan.client.name, plan.client.version)) {
-    judge_known_bug(*bug, r);
+  const known_bug* bug = s.bug_for(plan.client.name, plan.client.version);
+  if (!r.situation_missing.empty()) {
+    // Nothing the run showed can be credited to the scenario: neither a pass nor a known bug.
+    situation_not_reached(r, bug);
+    return r;
   }
+  if (bug != nullptr) judge_known_bug(*bug, r);
   return r;
 }
 

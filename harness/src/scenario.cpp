@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -40,6 +41,107 @@ const known_bug* scenario::bug_for(const std::string& client_name,
   return nullptr;
 }
 
+const std::vector<client_setting_spec>& client_setting_specs() {
+  static const std::vector<client_setting_spec> specs{
+      {"open_timeout_ms", true, "how long the opening handshake may take"},
+      {"close_timeout_ms", true, "how long the client waits for the close handshake to finish"},
+      {"ping_interval_ms", true, "how often the client sends a keepalive ping"},
+      {"ping_timeout_ms", true, "how long the client waits for a pong before giving up"},
+      {"send", false, "a message the client sends once the connection is open"},
+  };
+  return specs;
+}
+
+std::string client_setting_variable(std::string_view name) {
+  std::string variable = "WSREPRO_";
+  for (const char c : name)
+    variable += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return variable;
+}
+
+namespace {
+
+/// The event a measurement starts from, when its value means nothing unless that event
+/// happened; empty when none is needed beyond the client's start.
+std::string precondition_of(const scenario& s, const std::string& measurement) {
+  static const std::vector<std::string> from_fault{"hang_ms", "dead_peer_detect_ms"};
+  static const std::vector<std::string> on_connection{"client_ping_count",
+                                                      "client_ping_interval_ms",
+                                                      "client_ping_interval_stddev_ms",
+                                                      "client_pong_latency_ms",
+                                                      "client_close_code",
+                                                      "closed_by",
+                                                      "clean_close",
+                                                      "tcp_end"};
+  const auto in = [&](const std::vector<std::string>& names) {
+    return std::find(names.begin(), names.end(), measurement) != names.end();
+  };
+  if (in(from_fault)) return "server.fault";
+  if (in(on_connection)) return "server.accept";
+  for (const auto& w : s.windows) {
+    if (w.name == measurement) return w.from;
+  }
+  return {};
+}
+
+void add_unique(std::vector<std::string>& list, const std::string& name) {
+  if (!name.empty() && name != "client.spawn" &&
+      std::find(list.begin(), list.end(), name) == list.end()) {
+    list.push_back(name);
+  }
+}
+
+void add_preconditions(const scenario& s, const expectation& e, std::vector<std::string>& out) {
+  for (const auto& [name, limit] : e.limits) add_unique(out, precondition_of(s, name));
+  for (const auto& [name, values] : e.one_of) add_unique(out, precondition_of(s, name));
+}
+
+}  // namespace
+
+std::optional<observable_bound> observable_limit(const scenario& s,
+                                                 const std::string& measurement) {
+  std::ostringstream deadline;
+  deadline << "deadline_ms = " << s.deadline_ms << " ends the client first";
+  if (measurement == "hang_ms" || measurement == "process_ms" ||
+      measurement == "dead_peer_detect_ms") {
+    return observable_bound{s.deadline_ms, deadline.str()};
+  }
+  if (measurement == "interrupt_latency_ms" && !s.signals.empty()) {
+    const signal_step& first = s.signals.front();
+    observable_bound bound{s.deadline_ms, deadline.str()};
+    if (first.after == "client.spawn") {
+      std::ostringstream why;
+      why << "deadline_ms = " << s.deadline_ms << " comes " << s.deadline_ms - first.delay_ms
+          << " ms after the " << first.signal_text;
+      bound = {s.deadline_ms - first.delay_ms, why.str()};
+    }
+    if (s.signals.size() > 1 && s.signals[1].delay_ms < bound.max_ms) {
+      std::ostringstream why;
+      why << "the next signal (" << s.signals[1].signal_text << ") goes out "
+          << s.signals[1].delay_ms << " ms after the " << first.signal_text;
+      bound = {s.signals[1].delay_ms, why.str()};
+    }
+    return bound;
+  }
+  for (const auto& w : s.windows) {
+    if (w.name == measurement && (w.to.starts_with("client.") || w.to.starts_with("driver."))) {
+      return observable_bound{s.deadline_ms, deadline.str()};
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> derive_situation(const scenario& s) {
+  std::vector<std::string> out;
+  for (const auto& name : s.requires_events) add_unique(out, name);
+  // The signal plan is part of the situation: "SIGINT while the server withholds its answer"
+  // has not happened if the server never got there.
+  if (!s.signals.empty()) add_unique(out, s.signals.front().after);
+  add_preconditions(s, s.expect, out);
+  for (const auto& bug : s.known_bugs) add_preconditions(s, bug.signature, out);
+  return out;
+}
+
 const std::vector<std::string>& builtin_measurement_names() {
   static const std::vector<std::string> names{"hang_ms",
                                               "interrupt_latency_ms",
@@ -64,7 +166,7 @@ const std::map<std::string, std::vector<std::string>>& text_measurement_values()
   static const std::map<std::string, std::vector<std::string>> values{
       {"ended_by", {"exit", "SIGINT", "SIGTERM", "SIGKILL", "SIGHUP", "SIGQUIT", "deadline"}},
       {"exit_signal", {}},  // any signal name
-      {"closed_by", {"client", "server"}},
+      {"closed_by", {"client", "server", "harness"}},
       {"clean_close", {"true", "false"}},
       {"tcp_end", {"FIN", "RST"}}};
   return values;
@@ -105,13 +207,18 @@ std::string expectation::describe() const {
 void apply_time_scale(scenario& s, double factor) {
   s.deadline_ms *= factor;
   for (auto& step : s.signals) step.delay_ms *= factor;
-  for (auto& [key, value] : s.client_env) {
-    if (!key.ends_with("_MS")) continue;
+  const auto scale_text = [factor](std::string& value) {
     char* end = nullptr;
     const double ms = std::strtod(value.c_str(), &end);
     if (end != value.c_str() && *end == '\0') {
       value = std::to_string(static_cast<long long>(std::llround(ms * factor)));
     }
+  };
+  for (auto& [name, value] : s.client_settings) {
+    if (name.ends_with("_ms")) scale_text(value);
+  }
+  for (auto& [key, value] : s.client_env) {
+    if (key.ends_with("_MS")) scale_text(value);
   }
   const auto scale_limits = [factor](expectation& e, bool scale_min) {
     for (auto& [name, limit] : e.limits) {

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "toml_reader.hpp"
+#include "wsrepro/common/files.hpp"
 #include "wsrepro/common/version.hpp"
 #include "wsrepro/mock/registry.hpp"
 
@@ -196,6 +197,76 @@ void read_server(table_reader& top, scenario& s, error_sink& errors) {
   if (info->check) {
     if (auto problem = info->check(s.params))
       errors.add(params->source(), "server.params", *problem);
+  }
+}
+
+void read_client_env(const toml::table& env, scenario& s, error_sink& errors) {
+  for (const auto& [key, value] : env) {
+    const std::string name(key.str());
+    const std::string path = "client.env." + name;
+    if (name.empty() || name.find_first_of("=") != std::string::npos) {
+      errors.add(key.source(), path,
+                 "an environment variable's name must be non-empty and have no '='");
+      continue;
+    }
+    if (const auto spec = std::find_if(
+            client_setting_specs().begin(), client_setting_specs().end(),
+            [&](const client_setting_spec& c) { return client_setting_variable(c.name) == name; });
+        spec != client_setting_specs().end()) {
+      errors.add(key.source(), path,
+                 name + " is a client setting: give it as [client.settings] " + spec->name +
+                     ", which every driver reads and --time-scale scales");
+      continue;
+    }
+    std::string text;
+    if (const auto* string_value = value.as_string()) {
+      text = string_value->get();
+    } else if (const auto* number = value.as_integer()) {
+      text = std::to_string(number->get());
+    } else {
+      errors.add(value.source(), path, "expected a string or an integer");
+      continue;
+    }
+    if (text.find('\0') != std::string::npos) {
+      errors.add(value.source(), path, "an environment value cannot hold a NUL byte");
+      continue;
+    }
+    s.client_env[name] = text;
+  }
+}
+
+void read_client_settings(const toml::table& settings, scenario& s, error_sink& errors) {
+  std::vector<std::string> names;
+  for (const auto& spec : client_setting_specs()) names.push_back(spec.name);
+  for (const auto& [key, value] : settings) {
+    const std::string name(key.str());
+    const std::string path = "client.settings." + name;
+    const auto spec = std::find_if(client_setting_specs().begin(), client_setting_specs().end(),
+                                   [&](const client_setting_spec& c) { return c.name == name; });
+    if (spec == client_setting_specs().end()) {
+      std::string message = "unknown client setting";
+      if (const auto near = nearest(name, names); !near.empty()) {
+        message += "; did you mean '" + near + "'?";
+      }
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      errors.add(key.source(), path, message + " (known: " + list + ")");
+      continue;
+    }
+    if (spec->duration) {
+      const auto* number = value.as_integer();
+      if (number == nullptr || number->get() < 0 || number->get() > 86'400'000) {
+        errors.add(value.source(), path,
+                   "expected a whole number of milliseconds between 0 and 86400000");
+        continue;
+      }
+      s.client_settings[name] = std::to_string(number->get());
+    } else if (const auto* text = value.as_string();
+               text != nullptr && text->get().find('\0') == std::string::npos) {
+      s.client_settings[name] = text->get();
+    } else {
+      errors.add(value.source(), path, "expected a string");
+    }
   }
 }
 
@@ -396,8 +467,25 @@ void read_expectation(const toml::table& table, const std::string& path, const s
     t.min = limit_reader.number("min", -1e12, 1e12);
     t.max = limit_reader.number("max", -1e12, 1e12);
     limit_reader.finish();
-    if (!t.min && !t.max) {
+    if (limit->get("min") == nullptr && limit->get("max") == nullptr) {
       errors.add(limit->source(), path + "." + name, "give a min, a max or both");
+    }
+    if (t.min && t.max && *t.min > *t.max) {
+      std::ostringstream message;
+      message << "min (" << *t.min << ") is above max (" << *t.max << "): nothing can meet both";
+      errors.add(limit->source(), path + "." + name, message.str());
+    }
+    if (t.max) {
+      // A value the harness cut short is only a lower bound, which never meets a max: a max
+      // beyond what a run can show would fail every client that legitimately needs the time.
+      if (const auto bound = observable_limit(s, name); bound && *t.max > bound->max_ms) {
+        std::ostringstream message;
+        message << "max = " << *t.max << " can never be shown to hold: " << bound->why
+                << ", so a run can show at most " << bound->max_ms
+                << " ms (a value cut short is only a lower bound); lower the max or give the "
+                   "client more time";
+        errors.add(limit->get("max")->source(), path + "." + name + ".max", message.str());
+      }
     }
     expect.limits[name] = t;
   }
@@ -448,14 +536,12 @@ void read_known_bugs(table_reader& top, scenario& s, error_sink& errors) {
 load_result parse_scenario(std::string_view text, const fs::path& file) {
   load_result result;
   error_sink errors(file);
-  toml::table doc;
-  try {
-    doc = toml::parse(text, file.string());
-  } catch (const toml::parse_error& e) {
-    errors.add(e.source(), {}, std::string(e.description()));
+  auto parsed = detail::parse_toml(text, errors);
+  if (!parsed) {
     result.errors = std::move(errors.errors());
     return result;
   }
+  const toml::table doc = std::move(*parsed);
   scenario s;
   s.file = file;
   table_reader top(doc, "", errors);
@@ -486,17 +572,9 @@ load_result parse_scenario(std::string_view text, const fs::path& file) {
                    "expected 'null', 'pipe' or 'pty', got '" + *input + "'");
       }
     }
-    if (const toml::table* env = reader.table("env", false)) {
-      for (const auto& [key, value] : *env) {
-        const std::string name(key.str());
-        if (const auto* string_value = value.as_string()) {
-          s.client_env[name] = string_value->get();
-        } else if (const auto* number = value.as_integer()) {
-          s.client_env[name] = std::to_string(number->get());
-        } else {
-          errors.add(value.source(), "client.env." + name, "expected a string or an integer");
-        }
-      }
+    if (const toml::table* env = reader.table("env", false)) read_client_env(*env, s, errors);
+    if (const toml::table* settings = reader.table("settings", false)) {
+      read_client_settings(*settings, s, errors);
     }
     reader.finish();
   }
@@ -505,6 +583,15 @@ load_result parse_scenario(std::string_view text, const fs::path& file) {
   read_counts_and_fields(top, s, errors);
   read_expect(top, s, errors);
   read_known_bugs(top, s, errors);
+  if (const auto required = top.strings("requires")) {
+    for (const auto& name : *required) {
+      if (auto problem = check_event_name(name, false); !problem.empty()) {
+        errors.add(doc.get("requires")->source(), "requires", problem);
+      } else {
+        s.requires_events.push_back(name);
+      }
+    }
+  }
   if (const auto headline = top.string("headline", false)) {
     std::vector<std::string> known = builtin_measurement_names();
     for (const auto& w : s.windows) known.push_back(w.name);
@@ -527,6 +614,7 @@ load_result parse_scenario(std::string_view text, const fs::path& file) {
                    [](const load_error& a, const load_error& b) {
                      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
                    });
+  s.situation = derive_situation(s);
   if (result.errors.empty()) result.scenarios.push_back(std::move(s));
   return result;
 }
@@ -542,6 +630,9 @@ load_result load_scenarios(const std::vector<fs::path>& paths) {
         if (entry.is_regular_file() && entry.path().extension() == ".toml")
           found.push_back(entry.path());
       }
+      if (found.empty()) {
+        result.errors.push_back({path, 0, 0, {}, "no scenario files (*.toml) in this directory"});
+      }
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else if (fs::exists(path, ec)) {
@@ -552,14 +643,13 @@ load_result load_scenarios(const std::vector<fs::path>& paths) {
   }
   std::map<std::string, fs::path> seen;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      result.errors.push_back({file, 0, 0, {}, "cannot read the file"});
+    std::string error;
+    const auto text = read_file(file, error, detail::max_toml_bytes);
+    if (!text) {
+      result.errors.push_back({file, 0, 0, {}, "cannot read the file: " + error});
       continue;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto one = parse_scenario(text.str(), file);
+    auto one = parse_scenario(*text, file);
     result.errors.insert(result.errors.end(), one.errors.begin(), one.errors.end());
     for (auto& s : one.scenarios) {
       auto [it, inserted] = seen.emplace(s.id, file);

@@ -4,6 +4,8 @@
 
 #include <toml++/toml.h>
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <sstream>
@@ -32,6 +34,93 @@ class error_sink {
   fs::path file_;
   std::vector<load_error> errors_;
 };
+
+/// The largest TOML file wsrepro reads: scenarios and manifests are a few kilobytes.
+inline constexpr std::size_t max_toml_bytes = std::size_t{1} << 20;
+/// How deep TOML may nest (dotted keys and headers, arrays, inline tables): the parser recurses,
+/// and a 50,000-level header would overflow its stack.
+inline constexpr int max_toml_depth = 32;
+
+/// Where `text` nests deeper than max_toml_depth, or 0: a scan that skips strings and comments
+/// and counts the components of each dotted key (a run of keys joined by dots) and the open
+/// brackets and braces.
+inline int too_deep_line(std::string_view text) {
+  int line = 1;
+  int brackets = 0;
+  int dots = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      if (brackets == 0) dots = 0;
+      continue;
+    }
+    if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      // A string: basic ("..." with escapes) or literal ('...'), either one multi-line when its
+      // quote is tripled. It counts as one key of a dotted key.
+      const bool triple = text.substr(i, 3) == std::string(3, c);
+      const std::string close = triple ? std::string(3, c) : std::string(1, c);
+      std::size_t j = i + close.size();
+      while (j < text.size()) {
+        if (c == '"' && text[j] == '\\') {
+          j += 2;
+          continue;
+        }
+        if (!triple && text[j] == '\n') break;
+        if (text.substr(j, close.size()) == close) break;
+        if (text[j] == '\n') ++line;
+        ++j;
+      }
+      i = std::min(text.size(), j + close.size()) - 1;
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      if (++brackets > max_toml_depth) return line;
+      continue;
+    }
+    if (c == ']' || c == '}') {
+      brackets = std::max(0, brackets - 1);
+      dots = 0;
+      continue;
+    }
+    if (c == '.') {
+      if (++dots >= max_toml_depth) return line;
+      continue;
+    }
+    const bool key_char = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' ||
+                          c == '-' || c == ' ' || c == '\t';
+    if (!key_char) dots = 0;
+  }
+  return 0;
+}
+
+/// Parses a TOML document after checking its size and depth; errors go to `errors`.
+inline std::optional<toml::table> parse_toml(std::string_view text, error_sink& errors) {
+  if (text.size() > max_toml_bytes) {
+    errors.add_plain("the file is larger than " + std::to_string(max_toml_bytes) +
+                     " bytes; a scenario or manifest is a few kilobytes");
+    return std::nullopt;
+  }
+  if (const int line = too_deep_line(text); line > 0) {
+    errors.errors().push_back({errors.file(),
+                               line,
+                               1,
+                               {},
+                               "nested more than " + std::to_string(max_toml_depth) +
+                                   " levels deep (dotted keys, arrays or inline tables)"});
+    return std::nullopt;
+  }
+  try {
+    return toml::parse(text, errors.file().string());
+  } catch (const toml::parse_error& e) {
+    errors.add(e.source(), {}, std::string(e.description()));
+    return std::nullopt;
+  }
+}
 
 /// Reads the keys of one table, and reports the keys nobody asked for.
 class table_reader {
@@ -75,9 +164,10 @@ class table_reader {
       type_error(*n, key, "a number");
       return std::nullopt;
     }
-    if (v < min || v > max) {
+    // NaN compares false with everything: test for it (and infinities) first.
+    if (!std::isfinite(v) || v < min || v > max) {
       std::ostringstream msg;
-      msg << "must be between " << min << " and " << max << ", got " << v;
+      msg << "must be a number between " << min << " and " << max << ", got " << v;
       errors_.add(n->source(), key_path(key), msg.str());
       return std::nullopt;
     }

@@ -102,6 +102,10 @@ json run_json(const harness::run_result& r) {
   json measurements = json::object();
   for (const auto& m : r.measurements) measurements[m.name] = measurement_json(m);
   j["measurements"] = std::move(measurements);
+  // Only for scenarios with a situation, so reports of other runs (and the golden files) stay.
+  if (!r.situation.empty()) {
+    j["situation"] = {{"requires", r.situation}, {"missing", r.situation_missing}};
+  }
   json checks = json::array();
   for (const auto& c : r.checks) {
     checks.push_back({{"measurement", c.measurement},

@@ -66,7 +66,9 @@ void write_testcase(xml_writer& w, const harness::run_result& r) {
   if (r.known_bug) w.empty("property", {{"name", "known_bug"}, {"value", r.known_bug->id}});
   for (const auto& m : r.measurements) {
     if (m.status != harness::measurement_status::measured) continue;
-    w.empty("property", {{"name", m.name}, {"value", measurement_value_text(m)}});
+    // A value the harness cut short is only a lower bound: say so, as every other report does.
+    const std::string value = (m.lower_bound ? ">= " : "") + measurement_value_text(m);
+    w.empty("property", {{"name", m.name}, {"value", value}});
   }
   w.end();
 

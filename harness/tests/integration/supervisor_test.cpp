@@ -88,7 +88,8 @@ TEST(supervisor, a_client_that_ignores_sigint_is_escalated_to_sigterm) {
   EXPECT_EQ(signals_sent(r), (std::vector<std::string>{"SIGINT", "SIGTERM"}));
   EXPECT_EQ(*get(r, "ended_by").text, "SIGTERM");
   EXPECT_EQ(*get(r, "exit_signal").text, "SIGTERM");
-  // Sent 300 ms after SIGINT: the latency is at least that, and not absurdly more.
+  // SIGTERM went out 300 ms after SIGINT: the latency is at least that, a lower bound.
+  EXPECT_TRUE(get(r, "interrupt_latency_ms").lower_bound);
   EXPECT_GE(*get(r, "interrupt_latency_ms").value, 250);
   EXPECT_LT(*get(r, "interrupt_latency_ms").value, 5000);
 }
@@ -97,8 +98,10 @@ TEST(supervisor, a_client_that_ignores_sigint_and_sigterm_is_killed) {
   const auto r = run(make_scenario(escalation), sh("trap '' INT TERM; exec sleep 30"));
   EXPECT_EQ(signals_sent(r), (std::vector<std::string>{"SIGINT", "SIGTERM", "SIGKILL"}));
   EXPECT_EQ(*get(r, "ended_by").text, "SIGKILL");
+  // It ignored SIGINT until SIGTERM went out 300 ms later: that much is known, no more.
   EXPECT_TRUE(get(r, "interrupt_latency_ms").lower_bound);
-  EXPECT_GE(*get(r, "interrupt_latency_ms").value, 500);
+  EXPECT_GE(*get(r, "interrupt_latency_ms").value, 250);
+  EXPECT_LT(*get(r, "interrupt_latency_ms").value, 5000);
 }
 
 TEST(supervisor, a_client_that_outlives_the_deadline_is_killed) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 namespace wsrepro::harness {
 namespace {
 
@@ -61,12 +63,42 @@ TEST(measure, hang_is_fault_to_exit_and_interrupt_not_applicable_when_no_signal_
 
 TEST(measure, interrupt_latency_runs_from_the_first_plan_signal) {
   const std::vector<event> t{ev(0, "client", "spawn"), ev(10 * ms, "server", "fault"),
+                             signal_event(510 * ms, "SIGINT"), exit_event(512 * ms, 130)};
+  const auto m = measure(t, with_signals(), no_leaks());
+  EXPECT_DOUBLE_EQ(*get(m, "interrupt_latency_ms").value, 2);
+  EXPECT_FALSE(get(m, "interrupt_latency_ms").lower_bound);
+  EXPECT_EQ(get(m, "interrupt_latency_ms").note, "from SIGINT");
+}
+
+TEST(measure, a_later_signal_cuts_the_interrupt_latency_short) {
+  // The client ignored SIGINT until SIGTERM 5 s later: it did not react to SIGINT within 5 s,
+  // and how long it would have taken is unknown.
+  const std::vector<event> t{ev(0, "client", "spawn"), ev(10 * ms, "server", "fault"),
                              signal_event(510 * ms, "SIGINT"), signal_event(5510 * ms, "SIGTERM"),
                              exit_event(5512 * ms, 143)};
   const auto m = measure(t, with_signals(), no_leaks());
-  EXPECT_DOUBLE_EQ(*get(m, "interrupt_latency_ms").value, 5002);
-  EXPECT_FALSE(get(m, "interrupt_latency_ms").lower_bound);
+  EXPECT_DOUBLE_EQ(*get(m, "interrupt_latency_ms").value, 5000);
+  EXPECT_TRUE(get(m, "interrupt_latency_ms").lower_bound);
+  EXPECT_NE(get(m, "interrupt_latency_ms").note.find("ignored SIGINT"), std::string::npos);
   EXPECT_EQ(*get(m, "ended_by").text, "SIGTERM");
+}
+
+TEST(measure, a_plan_signal_after_the_fault_is_never_credited_to_the_client) {
+  // The client was still hanging when SIGINT went out 500 ms after the fault: its hang is at
+  // least 500 ms, whatever it did after the signal.
+  const std::vector<event> t{ev(0, "client", "spawn"), ev(10 * ms, "server", "fault"),
+                             signal_event(510 * ms, "SIGINT"), exit_event(3010 * ms, 130)};
+  const auto m = measure(t, with_signals(), no_leaks());
+  EXPECT_DOUBLE_EQ(*get(m, "hang_ms").value, 500);
+  EXPECT_TRUE(get(m, "hang_ms").lower_bound);
+  EXPECT_EQ(get(m, "hang_ms").to_event, "harness.signal");
+  EXPECT_TRUE(get(m, "process_ms").lower_bound);
+  // A signal before the fault does not cut the hang: the client's own wait is measured.
+  const std::vector<event> before{ev(0, "client", "spawn"), signal_event(5 * ms, "SIGINT"),
+                                  ev(10 * ms, "server", "fault"), exit_event(1010 * ms, 130)};
+  const auto m2 = measure(before, with_signals(), no_leaks());
+  EXPECT_DOUBLE_EQ(*get(m2, "hang_ms").value, 1000);
+  EXPECT_FALSE(get(m2, "hang_ms").lower_bound);
 }
 
 TEST(measure, a_deadline_kill_makes_lower_bounds) {
@@ -126,6 +158,58 @@ TEST(judge, checks_fail_on_a_threshold_and_name_it) {
   std::string reason;
   EXPECT_EQ(decide(checks, reason), verdict::fail);
   EXPECT_EQ(reason, "hang_ms = 3000 ms, expected <= 1000 ms");
+}
+
+TEST(judge, a_lower_bound_never_meets_a_max_and_meets_a_min_only_above_it) {
+  // Killed at a 6 s deadline: hang_ms >= 5990, which says nothing about a 12 s max.
+  auto killed = ev(6000 * ms, "client", "exit");
+  killed.with("signal", std::string("SIGKILL"));
+  const std::vector<event> t{ev(0, "client", "spawn"), ev(10 * ms, "server", "fault"),
+                             ev(6000 * ms, "harness", "deadline"),
+                             signal_event(6000 * ms, "SIGKILL", "deadline"), killed};
+  const auto m = measure(t, scenario{}, no_leaks());
+  ASSERT_TRUE(get(m, "hang_ms").lower_bound);
+  const auto check_with = [&](std::optional<double> min, std::optional<double> max) {
+    expectation e;
+    e.limits["hang_ms"] = {min, max};
+    return judge(m, e).front();
+  };
+  const check under_max = check_with(std::nullopt, 12000);
+  EXPECT_FALSE(under_max.met);
+  EXPECT_EQ(under_max.actual, ">= 5990");
+  EXPECT_NE(under_max.message.find("cut short by the harness"), std::string::npos)
+      << under_max.message;
+  EXPECT_FALSE(check_with(std::nullopt, 1000).met);
+  EXPECT_TRUE(check_with(5000, std::nullopt).met);   // at least 5990: surely at least 5000
+  EXPECT_FALSE(check_with(9000, std::nullopt).met);  // at least 5990: maybe not 9000
+  EXPECT_FALSE(check_with(5000, 12000).met);
+}
+
+TEST(measure, a_close_wsrepro_caused_is_no_detection_and_not_the_clients_doing) {
+  // A reader with no keepalive: the stall is never noticed; SIGINT makes it close at 1000 ms.
+  auto accept = ev(5 * ms, "server", "accept");
+  accept.connection = 1;
+  auto fault = ev(10 * ms, "server", "fault");
+  fault.connection = 1;
+  auto close = ev(1011 * ms, "server", "frame_in");
+  close.connection = 1;
+  close.with("opcode", std::string("close")).with("code", std::int64_t{1000});
+  const std::vector<event> t{ev(0, "client", "spawn"),          accept, fault,
+                             signal_event(1010 * ms, "SIGINT"), close,  exit_event(1012 * ms, 130)};
+  const auto m = measure(t, with_signals(), no_leaks());
+  EXPECT_DOUBLE_EQ(*get(m, "dead_peer_detect_ms").value, 1000);
+  EXPECT_TRUE(get(m, "dead_peer_detect_ms").lower_bound);
+  EXPECT_EQ(*get(m, "closed_by").text, "harness");
+  expectation e;
+  e.limits["dead_peer_detect_ms"].max = 3000;
+  EXPECT_FALSE(judge(m, e).front().met);
+  // The same close with no signal before it is the client's own.
+  const std::vector<event> own{ev(0, "client", "spawn"), accept, fault, close,
+                               exit_event(1012 * ms, 1)};
+  const auto m2 = measure(own, scenario{}, no_leaks());
+  EXPECT_FALSE(get(m2, "dead_peer_detect_ms").lower_bound);
+  EXPECT_DOUBLE_EQ(*get(m2, "dead_peer_detect_ms").value, 1001);
+  EXPECT_EQ(*get(m2, "closed_by").text, "client");
 }
 
 TEST(judge, passes_when_met_and_counts_the_implicit_leak_check) {
@@ -259,6 +343,47 @@ TEST(known_bug, applies_only_to_its_clients_and_versions) {
   EXPECT_EQ(s.bug_for("cli", "10.4"), nullptr);
   EXPECT_EQ(s.bug_for("other", "12.0"), nullptr);
   EXPECT_EQ(s.bug_for("cli", ""), nullptr);  // an unversioned client never matches a range
+}
+
+// --- the situation ----------------------------------------------------------------------------
+
+TEST(situation, a_run_that_never_reached_it_is_neither_a_pass_nor_a_known_bug) {
+  scenario s = with_known_bug(true);
+  s.known_bugs.front().signature = {};
+  s.known_bugs.front().signature.one_of["ended_by"] = {"deadline"};
+  s.signals.push_back({2, "SIGINT", "server.fault", 500, signal_target::process});
+  s.situation = derive_situation(s);
+  EXPECT_EQ(s.situation, std::vector<std::string>{"server.fault"});
+  // The client hung before the server ever got to its fault, and was killed at the deadline.
+  auto killed = ev(6000 * ms, "client", "exit");
+  killed.with("signal", std::string("SIGKILL"));
+  const std::vector<event> t{ev(0, "client", "spawn"), ev(6000 * ms, "harness", "deadline"),
+                             signal_event(6000 * ms, "SIGKILL", "deadline"), killed};
+  auto r = judged(s, t, "12.0");
+  r.situation_missing = {"server.fault"};
+  situation_not_reached(r, s.bug_for("cli", "12.0"));
+  EXPECT_EQ(r.outcome, verdict::fail);
+  ASSERT_TRUE(r.known_bug);
+  EXPECT_FALSE(r.known_bug->reproduced);
+  EXPECT_NE(r.reason.find("situation was not reached: no server.fault"), std::string::npos)
+      << r.reason;
+  EXPECT_NE(r.reason.find("killed by SIGKILL"), std::string::npos) << r.reason;
+}
+
+TEST(situation, is_derived_from_the_signal_plan_the_expectations_and_requires) {
+  scenario s;
+  s.windows.push_back({"marker_to_exit_ms", "driver.marker", "client.exit"});
+  s.windows.push_back({"unjudged_ms", "driver.other", "client.exit"});
+  s.expect.limits["marker_to_exit_ms"].max = 1000;
+  s.expect.one_of["closed_by"] = {"client"};
+  s.requires_events = {"driver.connected"};
+  s.signals.push_back({2, "SIGINT", "server.response", 200, signal_target::process});
+  EXPECT_EQ(derive_situation(s), (std::vector<std::string>{"driver.connected", "server.response",
+                                                           "driver.marker", "server.accept"}));
+  // Anchored on the client's start: nothing more to reach.
+  scenario plain;
+  plain.signals.push_back({2, "SIGINT", "client.spawn", 200, signal_target::process});
+  EXPECT_TRUE(derive_situation(plain).empty());
 }
 
 }  // namespace

@@ -183,20 +183,26 @@ TEST(scenario, time_scale_multiplies_deadlines_delays_thresholds_and_duration_pa
   EXPECT_EQ(s.params.get_int("status"), 307);  // not a duration
 }
 
-TEST(scenario_loader, reads_client_env_and_text_expectations) {
+TEST(scenario_loader, reads_client_env_settings_and_text_expectations) {
   std::string text = valid;
   text += "closed_by = \"client\"\nclean_close = false\ntcp_end = [\"FIN\", \"RST\"]\n";
   text.replace(text.find("[server]"), 8,
-               "[client]\nenv = { WSREPRO_PING_INTERVAL_MS = 1000, NAME = \"x\" }\n\n[server]");
+               "[client]\nenv = { MY_TIMEOUT_MS = 1000, NAME = \"x\" }\n"
+               "settings = { ping_interval_ms = 1000, send = \"hi\" }\n\n[server]");
   auto r = parse_scenario(text, "x.toml");
   ASSERT_TRUE(r.errors.empty()) << errors_text(r);
   scenario s = r.scenarios[0];
-  EXPECT_EQ(s.client_env.at("WSREPRO_PING_INTERVAL_MS"), "1000");
+  EXPECT_EQ(s.client_env.at("MY_TIMEOUT_MS"), "1000");
+  EXPECT_EQ(s.client_settings.at("ping_interval_ms"), "1000");
+  EXPECT_EQ(s.client_settings.at("send"), "hi");
+  EXPECT_EQ(client_setting_variable("ping_interval_ms"), "WSREPRO_PING_INTERVAL_MS");
   EXPECT_EQ(s.expect.one_of.at("closed_by"), std::vector<std::string>{"client"});
   EXPECT_EQ(s.expect.one_of.at("clean_close"), std::vector<std::string>{"false"});
   EXPECT_EQ(s.expect.one_of.at("tcp_end").size(), 2u);
   apply_time_scale(s, 1.5);
-  EXPECT_EQ(s.client_env.at("WSREPRO_PING_INTERVAL_MS"), "1500");
+  EXPECT_EQ(s.client_env.at("MY_TIMEOUT_MS"), "1500");
+  EXPECT_EQ(s.client_settings.at("ping_interval_ms"), "1500");
+  EXPECT_EQ(s.client_settings.at("send"), "hi");
   EXPECT_EQ(s.client_env.at("NAME"), "x");
 
   text += "closed_by = \"nobody\"\n";
@@ -308,4 +314,92 @@ TEST(glob, matches_ids) {
 }
 
 }  // namespace
+}  // namespace wsrepro::harness
+
+namespace wsrepro::harness {
+namespace {
+
+/// `valid` with the first line starting with `prefix` replaced by `line`.
+std::string with_line(const std::string& prefix, const std::string& line) {
+  std::string text = valid;
+  const auto at = text.find("\n" + prefix);
+  EXPECT_NE(at, std::string::npos) << prefix;
+  const auto end = text.find('\n', at + 1);
+  return text.replace(at + 1, end - at - 1, line);
+}
+
+std::string only_error(const std::string& text) {
+  const auto r = parse_scenario(text, "x.toml");
+  EXPECT_EQ(r.errors.size(), 1u) << errors_text(r);
+  return r.errors.empty() ? std::string() : r.errors.front().to_string();
+}
+
+}  // namespace
+
+TEST(scenario_loader, refuses_nan_and_infinities_wherever_a_number_goes) {
+  for (const auto& [prefix, line] :
+       std::vector<std::pair<std::string, std::string>>{{"deadline_ms", "deadline_ms = nan"},
+                                                        {"delay_ms = 500", "delay_ms = nan"},
+                                                        {"hang_ms", "hang_ms = { max = nan }"},
+                                                        {"hang_ms", "hang_ms = { max = inf }"},
+                                                        {"deadline_ms", "deadline_ms = -inf"}}) {
+    const std::string error = only_error(with_line(prefix, line));
+    EXPECT_NE(error.find("must be a number between"), std::string::npos) << line << ": " << error;
+  }
+}
+
+TEST(scenario_loader, refuses_a_min_above_its_max) {
+  const std::string error = only_error(with_line("hang_ms", "hang_ms = { min = 900, max = 100 }"));
+  EXPECT_NE(error.find("key 'expect.hang_ms'"), std::string::npos) << error;
+  EXPECT_NE(error.find("min (900) is above max (100)"), std::string::npos) << error;
+}
+
+TEST(scenario_loader, refuses_a_max_that_the_deadline_cannot_show) {
+  // A hang up to 12 s cannot be seen when the deadline kills the client at 6 s.
+  std::string text = with_line("deadline_ms", "deadline_ms = 6000");
+  text = text.replace(text.find("hang_ms = { max = 1000 }"), 24, "hang_ms = { max = 12000 }");
+  const std::string error = only_error(text);
+  EXPECT_NE(error.find("key 'expect.hang_ms.max'"), std::string::npos) << error;
+  EXPECT_NE(error.find("deadline_ms = 6000 ends the client first"), std::string::npos) << error;
+  // An interrupt latency longer than the wait before the next signal cannot be seen either.
+  text = valid;
+  text += "interrupt_latency_ms = { max = 6000 }\n";
+  const std::string escalation = only_error(text);
+  EXPECT_NE(escalation.find("the next signal (SIGTERM) goes out 5000 ms after the SIGINT"),
+            std::string::npos)
+      << escalation;
+}
+
+TEST(scenario_loader, client_settings_and_env_are_checked) {
+  const auto error_for = [](const std::string& client) {
+    std::string text = valid;
+    text.replace(text.find("[server]"), 8, client + "\n\n[server]");
+    return only_error(text);
+  };
+  EXPECT_NE(error_for("[client]\nsettings = { close_timout_ms = 1 }")
+                .find("did you mean 'close_timeout_ms'?"),
+            std::string::npos);
+  EXPECT_NE(error_for("[client]\nsettings = { close_timeout_ms = 1.5 }")
+                .find("a whole number of milliseconds"),
+            std::string::npos);
+  EXPECT_NE(error_for("[client]\nenv = { \"\" = \"x\" }").find("must be non-empty"),
+            std::string::npos);
+  EXPECT_NE(error_for("[client]\nenv = { \"A=B\" = \"x\" }").find("no '='"), std::string::npos);
+  EXPECT_NE(error_for("[client]\nenv = { WSREPRO_CLOSE_TIMEOUT_MS = 5 }")
+                .find("[client.settings] close_timeout_ms"),
+            std::string::npos);
+}
+
+TEST(scenario_loader, requires_names_known_events_and_joins_the_situation) {
+  std::string text = valid;
+  text.replace(text.find("[server]"), 8, "requires = [\"driver.connected\"]\n\n[server]");
+  auto r = parse_scenario(text, "x.toml");
+  ASSERT_TRUE(r.errors.empty()) << errors_text(r);
+  EXPECT_EQ(r.scenarios[0].situation,
+            (std::vector<std::string>{"driver.connected", "server.fault", "driver.marker"}));
+  text = valid;
+  text.replace(text.find("[server]"), 8, "requires = [\"server.faul\"]\n\n[server]");
+  EXPECT_NE(only_error(text).find("did you mean 'server.fault'?"), std::string::npos);
+}
+
 }  // namespace wsrepro::harness

@@ -31,8 +31,11 @@ class timeline {
   std::vector<event> snapshot() const;
   /// The first event with this name (`source.kind`), if any.
   std::optional<event> first(std::string_view name) const;
-  /// High-volume events dropped past the bound (essential ones are always kept).
+  /// High-volume events dropped past the bound (essential ones are always kept), and those
+  /// their producer chose not to keep (discard()).
   std::size_t dropped() const;
+  /// Counts an event its producer did not keep (past its own bound).
+  void discard();
 
  private:
   mutable std::mutex mutex_;

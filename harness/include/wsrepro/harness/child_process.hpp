@@ -31,6 +31,7 @@ struct spawn_request {
   std::filesystem::path shim;
   std::size_t output_limit_bytes = 1 << 20;  ///< per stream; the rest is drained and counted
   std::size_t max_line_events = 2000;        ///< per stream, to keep the timeline bounded
+  std::size_t max_driver_events = 5000;      ///< driver-protocol events kept; the rest counted
 };
 
 struct exit_status {
@@ -121,6 +122,8 @@ class child_process {
   captured_output stderr_;
   boost::asio::steady_timer wake_;  ///< cancelled whenever the exit or tree_done arrive
   std::size_t max_line_events_ = 2000;
+  std::size_t max_driver_events_ = 5000;
+  std::size_t driver_events_ = 0;
   std::size_t output_limit_ = 1 << 20;
 };
 

@@ -83,5 +83,8 @@ std::optional<std::vector<std::string>> expand_command(
 
 /// Finds a program like execvp would; nullopt when it is missing or not executable.
 std::optional<std::filesystem::path> find_program(const std::string& program);
+/// Why find_program() found nothing, in words: "not found in PATH", "is not executable", "is a
+/// directory".
+std::string why_not_runnable(const std::string& program);
 
 }  // namespace wsrepro::harness

@@ -25,6 +25,11 @@ std::vector<check> judge(const std::vector<measurement>& measurements, const exp
 /// pass when every check is met, fail otherwise; `reason` says why in one line.
 verdict decide(const std::vector<check>& checks, std::string& reason);
 
+/// For a run that never reached its scenario's situation (r.situation_missing is not empty):
+/// `fail`, with a reason naming the missing events and how the client ended; `bug`, when one is
+/// expected on this client, is recorded as not reproduced.
+void situation_not_reached(run_result& r, const known_bug* bug);
+
 /// For a run on a client instance where `bug` is expected (after decide): known_bug when the
 /// run shows the bug's signature (or, without one, misses the expectation), fail when it does
 /// not: a scenario that stops reproducing a bug has lost its power. Sets r.known_bug.

@@ -115,6 +115,10 @@ struct run_result {
   mono_ns started_ns = 0;  ///< the run's zero on the monotonic clock
   double duration_ms = 0;
   std::vector<measurement> measurements;
+  /// The events the scenario's situation needs (scenario::situation) and those the run never
+  /// saw: a run that misses one is not a pass, nor a known bug.
+  std::vector<std::string> situation;
+  std::vector<std::string> situation_missing;
   std::vector<check> checks;
   std::optional<known_bug_outcome> known_bug;
   std::string headline = "hang_ms";  ///< the measurement that sums the run up in a matrix

@@ -81,6 +81,18 @@ struct known_bug {
   bool applies(const std::string& client_name, const std::string& version) const;
 };
 
+/// A client setting a scenario can give in `[client.settings]`: one vocabulary for every client.
+/// wsrepro passes each as WSREPRO_<NAME> in the client's environment (WSREPRO_CLOSE_TIMEOUT_MS);
+/// drivers map it to their library's option (see clients/DRIVER-PROTOCOL.md).
+struct client_setting_spec {
+  std::string name;       ///< close_timeout_ms
+  bool duration = false;  ///< a _ms value: an integer, scaled by --time-scale
+  std::string doc;
+};
+const std::vector<client_setting_spec>& client_setting_specs();
+/// "WSREPRO_CLOSE_TIMEOUT_MS" for "close_timeout_ms".
+std::string client_setting_variable(std::string_view name);
+
 struct scenario {
   std::string id;        ///< category.slug, stable
   std::string category;  ///< the part of the id before the first dot
@@ -100,6 +112,14 @@ struct scenario {
   /// Extra environment for the client ([client] env); values of *_MS keys are durations,
   /// scaled by --time-scale.
   std::map<std::string, std::string> client_env;
+  /// [client.settings], by name (see client_setting_specs()); durations in milliseconds.
+  std::map<std::string, std::string> client_settings;
+  /// Events the scenario says must happen for a verdict to mean anything (`requires`).
+  std::vector<std::string> requires_events;
+  /// Every event that must happen for the run to have reached the scenario's situation: the
+  /// ones it requires, the first signal's anchor, and the start of each measurement its
+  /// expectations (and known bugs' signatures) judge. Derived when the scenario is loaded.
+  std::vector<std::string> situation;
   std::vector<signal_step> signals;
   std::vector<window_spec> windows;
   std::vector<count_spec> counts;
@@ -119,6 +139,18 @@ struct scenario {
 const std::vector<std::string>& builtin_measurement_names();
 /// The built-in measurements whose value is text, with the values they can take.
 const std::map<std::string, std::vector<std::string>>& text_measurement_values();
+
+/// The largest value of `measurement` a run of `s` can show before the harness cuts it short (the
+/// deadline, or the next signal of the plan), with the reason in words; nullopt when the harness
+/// does not bound it. A `max` above it could never be shown to hold.
+struct observable_bound {
+  double max_ms = 0;
+  std::string why;
+};
+std::optional<observable_bound> observable_limit(const scenario& s, const std::string& measurement);
+
+/// The situation of a scenario as loaded (see scenario::situation).
+std::vector<std::string> derive_situation(const scenario& s);
 
 /// Every deadline, delay and threshold in milliseconds multiplied by `factor` (--time-scale).
 void apply_time_scale(scenario& s, double factor);
