@@ -875,3 +875,60 @@ TEST(run_cleanup, sigkill_to_wsrepro_still_leaves_no_client_behind) {
   }
   expect_no_process_with(sleeper);
 }
+
+// --- a verdict means the situation was reached -------------------------------------------------
+
+TEST(situation, a_client_that_exits_before_it_connects_does_not_pass_sigint_while_open) {
+  temp_dir out;
+  const auto r = run_wsrepro({"run", "--scenario", "shutdown.sigint_while_open", "--client-cmd",
+                              "true", "--out", out.str()});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  const json run = only_run(load_report(out.path()));
+  EXPECT_EQ(at(run, "/verdict"), "fail");
+  EXPECT_TRUE(contains(string_at(run, "/reason"), "situation was not reached: no server.response"))
+      << string_at(run, "/reason");
+  EXPECT_TRUE(contains(string_at(run, "/reason"), "exited with code 0"))
+      << string_at(run, "/reason");
+  EXPECT_EQ(at(run, "/situation/missing"), json::array({"server.response"}));
+}
+
+TEST(situation, a_known_bug_is_not_reproduced_by_a_client_that_never_got_to_it) {
+  // As seed.daemon_thread_exit against a server that never answers the upgrade: the driver hangs
+  // in connect, never prints its marker, and is killed at the deadline, which alone matches
+  // the bug's signature.
+  temp_dir dir;
+  write_text(dir / "bug.toml", R"(id = "test.marker_bug"
+title = "A bug seen after the driver's marker"
+deadline_ms = 1500
+headline = "marker_to_exit_ms"
+
+[server]
+behaviour = "no_response"
+
+[[window]]
+name = "marker_to_exit_ms"
+from = "driver.marker"
+to = "client.exit"
+
+[expect]
+marker_to_exit_ms = { max = 1000 }
+
+[[known_bug]]
+id = "lib#1"
+summary = "never exits after the marker"
+versions = ["*"]
+
+[known_bug.expect]
+ended_by = "deadline"
+)");
+  const auto r =
+      run_wsrepro({"run", dir / "bug.toml", "--client-cmd",
+                   std::string(WSREPRO_TEST_HOSTILE_CLIENT) + " idle {url}", "--out", dir / "out"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  const json run = only_run(load_report(dir.path() / "out"));
+  EXPECT_EQ(at(run, "/verdict"), "fail");
+  EXPECT_EQ(at(run, "/known_bug/reproduced"), false);
+  EXPECT_TRUE(contains(string_at(run, "/reason"), "known bug lib#1 is expected here, but"))
+      << string_at(run, "/reason");
+  EXPECT_TRUE(contains(string_at(run, "/reason"), "no driver.marker")) << string_at(run, "/reason");
+}

@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -107,6 +109,138 @@ TEST(hostile_supervision, a_shell_that_kills_its_shim_at_once_leaves_nothing_beh
       << r.run.dump(2);
   expect_no_process_with(orphan);
   expect_no_process_with(unique_sleep(64));
+}
+
+// --- the hostile-client suite ------------------------------------------------------------------
+
+/// Every listening TCP socket on this port (IPv4 or IPv6), from /proc/net: none may outlive
+/// the wsrepro that opened it.
+bool port_listening(int port) {
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::istringstream in(read_text(table));
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state;
+      fields >> slot >> local >> remote >> state;
+      const auto colon = local.rfind(':');
+      if (colon == std::string::npos || state != "0A") continue;  // 0A: LISTEN
+      if (std::stoi(local.substr(colon + 1), nullptr, 16) == port) return true;
+    }
+  }
+  return false;
+}
+
+struct hostile_case {
+  std::string mode;
+  std::string with_signal;     ///< expected verdict when SIGINT is sent
+  std::string without_signal;  ///< expected verdict when only the deadline can end it
+  int min_leaks = 0;           ///< with the signal: processes it must be seen to leave
+};
+
+void PrintTo(const hostile_case& c, std::ostream* os) { *os << c.mode; }
+
+class hostile_suite : public testing::TestWithParam<hostile_case> {};
+
+TEST_P(hostile_suite, ends_in_bounded_time_with_the_right_verdict_and_leaves_nothing) {
+  const hostile_case& c = GetParam();
+  // Writing 1 GiB takes a while: that client gets the time to finish, the others a short one.
+  std::string quiet = without_signal;
+  if (c.mode == "stdout-1gib")
+    quiet.replace(quiet.find("deadline_ms = 2000"), 18, "deadline_ms = 30000");
+  for (const auto& [scenario, expected] :
+       {std::pair{std::string(with_signal), c.with_signal}, std::pair{quiet, c.without_signal}}) {
+    temp_dir dir;
+    const auto started = std::chrono::steady_clock::now();
+    const auto r = run_hostile(dir, scenario.c_str(), hostile(c.mode), milliseconds(60'000));
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_LT(took, milliseconds(45'000)) << c.mode;
+    EXPECT_EQ(at(r.run, "/verdict"), expected) << c.mode << "\n" << r.run.dump(2).substr(0, 4000);
+    EXPECT_EQ(r.process.exit_code, expected == "pass" ? 0 : 1) << describe(r.process);
+    // Every report parses, whatever the client wrote.
+    EXPECT_FALSE(
+        json::parse(read_text(dir.path() / "out" / "report.json"), nullptr, false).is_discarded());
+    EXPECT_TRUE(contains(read_text(dir.path() / "out" / "junit.xml"), "</testsuites>"));
+    EXPECT_TRUE(contains(read_text(dir.path() / "out" / "summary.md"), "# wsrepro report"));
+    EXPECT_FALSE(port_listening(std::stoi(string_at(r.run, "/url").substr(17))))
+        << string_at(r.run, "/url");
+    expect_no_process_with(tag());
+    if (scenario == with_signal && c.min_leaks > 0) {
+      EXPECT_GE(number_at(r.run, "/measurements/leaked_processes/value"), c.min_leaks);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(modes, hostile_suite,
+                         testing::Values(hostile_case{"ignore-signals", "fail", "fail"},
+                                         hostile_case{"daemon", "fail", "fail", 1},
+                                         hostile_case{"fork50", "fail", "fail", 50},
+                                         hostile_case{"stdout-1gib", "pass", "pass"},
+                                         hostile_case{"endless-line", "pass", "fail"},
+                                         hostile_case{"sigstop", "fail", "fail"},
+                                         hostile_case{"close-stdio", "pass", "fail"},
+                                         hostile_case{"kill-supervisor", "fail", "fail", 1},
+                                         hostile_case{"write-inherited", "pass", "pass"},
+                                         hostile_case{"driver-flood", "pass", "fail"},
+                                         hostile_case{"connections", "pass", "fail"}),
+                         [](const testing::TestParamInfo<hostile_case>& param) {
+                           std::string name = param.param.mode;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+TEST(hostile_output, a_flood_of_driver_lines_is_counted_not_kept) {
+  temp_dir dir;
+  const auto r = run_hostile(dir, without_signal, hostile("driver-flood"));
+  EXPECT_GT(number_at(r.run, "/timeline_dropped_events"), 0) << r.run.dump().substr(0, 2000);
+  EXPECT_LE(at(r.run, "/timeline").size(), 6000u);
+  EXPECT_LT(fs::file_size(dir / "out/report.json"), 20u << 20);
+}
+
+TEST(hostile_output, a_client_finds_no_descriptor_to_write_into) {
+  temp_dir dir;
+  const auto r = run_hostile(dir, without_signal, hostile("write-inherited"));
+  bool seen = false;
+  for (const auto& e : at(r.run, "/timeline")) {
+    if (e.value("event", "") != "driver.inherited_writes") continue;
+    seen = true;
+    EXPECT_EQ(e.value("count", -1), 0) << e.dump();
+  }
+  EXPECT_TRUE(seen) << r.run.dump(2).substr(0, 3000);
+}
+
+// --- memory ------------------------------------------------------------------------------------
+
+TEST(report_memory, does_not_grow_with_the_number_of_finished_runs) {
+  // Each run captures 256 KiB of output: kept in memory until the end, 200 runs would add 45 MB
+  // over 30, and their timelines as much again. Streamed to the journal as each run ends, they
+  // add next to nothing.
+  const auto peak_rss_kb = [](int runs) {
+    temp_dir dir;
+    write_text(dir / "scenario.toml", without_signal);
+    background_process run(
+        wsrepro_argv({"run", dir / "scenario.toml", "--client-cmd", hostile("chatty"), "--repeat",
+                      std::to_string(runs), "--jobs", "2", "-q", "--out", dir / "out"}));
+    // wsrepro's own high-water mark (wait4's would include its children's), sampled until the
+    // end: it only grows.
+    long peak = 0;
+    const auto until = std::chrono::steady_clock::now() + milliseconds(240'000);
+    while (run.running_after(milliseconds(20)) && std::chrono::steady_clock::now() < until) {
+      std::istringstream status(read_text("/proc/" + std::to_string(run.pid()) + "/status"));
+      for (std::string line; std::getline(status, line);) {
+        if (line.starts_with("VmHWM:")) peak = std::max(peak, std::stol(line.substr(6)));
+      }
+    }
+    const auto r = run.wait(milliseconds(10'000));
+    EXPECT_EQ(r.exit_code, 0) << describe(r).substr(0, 3000);
+    EXPECT_EQ(load_report(dir.path() / "out")["runs"].size(), static_cast<std::size_t>(runs));
+    return peak;
+  };
+  const long few = peak_rss_kb(30);
+  const long many = peak_rss_kb(200);
+  EXPECT_LT(many - few, 20 * 1024)
+      << "peak RSS " << few << " KiB for 30 runs, " << many << " KiB for 200";
 }
 
 // --- wsrepro's own death ----------------------------------------------------------------------

@@ -90,6 +90,13 @@ class background_process {
     if (pid_ > 0 && !exited_) ::kill(pid_, sig);
   }
 
+  /// Pumps its output for at most `slice`; true while it still runs.
+  bool running_after(milliseconds slice) {
+    const auto until = std::chrono::steady_clock::now() + slice;
+    while (pid_ > 0 && !exited_ && std::chrono::steady_clock::now() < until) pump(until);
+    return pid_ > 0 && !exited_;
+  }
+
   /// Waits for the exit. Past the timeout the group is killed and the test fails; the result
   /// then has timed_out set. `out` holds all of stdout, including lines read with read_line.
   process_result wait(milliseconds timeout) {

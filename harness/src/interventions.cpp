@@ -13,9 +13,9 @@ bool is_harness_action(const event& e) {
 bool is_client_reaction(std::string_view event_name) {
   if (event_name.starts_with("client.") || event_name.starts_with("driver.")) return true;
   static constexpr std::string_view from_the_client[] = {
-      "server.request",  "server.bad_request", "server.frame_in",  "server.bad_frame",
-      "server.data_in",  "server.fin_in",      "server.rst_in",    "server.read_error",
-      "server.tls_error"};
+      "server.request",   "server.bad_request", "server.frame_in",
+      "server.bad_frame", "server.data_in",     "server.fin_in",
+      "server.rst_in",    "server.read_error",  "server.tls_error"};
   for (const auto name : from_the_client) {
     if (event_name == name) return true;
   }

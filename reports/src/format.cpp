@@ -102,4 +102,54 @@ std::string clean_utf8(std::string_view in) {
   return out;
 }
 
+void write_indented_json(std::ostream& out, std::string_view compact, int depth) {
+  const auto newline = [&](int level) {
+    out << '\n' << std::string(static_cast<std::size_t>(2 * level), ' ');
+  };
+  int level = depth;
+  bool in_string = false;
+  for (std::size_t i = 0; i < compact.size(); ++i) {
+    const char c = compact[i];
+    if (in_string) {
+      out << c;
+      if (c == '\\' && i + 1 < compact.size()) {
+        out << compact[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        out << c;
+        break;
+      case '{':
+      case '[':
+        // An empty container stays on its line, as dump(2) writes it.
+        if (i + 1 < compact.size() && (compact[i + 1] == '}' || compact[i + 1] == ']')) {
+          out << c << compact[++i];
+        } else {
+          out << c;
+          newline(++level);
+        }
+        break;
+      case '}':
+      case ']':
+        newline(--level);
+        out << c;
+        break;
+      case ',':
+        out << c;
+        newline(level);
+        break;
+      case ':':
+        out << ": ";
+        break;
+      default:
+        out << c;
+    }
+  }
+}
+
 }  // namespace wsrepro::reports

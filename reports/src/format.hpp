@@ -2,6 +2,7 @@
 // Number and text formatting shared by the report writers, so every format shows the same
 // value the same way.
 
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -28,5 +29,10 @@ std::string run_label(const harness::run_result& r);
 /// carriage return, U+FFFE, U+FFFF): each invalid byte and forbidden character becomes U+FFFD.
 /// A client's garbage output must never make a report unreadable.
 std::string clean_utf8(std::string_view in);
+
+/// Writes compact JSON (as nlohmann's dump() makes it) indented as dump(2) would indent it at
+/// nesting depth `depth`, in one pass: the journal's runs go into report.json without being
+/// parsed again.
+void write_indented_json(std::ostream& out, std::string_view compact, int depth);
 
 }  // namespace wsrepro::reports

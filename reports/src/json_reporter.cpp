@@ -338,13 +338,8 @@ class json_reporter final : public reporter {
     }
     bool first = true;
     for (const auto& e : entries_) {
-      const json run = json::parse(journal_->read(e.offset, e.size));
-      const std::string text = run.dump(2, ' ', false, json::error_handler_t::replace);
       out_ << (first ? "\n" : ",\n") << "    ";
-      for (const char c : text) {
-        out_ << c;
-        if (c == '\n') out_ << "    ";
-      }
+      write_indented_json(out_, journal_->read(e.offset, e.size), 2);
       first = false;
     }
     out_ << "\n  ]";

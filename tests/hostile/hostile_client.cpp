@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
   // Before this client opens anything itself.
   const std::string inherited = fd_list("/proc/self/fd");
   int conn = -1;
-  if (url != nullptr && mode != "connections") {
+  if (url != nullptr) {
     conn = connect_websocket(url);
     if (conn < 0) {
       std::fprintf(stderr, "cannot connect to %s\n", url);
@@ -264,6 +264,12 @@ int main(int argc, char** argv) {
     }
     say(R"({"event":"connections","count":)" + std::to_string(opened) + "}");
     idle_forever();
+  }
+  if (mode == "chatty") {
+    // 256 KiB of output in long lines, then a clean exit: a run whose details are bulky.
+    const std::string line(4095, 'x');
+    for (int i = 0; i < 64; ++i) say(line);
+    return 0;
   }
   if (mode == "idle") idle_forever();
   if (mode == "exit") return 0;

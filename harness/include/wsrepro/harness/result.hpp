@@ -139,9 +139,10 @@ struct run_result {
 /// Keeps a run's summary (verdict, measurements, checks) and drops what is bulky: the timeline
 /// and the captured output.
 inline void drop_details(run_result& r) {
-  r.timeline = {};
-  r.client_stdout = {};
-  r.client_stderr = {};
+  // Swapped with empty ones: assigning an empty string keeps the old one's buffer.
+  std::vector<event>().swap(r.timeline);
+  std::string().swap(r.client_stdout.data);
+  std::string().swap(r.client_stderr.data);
 }
 
 struct run_counts {
