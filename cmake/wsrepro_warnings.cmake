@@ -4,7 +4,7 @@ function(wsrepro_set_warnings target)
                                            -Wno-sign-conversion -Wnon-virtual-dtor
                                            # GCC 12 false positive on Asio's coroutine frames
                                            -Wno-mismatched-new-delete)
-  if(CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+  if(CMAKE_CXX_FLAGS MATCHES "-fsanitize" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     # Sanitizer instrumentation makes GCC 12 report maybe-uninitialized inside libstdc++
     # (std::regex, std::function) that no plain build sees.
     target_compile_options(${target} PRIVATE -Wno-maybe-uninitialized)

@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <sstream>
@@ -153,33 +152,9 @@ replay_source read_replay(const std::string& reference) {
   std::string read_error;
   const auto text = read_file(file, read_error);
   if (!text) throw usage_error{"--replay: cannot read " + file + ": " + read_error};
-  const auto doc = nlohmann::json::parse(*text, nullptr, false);
-  if (doc.is_discarded() || !doc.contains("runs") || !doc["runs"].is_array()) {
-    throw usage_error{"--replay: " + file + " is not a wsrepro report.json"};
-  }
-  const auto& runs = doc["runs"];
-  if (runs.empty()) throw usage_error{"--replay: " + file + " has no runs"};
-  if (index >= runs.size()) {
-    throw usage_error{"--replay: " + file + " has " + std::to_string(runs.size()) +
-                      " runs (indices 0 to " + std::to_string(runs.size() - 1) + ")"};
-  }
-  const auto& run = runs[index];
-  replay_source source;
-  try {
-    source.scenario_id = run.at("scenario").get<std::string>();
-    source.client = run.at("client").get<std::string>();
-    source.argv = run.value("argv", std::vector<std::string>{});
-    source.seed = run.value("seed", std::uint64_t{0});
-    source.server_params = run.value("server_params", std::map<std::string, std::int64_t>{});
-    source.time_scale = doc.value("time_scale", 1.0);
-    if (source.scenario_id.empty() || source.client.empty()) {
-      throw std::invalid_argument("no scenario or client");
-    }
-  } catch (const std::exception& e) {
-    throw usage_error{"--replay: run " + std::to_string(index) + " of " + file +
-                      " is incomplete: " + e.what()};
-  }
-  return source;
+  auto parsed = harness::parse_replay_report(*text, index, file);
+  if (auto* error = std::get_if<std::string>(&parsed)) throw usage_error{"--replay: " + *error};
+  return std::get<replay_source>(std::move(parsed));
 }
 
 void check_time_scale(double factor, const std::string& origin) {

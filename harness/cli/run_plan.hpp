@@ -11,6 +11,7 @@
 #include "wsrepro/harness/client.hpp"
 #include "wsrepro/harness/jitter.hpp"
 #include "wsrepro/harness/paths.hpp"
+#include "wsrepro/harness/replay.hpp"
 #include "wsrepro/harness/runner.hpp"
 #include "wsrepro/harness/scenario.hpp"
 
@@ -43,14 +44,7 @@ std::vector<harness::planned_run> repetitions(const std::vector<harness::planned
 
 /// --replay REPORT.json#N: the recorded run N (its index in `runs`) as a plan entry with its
 /// scenario, client, seed and server parameters. `scenarios` must hold its scenario.
-struct replay_source {
-  std::string scenario_id;
-  std::string client;  ///< as recorded: NAME, NAME@VERSION or cmd:PROGRAM
-  std::vector<std::string> argv;
-  std::uint64_t seed = 0;
-  std::map<std::string, std::int64_t> server_params;
-  double time_scale = 1.0;
-};
+using harness::replay_source;
 replay_source read_replay(const std::string& reference);
 
 /// A random seed for an invocation that names none (recorded, so it can be given back).

@@ -16,11 +16,11 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "../shim/spawn_attributes.hpp"
+#include "driver_protocol.hpp"
 #include "wsrepro/harness/reaper.hpp"
 
 extern char** environ;
@@ -31,10 +31,6 @@ namespace net = boost::asio;
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 namespace {
-
-/// Attributes kept of one driver event (the rest are dropped): a line is at most 64 KiB, but an
-/// object with thousands of keys would still swell the timeline.
-constexpr std::size_t max_driver_attributes = 32;
 
 constexpr std::pair<int, const char*> signal_names[] = {
     {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"},  {SIGILL, "SIGILL"},
@@ -517,9 +513,8 @@ void child_process::on_line(stream_reader& reader, std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   const mono_ns seen = now_ns();
   // Driver protocol: one JSON object per line with "event" and, optionally, "t" on our clock.
-  if (!reader.is_stderr && line.starts_with('{')) {
-    const auto doc = nlohmann::json::parse(line, nullptr, false);
-    if (doc.is_object() && doc.contains("event") && doc["event"].is_string()) {
+  if (!reader.is_stderr) {
+    if (auto e = detail::parse_driver_line(line, seen, spawn_ns_)) {
       // A driver flooding events must not flood wsrepro's memory or the report: past the bound
       // they are counted, not kept.
       if (driver_events_ >= max_driver_events_) {
@@ -527,33 +522,7 @@ void child_process::on_line(stream_reader& reader, std::string_view line) {
         return;
       }
       ++driver_events_;
-      event e;
-      e.source = "driver";
-      e.kind = doc["event"].get<std::string>().substr(0, 64);
-      e.t_ns = seen;
-      if (doc.contains("t") && doc["t"].is_number()) {
-        const auto t = static_cast<mono_ns>(doc["t"].get<double>() * 1e9);
-        // Trust the driver's stamp only if it is plausible: on our clock, it falls between the
-        // spawn and the moment we read the line (1 ms of slack for rounding).
-        if (t + 1'000'000 >= spawn_ns_ && t <= seen + 1'000'000) e.t_ns = t;
-      }
-      std::size_t kept = 0;
-      for (const auto& [key, value] : doc.items()) {
-        if (key == "event" || key == "t") continue;
-        if (++kept > max_driver_attributes) break;
-        if (value.is_boolean()) {
-          e.with(key, value.get<bool>());
-        } else if (value.is_number_integer()) {
-          e.with(key, value.get<std::int64_t>());
-        } else if (value.is_number()) {
-          e.with(key, value.get<double>());
-        } else if (value.is_string()) {
-          e.with(key.substr(0, 64), value.get<std::string>().substr(0, 500));
-        } else if (!value.is_null()) {
-          e.with(key.substr(0, 64), value.dump().substr(0, 500));
-        }
-      }
-      log_.emit(std::move(e));
+      log_.emit(std::move(*e));
       return;
     }
   }
