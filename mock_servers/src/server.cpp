@@ -1,5 +1,8 @@
 #include "wsrepro/mock/server.hpp"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -45,8 +48,17 @@ boost::system::error_code server::start() {
   const auto address = net::ip::make_address(options_.address, ec);
   if (ec) return ec;
   const tcp::endpoint endpoint(address, options_.port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (ec) return ec;
+  protocol_ = endpoint.protocol();
+  // Asio opens with plain socket(): the descriptor would be inheritable until a later fcntl, and
+  // a client spawned by another thread meanwhile would keep it. SOCK_CLOEXEC leaves no window.
+  const int fd = ::socket(protocol_.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                          protocol_.protocol());
+  if (fd < 0) return {errno, boost::system::system_category()};
+  acceptor_.assign(protocol_, fd, ec);
+  if (ec) {
+    ::close(fd);
+    return ec;
+  }
   acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (ec) return ec;
   acceptor_.bind(endpoint, ec);
@@ -73,18 +85,59 @@ std::string server::url() const {
 
 void server::accept_next() {
   if (stopped_) return;
-  // Each connection gets its own strand.
-  acceptor_.async_accept(net::make_strand(ioc_),
-                         [this](boost::system::error_code ec, tcp::socket socket) {
-                           if (ec || stopped_) return;
-                           start_connection(std::move(socket));
-                           accept_next();
-                         });
+  // Not async_accept: Asio accepts with plain accept(), so the connection's descriptor would be
+  // inheritable. Wait for readiness, then accept4() it close-on-exec ourselves.
+  acceptor_.async_wait(tcp::acceptor::wait_read, [this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    accept_ready();
+  });
 }
 
-void server::start_connection(tcp::socket socket) {
-  const int id = next_id_++;
+void server::accept_ready() {
+  const int fd =
+      ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+  if (fd >= 0) {
+    start_connection(fd);
+    accept_next();
+    return;
+  }
+  switch (errno) {
+    // Nothing to take after all (another wake-up took it, or the client gave up before we
+    // accepted), or a signal: wait again. Linux also reports a new connection's pending network
+    // error here; accept(2) asks to treat those like EAGAIN.
+    case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+#endif
+    case EINTR:
+    case ECONNABORTED:
+    case EPROTO:
+    case EPERM:
+    case ENETDOWN:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+    case ENONET:
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+      accept_next();
+      return;
+    default:
+      // The listener itself is broken (closed by stop(), or worse): accept no more.
+      return;
+  }
+}
+
+void server::start_connection(int fd) {
+  // Each connection gets its own strand.
+  tcp::socket socket(net::make_strand(ioc_));
   boost::system::error_code ec;
+  socket.assign(protocol_, fd, ec);
+  if (ec) {
+    ::close(fd);
+    return;
+  }
+  const int id = next_id_++;
   const auto peer = socket.remote_endpoint(ec);
   auto conn = std::make_shared<connection>(std::move(socket), id, log_, params_);
   conn->emit("accept",

@@ -2,6 +2,9 @@
 // A mock WebSocket server: one behaviour, a listener on loopback (port 0 unless told), a strand
 // per connection, every event on the caller's timeline. `server` runs on the caller's
 // io_context (the runner's); `server_thread` brings its own thread, for use inside a test.
+// Every socket it opens is close-on-exec from birth: the process that runs it also spawns the
+// clients under test, and a child that inherited a server socket would keep the connection open
+// after the server closed it.
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -54,7 +57,9 @@ class server {
 
  private:
   void accept_next();
-  void start_connection(boost::asio::ip::tcp::socket socket);
+  /// The listener is readable: accept4() one connection (close-on-exec), then wait again.
+  void accept_ready();
+  void start_connection(int fd);
 
   boost::asio::io_context& ioc_;
   const behaviour_info& behaviour_;
@@ -62,6 +67,7 @@ class server {
   timeline& log_;
   server_options options_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp protocol_ = boost::asio::ip::tcp::v4();
   std::shared_ptr<boost::asio::ssl::context> ssl_context_;
   std::uint16_t port_ = 0;
   int next_id_ = 1;
