@@ -9,6 +9,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
+#include <cerrno>
+#include <chrono>
 #include <stdexcept>
 #include <system_error>
 
@@ -20,6 +22,26 @@ namespace wsrepro::mock {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+namespace {
+/// How long the accept loop waits after running out of descriptors: the listener stays readable
+/// meanwhile, so only a timer can pace the retries.
+constexpr auto accept_retry_delay = std::chrono::milliseconds(50);
+
+void emit_accept_error(timeline& log, int error, bool retrying) {
+  event e;
+  e.source = "server";
+  e.kind = "accept_error";
+  e.with("error", std::error_code(error, std::system_category()).message());
+  e.with("errno", static_cast<std::int64_t>(error));
+  if (retrying) {
+    e.with("retry_ms", static_cast<std::int64_t>(accept_retry_delay.count()));
+  } else {
+    e.with("retrying", false);
+  }
+  log.emit(std::move(e));
+}
+}  // namespace
+
 server::server(net::io_context& ioc, const behaviour_info& behaviour, param_values params,
                timeline& log, server_options options)
     : ioc_(ioc),
@@ -27,7 +49,8 @@ server::server(net::io_context& ioc, const behaviour_info& behaviour, param_valu
       params_(std::move(params)),
       log_(log),
       options_(std::move(options)),
-      acceptor_(net::make_strand(ioc)) {}
+      acceptor_(net::make_strand(ioc)),
+      accept_retry_(acceptor_.get_executor()) {}
 
 server::~server() { stop(); }
 
@@ -97,11 +120,13 @@ void server::accept_ready() {
   const int fd =
       ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
   if (fd >= 0) {
+    accept_starving_ = false;
     start_connection(fd);
     accept_next();
     return;
   }
-  switch (errno) {
+  const int error = errno;
+  switch (error) {
     // Nothing to take after all (another wake-up took it, or the client gave up before we
     // accepted), or a signal: wait again. Linux also reports a new connection's pending network
     // error here; accept(2) asks to treat those like EAGAIN.
@@ -122,10 +147,31 @@ void server::accept_ready() {
     case ENETUNREACH:
       accept_next();
       return;
+    case EMFILE:
+    case ENFILE:
+    case ENOBUFS:
+    case ENOMEM:
+      accept_starved(error);
+      return;
     default:
-      // The listener itself is broken (closed by stop(), or worse): accept no more.
+      // The listener itself is broken: accept no more.
+      if (!stopped_) emit_accept_error(log_, error, false);
       return;
   }
+}
+
+void server::accept_starved(int error) {
+  // The connection stays in the backlog; it can be taken once a connection ends and frees a
+  // descriptor. Until then every retry fails alike: one event per episode, not one per retry.
+  if (!accept_starving_) {
+    accept_starving_ = true;
+    emit_accept_error(log_, error, true);
+  }
+  accept_retry_.expires_after(accept_retry_delay);
+  accept_retry_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    accept_next();
+  });
 }
 
 void server::start_connection(int fd) {
@@ -190,6 +236,7 @@ void server::stop() {
   net::post(acceptor_.get_executor(), [this] {
     boost::system::error_code ec;
     acceptor_.close(ec);
+    accept_retry_.cancel();
   });
   std::vector<std::shared_ptr<connection>> live;
   {

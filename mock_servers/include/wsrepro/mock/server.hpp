@@ -9,6 +9,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <memory>
@@ -59,6 +60,8 @@ class server {
   void accept_next();
   /// The listener is readable: accept4() one connection (close-on-exec), then wait again.
   void accept_ready();
+  /// accept4() failed for want of descriptors or memory: log it once per episode, retry later.
+  void accept_starved(int error);
   void start_connection(int fd);
 
   boost::asio::io_context& ioc_;
@@ -68,6 +71,8 @@ class server {
   server_options options_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::ip::tcp protocol_ = boost::asio::ip::tcp::v4();
+  boost::asio::steady_timer accept_retry_;  ///< on the acceptor's strand
+  bool accept_starving_ = false;            ///< an accept_error episode is under way
   std::shared_ptr<boost::asio::ssl::context> ssl_context_;
   std::uint16_t port_ = 0;
   int next_id_ = 1;
