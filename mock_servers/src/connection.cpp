@@ -123,13 +123,18 @@ net::awaitable<bool> connection::read_some(std::string& out) {
 }
 
 net::awaitable<bool> connection::write_all(std::string_view bytes) {
-  if (stopped_) co_return false;
+  if (stopped_ || failed_) co_return false;
   if (writing_) {
     // Wait for our turn; the writer before us hands the gate over (writing_ stays true).
     net::steady_timer turn(socket_.get_executor(), net::steady_timer::time_point::max());
     write_waiters_.push_back(&turn);
     co_await turn.async_wait(use_tuple);
     if (stopped_) co_return false;
+    if (failed_) {
+      // Nothing may follow the close frame that failed the connection.
+      pass_write_turn();
+      co_return false;
+    }
   }
   writing_ = true;
   const auto buffer = net::buffer(bytes.data(), bytes.size());
@@ -140,13 +145,7 @@ net::awaitable<bool> connection::write_all(std::string_view bytes) {
     result = co_await net::async_write(socket_, buffer, use_tuple);
   }
   const auto [ec, n] = result;
-  if (write_waiters_.empty()) {
-    writing_ = false;
-  } else {
-    net::steady_timer* next = write_waiters_.front();
-    write_waiters_.pop_front();
-    next->cancel();
-  }
+  pass_write_turn();
   if (ec) {
     if (!stopped_) {
       emit("write_error",
@@ -155,6 +154,16 @@ net::awaitable<bool> connection::write_all(std::string_view bytes) {
     co_return false;
   }
   co_return true;
+}
+
+void connection::pass_write_turn() {
+  if (write_waiters_.empty()) {
+    writing_ = false;
+    return;
+  }
+  net::steady_timer* next = write_waiters_.front();
+  write_waiters_.pop_front();
+  next->cancel();
 }
 
 net::awaitable<std::optional<upgrade_request>> connection::read_request() {
@@ -240,12 +249,18 @@ std::vector<std::pair<std::string, attr_value>> frame_attrs(const frame& f) {
 }  // namespace
 
 net::awaitable<std::optional<frame>> connection::read_frame() {
+  if (failed_) co_return std::nullopt;
   for (;;) {
     frame f;
     std::string error;
     switch (parser_.next(f, error)) {
       case frame_parser::status::frame:
         emit("frame_in", frame_attrs(f));
+        // Checked here, where every behaviour's frames come in, so that none can forget it.
+        if (!f.masked && !allow_unmasked_) {
+          co_await fail_connection(1002, "client frame not masked (RFC 6455 5.1)");
+          co_return std::nullopt;
+        }
         co_return f;
       case frame_parser::status::error:
         emit("bad_frame", {{"error", error}});
@@ -264,8 +279,30 @@ net::awaitable<bool> connection::write_frame(const frame& f, const encode_option
   const std::string bytes = encode_frame(f, options);
   const bool written = co_await write_all(bytes);
   if (!written) co_return false;
-  emit("frame_out", frame_attrs(f));
+  log_frame_out(f);
   co_return true;
+}
+
+void connection::log_frame_out(const frame& f) {
+  if (f.opcode == opcodes::close) close_sent_ = true;
+  emit("frame_out", frame_attrs(f));
+}
+
+net::awaitable<void> connection::fail_connection(std::uint16_t code, std::string reason) {
+  emit("protocol_error", {{"reason", reason}, {"code", static_cast<std::int64_t>(code)}});
+  // As complete_close() ends a connection: the close frame (if ours may still go out), FIN
+  // (the server closes TCP first, RFC 6455 7.1.1), then read until the client's end.
+  if (!close_sent_ && !fin_sent_) {
+    frame close;
+    close.opcode = opcodes::close;
+    close.payload = close_payload(code);
+    co_await write_frame(close);
+  }
+  // Set once our close frame is out: writers queued behind it now fail, and no later frame is
+  // read or echoed.
+  failed_ = true;
+  if (!fin_sent_ && socket_.is_open()) shutdown_send();
+  co_await read_until_eof();
 }
 
 net::awaitable<void> connection::read_until_eof() {
@@ -289,6 +326,7 @@ net::awaitable<bool> connection::sleep_for(std::chrono::milliseconds duration) {
 void connection::mark_fault(std::string_view what) { emit("fault", {{"what", std::string(what)}}); }
 
 void connection::shutdown_send() {
+  fin_sent_ = true;
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_send, ec);
   // A failed shutdown usually means the client already reset the connection: say so, rather

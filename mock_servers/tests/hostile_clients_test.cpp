@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "behaviours/keepalive_wire.hpp"
 #include "raw_client.hpp"
 #include "server_events.hpp"
 #include "wsrepro/mock/frame.hpp"
@@ -165,6 +166,80 @@ TEST(server_accept, runs_out_of_descriptors_logs_it_once_and_accepts_again_once_
   client.send(encode_frame(hello));
   EXPECT_EQ(client.read_exactly(12), std::string("\x81\x0astill here"));
   EXPECT_EQ(testing::events_named(srv, "server.accept_error").size(), 1u);
+}
+
+/// A frame as a broken client sends it: not masked.
+std::string unmasked_frame(std::uint8_t opcode, std::string payload) {
+  frame f;
+  f.opcode = opcode;
+  f.payload = std::move(payload);
+  return encode_frame(f);
+}
+
+const std::string close_1002("\x88\x02\x03\xea", 4);
+
+TEST(unmasked_frames, fail_the_connection_with_1002_in_the_shared_echo_steps) {
+  server_thread srv("echo");
+  raw_client client(srv.port(), 2s);
+  ASSERT_TRUE(testing::open_websocket(client, srv));
+  client.send(unmasked_frame(opcodes::text, "hello"));
+  // Not echoed: a close frame 1002, then the server's FIN.
+  EXPECT_EQ(client.read_exactly(4), close_1002);
+  EXPECT_EQ(client.next_end(), raw_client::end::fin);
+  const auto error = wait_for(srv, "server.protocol_error");
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->int_attr("code"), 1002);
+  EXPECT_NE(error->string_attr("reason").value_or("").find("not masked"), std::string::npos);
+  EXPECT_EQ(testing::count_events(srv, "server.frame_out", "text"), 0u);
+  // It ends as the close steps end a connection: after the client's FIN.
+  client.shutdown_send();
+  EXPECT_TRUE(wait_for(srv, "server.fin_in"));
+  EXPECT_TRUE(wait_for(srv, "server.close"));
+}
+
+TEST(unmasked_frames, fail_the_connection_in_a_behaviour_that_reads_frames_itself) {
+  // frames_back_to_back echoes with its own read loop until the client's close frame.
+  server_thread srv("frames_back_to_back", {{"when", "after_client_close"}});
+  raw_client client(srv.port(), 2s);
+  ASSERT_TRUE(testing::open_websocket(client, srv));
+  client.send(unmasked_frame(opcodes::ping, "p"));
+  EXPECT_EQ(client.read_exactly(4), close_1002);
+  EXPECT_EQ(client.next_end(), raw_client::end::fin);
+  EXPECT_TRUE(wait_for(srv, "server.protocol_error"));
+  EXPECT_EQ(testing::count_events(srv, "server.frame_out", "pong"), 0u);
+}
+
+TEST(unmasked_frames, after_the_servers_close_frame_get_no_second_close_frame) {
+  server_thread srv("immediate_close");  // close 1000, then waits for the client's answer
+  raw_client client(srv.port(), 2s);
+  ASSERT_TRUE(testing::open_websocket(client, srv));
+  EXPECT_EQ(client.read_exactly(4), std::string("\x88\x02\x03\xe8", 4));
+  client.send(unmasked_frame(opcodes::close, close_payload(1000)));
+  EXPECT_EQ(client.next_end(), raw_client::end::fin);  // FIN, no frame before it
+  EXPECT_TRUE(wait_for(srv, "server.protocol_error"));
+  EXPECT_EQ(testing::count_events(srv, "server.frame_out", "close"), 1u);
+}
+
+TEST(unmasked_frames, are_echoed_by_a_lenient_echo_server_on_request) {
+  server_thread srv("echo", {{"allow_unmasked", "true"}});
+  raw_client client(srv.port(), 2s);
+  ASSERT_TRUE(testing::open_websocket(client, srv));
+  client.send(unmasked_frame(opcodes::text, "hello"));
+  EXPECT_EQ(client.read_exactly(7), std::string("\x81\x05hello"));
+  client.send(testing::client_frame(opcodes::close, close_payload(1000)));
+  EXPECT_EQ(client.read_exactly(4), std::string("\x88\x02\x03\xe8", 4));
+  EXPECT_EQ(client.next_end(), raw_client::end::fin);
+  EXPECT_FALSE(srv.events().first("server.protocol_error"));
+}
+
+TEST(unmasked_frames, are_taken_by_a_script_on_request) {
+  server_thread srv("script",
+                    {{"steps", "upgrade; expect text; frame text ok"}, {"allow_unmasked", "true"}});
+  raw_client client(srv.port(), 2s);
+  ASSERT_TRUE(testing::open_websocket(client, srv));
+  client.send(unmasked_frame(opcodes::text, "hi"));
+  EXPECT_EQ(client.read_exactly(4), std::string("\x81\x02ok"));
+  EXPECT_FALSE(srv.events().first("server.protocol_error"));
 }
 
 }  // namespace

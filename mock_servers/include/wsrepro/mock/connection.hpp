@@ -78,9 +78,17 @@ class connection {
 
   // --- data phase ------------------------------------------------------------------------
   /// The next frame from the client; nullopt on FIN, RST, stop or a broken frame (logged).
+  /// An unmasked frame fails the connection (RFC 6455 5.1): logged as `server.protocol_error`,
+  /// answered with a close frame 1002 (unless a close frame or FIN already went out), then FIN,
+  /// and read until the client's FIN or RST; from then on nullopt, and every write fails.
   boost::asio::awaitable<std::optional<frame>> read_frame();
+  /// Takes unmasked client frames as they come instead (a lenient server, on purpose).
+  void allow_unmasked_frames(bool allow) { allow_unmasked_ = allow; }
   /// Writes one frame (anything, valid or not); logs `server.frame_out`.
   boost::asio::awaitable<bool> write_frame(const frame& f, const encode_options& options = {});
+  /// Logs `server.frame_out` for a frame that went out inside raw bytes (write_frame logs its
+  /// own), so the probes and the connection see it as the frame it is.
+  void log_frame_out(const frame& f);
   /// Reads and logs whatever arrives until the client's FIN or RST (or stop).
   boost::asio::awaitable<void> read_until_eof();
 
@@ -105,6 +113,10 @@ class connection {
   /// Reads some bytes into `out` (replacing it); logs FIN/RST/errors. False at end.
   boost::asio::awaitable<bool> read_some(std::string& out);
   boost::asio::awaitable<bool> write_all(std::string_view bytes);
+  /// Lets the next waiting writer go, or opens the write gate.
+  void pass_write_turn();
+  /// Fails the connection (RFC 6455 7.1.7): see read_frame().
+  boost::asio::awaitable<void> fail_connection(std::uint16_t code, std::string reason);
 
   boost::asio::ip::tcp::socket socket_;
   std::unique_ptr<tls_layer> tls_;
@@ -123,6 +135,10 @@ class connection {
   bool read_end_logged_ = false;
   bool read_ended_ = false;  ///< FIN or RST seen: no further read may wait
   bool stopped_ = false;
+  bool allow_unmasked_ = false;
+  bool close_sent_ = false;  ///< a close frame went out: no second one
+  bool fin_sent_ = false;
+  bool failed_ = false;  ///< failed for a protocol error: no more frames in or out
 };
 
 }  // namespace wsrepro::mock
