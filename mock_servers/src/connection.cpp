@@ -33,8 +33,13 @@ std::string websocket_accept_key(std::string_view client_key) {
   return {reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(n)};
 }
 
-connection::connection(tcp::socket socket, int id, timeline& log, const param_values& params)
-    : socket_(std::move(socket)), id_(id), log_(log), params_(params) {
+connection::connection(tcp::socket socket, int id, timeline& log, const param_values& params,
+                       std::chrono::milliseconds request_timeout)
+    : socket_(std::move(socket)),
+      id_(id),
+      log_(log),
+      params_(params),
+      request_timeout_(request_timeout) {
   boost::system::error_code ignored;
   // Without TCP_NODELAY a close handshake on loopback waits for a delayed ACK (~40 ms), which
   // would pollute every hang_ms.
@@ -166,15 +171,49 @@ void connection::pass_write_turn() {
   next->cancel();
 }
 
+namespace {
+/// Between read_request() and its deadline timer, whose handler may still run after
+/// read_request() returned (its expiry already queued): `over` then tells it to touch nothing.
+struct request_deadline {
+  bool expired = false;
+  bool over = false;
+};
+}  // namespace
+
 net::awaitable<std::optional<upgrade_request>> connection::read_request() {
   http::request_parser<http::empty_body> parser;
+  // Bounds what a client can make us hold: a longer header is refused (bad_request).
   parser.header_limit(64 * 1024);
+  // A client that never finishes its request (slowloris, or a half-open peer) would hold the
+  // connection for ever: the whole request must be in within the timeout, however it drips.
+  const auto deadline = std::make_shared<request_deadline>();
+  struct end_of_request {
+    request_deadline& state;
+    ~end_of_request() { state.over = true; }
+  } end_guard{*deadline};
+  net::steady_timer timer(socket_.get_executor());
+  if (request_timeout_.count() > 0) {
+    timer.expires_after(request_timeout_);
+    timer.async_wait([this, deadline](boost::system::error_code ec) {
+      if (ec || deadline->over) return;
+      deadline->expired = true;
+      boost::system::error_code ignored;
+      socket_.cancel(ignored);  // ends the read in progress (TLS included)
+    });
+  }
   std::string pending;
   std::size_t total = 0;
   boost::system::error_code ec;
   while (!parser.is_done()) {
+    if (deadline->expired) {
+      emit("request_timeout", {{"timeout_ms", static_cast<std::int64_t>(request_timeout_.count())},
+                               {"bytes", static_cast<std::int64_t>(total)}});
+      close();
+      co_return std::nullopt;
+    }
     std::string chunk;
     const bool got = co_await read_some(chunk);
+    if (!got && deadline->expired) continue;  // cancelled by the deadline: logged above
     if (!got) co_return std::nullopt;
     total += chunk.size();
     pending.append(chunk);

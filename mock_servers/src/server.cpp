@@ -185,7 +185,8 @@ void server::start_connection(int fd) {
   }
   const int id = next_id_++;
   const auto peer = socket.remote_endpoint(ec);
-  auto conn = std::make_shared<connection>(std::move(socket), id, log_, params_);
+  auto conn =
+      std::make_shared<connection>(std::move(socket), id, log_, params_, options_.request_timeout);
   conn->emit("accept",
              {{"peer", ec ? std::string("?")
                           : peer.address().to_string() + ":" + std::to_string(peer.port())}});

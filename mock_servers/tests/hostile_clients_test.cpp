@@ -242,5 +242,98 @@ TEST(unmasked_frames, are_taken_by_a_script_on_request) {
   EXPECT_FALSE(srv.events().first("server.protocol_error"));
 }
 
+server_options with_request_timeout(std::chrono::milliseconds timeout) {
+  server_options options;
+  options.request_timeout = timeout;
+  return options;
+}
+
+const std::string half_request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n";
+
+TEST(request_timeout, is_30_s_unless_told) {
+  EXPECT_EQ(server_options{}.request_timeout, std::chrono::seconds(30));
+}
+
+TEST(request_timeout, closes_a_connection_whose_request_never_completes) {
+  server_thread srv("echo", {}, with_request_timeout(300ms));
+  raw_client client(srv.port(), 10s);
+  const auto sent = std::chrono::steady_clock::now();
+  client.send(half_request);
+  EXPECT_EQ(client.next_end(), raw_client::end::fin);  // closed, not answered
+  EXPECT_GE(std::chrono::steady_clock::now() - sent, 250ms);
+  const auto timeout = wait_for(srv, "server.request_timeout", 10s);
+  ASSERT_TRUE(timeout);
+  EXPECT_EQ(timeout->int_attr("timeout_ms"), 300);
+  EXPECT_EQ(timeout->int_attr("bytes"), static_cast<std::int64_t>(half_request.size()));
+  EXPECT_TRUE(wait_for(srv, "server.close", 10s));
+  EXPECT_FALSE(srv.events().first("server.request"));
+  EXPECT_FALSE(srv.events().first("server.response"));
+}
+
+TEST(request_timeout, bounds_the_whole_request_not_the_pause_between_bytes) {
+  // Slowloris: a byte every 20 ms never leaves the connection idle for long.
+  server_thread srv("echo", {}, with_request_timeout(300ms));
+  raw_client client(srv.port(), 10s);
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  std::size_t offset = 0;
+  while (!srv.events().first("server.request_timeout") &&
+         std::chrono::steady_clock::now() < until) {
+    try {
+      client.send(std::string(1, half_request[offset++ % half_request.size()]));
+    } catch (const std::runtime_error&) {
+      break;  // the server has closed
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  const auto timeout = wait_for(srv, "server.request_timeout", 10s);
+  ASSERT_TRUE(timeout);
+  EXPECT_GT(timeout->int_attr("bytes").value_or(0), 0);
+  EXPECT_TRUE(wait_for(srv, "server.close", 10s));
+}
+
+TEST(request_timeout, zero_means_none) {
+  server_thread srv("echo", {}, with_request_timeout(0ms));
+  raw_client client(srv.port(), 600ms);
+  client.send(half_request);
+  EXPECT_EQ(client.next_end(), raw_client::end::timeout);
+  EXPECT_FALSE(srv.events().first("server.request_timeout"));
+  // The request, finished late, is still answered.
+  client.send(
+      "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+      "Sec-WebSocket-Version: 13\r\n\r\n");
+  const auto response = client.read_until("\r\n\r\n");
+  ASSERT_TRUE(response);
+  EXPECT_TRUE(response->starts_with("HTTP/1.1 101 Switching Protocols\r\n"));
+}
+
+TEST(request_timeout, spares_a_behaviour_that_never_reads_the_request) {
+  server_thread srv("blackhole", {}, with_request_timeout(100ms));
+  raw_client client(srv.port(), 600ms);
+  client.send(half_request);
+  EXPECT_EQ(client.next_end(), raw_client::end::timeout);
+  EXPECT_FALSE(srv.events().first("server.request_timeout"));
+  EXPECT_FALSE(srv.events().first("server.close"));
+}
+
+TEST(request_size, an_endless_header_is_cut_off_at_64_kib_as_a_bad_request) {
+  server_thread srv("echo");
+  raw_client client(srv.port(), 2s);
+  client.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Endless: ");
+  const std::string junk(16 * 1024, 'a');
+  for (int i = 0; i < 64 && !srv.events().first("server.bad_request"); ++i) {  // up to 1 MiB
+    try {
+      client.send(junk);
+    } catch (const std::runtime_error&) {
+      break;  // the server has closed (RST: it had unread bytes)
+    }
+  }
+  const auto refused = wait_for(srv, "server.bad_request", 10s);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->string_attr("error"), "header limit exceeded");
+  EXPECT_LE(refused->int_attr("bytes").value_or(0), 64 * 1024 + 16 * 1024);
+  EXPECT_TRUE(wait_for(srv, "server.close", 10s));
+  EXPECT_FALSE(srv.events().first("server.request"));
+}
+
 }  // namespace
 }  // namespace wsrepro::mock

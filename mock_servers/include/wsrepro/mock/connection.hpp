@@ -41,8 +41,9 @@ std::string websocket_accept_key(std::string_view client_key);
 class connection {
  public:
   struct tls_layer;  ///< Asio's SSL stream, kept out of this header
-  connection(boost::asio::ip::tcp::socket socket, int id, timeline& log,
-             const param_values& params);
+  /// `request_timeout`: the most read_request() may take (0: no limit).
+  connection(boost::asio::ip::tcp::socket socket, int id, timeline& log, const param_values& params,
+             std::chrono::milliseconds request_timeout = std::chrono::milliseconds(0));
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -64,7 +65,9 @@ class connection {
   boost::asio::ip::tcp::socket& socket() { return socket_; }
 
   // --- handshake phase -------------------------------------------------------------------
-  /// Reads one HTTP request; nullopt when the client closed, reset or sent garbage (logged).
+  /// Reads one HTTP request; nullopt when the client closed, reset or sent garbage (logged;
+  /// a header over 64 KiB is `server.bad_request`). A request not complete within the request
+  /// timeout is logged as `server.request_timeout` and the connection closed.
   boost::asio::awaitable<std::optional<upgrade_request>> read_request();
   /// The standard 101 answer to a valid upgrade request.
   static std::string switching_protocols_response(const upgrade_request& request);
@@ -131,6 +134,7 @@ class connection {
   int id_;
   timeline& log_;
   const param_values& params_;
+  std::chrono::milliseconds request_timeout_;
   frame_parser parser_;
   bool read_end_logged_ = false;
   bool read_ended_ = false;  ///< FIN or RST seen: no further read may wait

@@ -11,6 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,10 @@ struct server_options {
   std::string address = "127.0.0.1";  ///< loopback only, by design
   std::uint16_t port = 0;             ///< 0: the kernel picks a free port
   bool tls = false;                   ///< wss://: any behaviour behind TLS (see tls.hpp)
+  /// How long a behaviour's read of the upgrade request may take in all, from its first byte
+  /// wanted to its last (a client that never finishes it: slowloris); 0: no limit. On expiry
+  /// the connection is logged (`server.request_timeout`) and closed.
+  std::chrono::milliseconds request_timeout = std::chrono::seconds(30);
 };
 
 class server {
