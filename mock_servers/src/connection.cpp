@@ -128,6 +128,15 @@ net::awaitable<bool> connection::read_some(std::string& out) {
 }
 
 net::awaitable<bool> connection::write_all(std::string_view bytes) {
+  const std::array<std::string_view, 1> pieces{bytes};
+  co_return co_await write_all(pieces);
+}
+
+net::awaitable<bool> connection::write_bytes(std::span<const std::string_view> pieces) {
+  co_return co_await write_all(pieces);
+}
+
+net::awaitable<bool> connection::write_all(std::span<const std::string_view> pieces) {
   if (stopped_ || failed_) co_return false;
   if (writing_) {
     // Wait for our turn; the writer before us hands the gate over (writing_ stays true).
@@ -142,12 +151,14 @@ net::awaitable<bool> connection::write_all(std::string_view bytes) {
     }
   }
   writing_ = true;
-  const auto buffer = net::buffer(bytes.data(), bytes.size());
+  std::vector<net::const_buffer> buffers;
+  buffers.reserve(pieces.size());
+  for (const auto piece : pieces) buffers.emplace_back(piece.data(), piece.size());
   std::tuple<boost::system::error_code, std::size_t> result;
   if (tls_) {
-    result = co_await net::async_write(tls_->stream, buffer, use_tuple);
+    result = co_await net::async_write(tls_->stream, buffers, use_tuple);
   } else {
-    result = co_await net::async_write(socket_, buffer, use_tuple);
+    result = co_await net::async_write(socket_, buffers, use_tuple);
   }
   const auto [ec, n] = result;
   pass_write_turn();

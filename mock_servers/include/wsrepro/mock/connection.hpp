@@ -11,6 +11,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -76,6 +77,10 @@ class connection {
   /// Writes bytes as they are; logs `server.<kind>` with the byte count. False when the write
   /// failed (logged).
   boost::asio::awaitable<bool> write_raw(std::string bytes, std::string kind = "raw_out");
+  /// Writes `pieces` back to back as one write (nothing else goes out between them), without
+  /// copying them: they must stay alive until it completes. Logs nothing but a failure, for a
+  /// behaviour that logs its writes its own way (flood). False when the write failed.
+  boost::asio::awaitable<bool> write_bytes(std::span<const std::string_view> pieces);
   /// Writes an HTTP response as it is; logs `server.response` with its status and byte count.
   boost::asio::awaitable<bool> write_response(std::string bytes, std::int64_t status);
 
@@ -116,6 +121,7 @@ class connection {
   /// Reads some bytes into `out` (replacing it); logs FIN/RST/errors. False at end.
   boost::asio::awaitable<bool> read_some(std::string& out);
   boost::asio::awaitable<bool> write_all(std::string_view bytes);
+  boost::asio::awaitable<bool> write_all(std::span<const std::string_view> pieces);
   /// Lets the next waiting writer go, or opens the write gate.
   void pass_write_turn();
   /// Fails the connection (RFC 6455 7.1.7): see read_frame().
