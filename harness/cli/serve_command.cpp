@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <cstdint>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -23,6 +25,7 @@ struct serve_settings {
   std::string address = "127.0.0.1";
   std::vector<std::string> settings;
   bool tls = false;
+  std::int64_t request_timeout_ms = 30'000;
 };
 
 nlohmann::ordered_json to_json(const event& e, mono_ns zero) {
@@ -92,6 +95,7 @@ int serve(const serve_settings& settings) {
   options.address = settings.address;
   options.port = static_cast<std::uint16_t>(settings.port);
   options.tls = settings.tls;
+  options.request_timeout = std::chrono::milliseconds(settings.request_timeout_ms);
   mock::server server(ioc, *info, std::move(values), log, options);
   if (auto ec = server.start()) {
     std::cerr << "wsrepro serve: cannot listen on " << settings.address << ":" << settings.port
@@ -142,6 +146,11 @@ command add_serve_command(CLI::App& app) {
       ->check(CLI::IsMember({"127.0.0.1", "::1"}))
       ->capture_default_str();
   sub->add_flag("--tls", settings->tls, "Serve wss:// with a throwaway CA (its file on stderr)");
+  sub->add_option("--request-timeout-ms", settings->request_timeout_ms,
+                  "Close a connection whose upgrade request is not complete within N ms, logged "
+                  "as server.request_timeout (0: wait for ever)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{24} * 3'600'000))
+      ->capture_default_str();
   sub->add_option("--set", settings->settings, "A behaviour parameter, KEY=VALUE (repeatable)")
       ->type_name("KEY=VALUE");
   return [settings] { return serve(*settings); };

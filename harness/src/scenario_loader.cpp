@@ -67,10 +67,11 @@ const std::vector<std::string> event_sources{"server", "client", "harness", "dri
 // The kinds the core logs for every behaviour; behaviours declare their own (behaviour_info::
 // events). A typo in a scenario's event name is caught against both.
 const std::vector<std::string> server_events{
-    "listen",        "accept",        "request",   "response",       "raw_out",   "frame_in",
-    "frame_out",     "data_in",       "fin_in",    "rst_in",         "fin_out",   "rst_out",
-    "fin_out_error", "close",         "fault",     "bad_request",    "bad_frame", "read_error",
-    "write_error",   "tls_handshake", "tls_error", "behaviour_error"};
+    "listen",      "accept",          "request",       "response",       "raw_out",
+    "frame_in",    "frame_out",       "data_in",       "fin_in",         "rst_in",
+    "fin_out",     "rst_out",         "fin_out_error", "close",          "fault",
+    "bad_request", "bad_frame",       "read_error",    "write_error",    "tls_handshake",
+    "tls_error",   "behaviour_error", "accept_error",  "protocol_error", "request_timeout"};
 
 /// The core's kinds and every kind a behaviour declares it logs.
 const std::vector<std::string>& known_server_events() {

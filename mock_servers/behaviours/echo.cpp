@@ -9,11 +9,17 @@ namespace {
 
 class echo final : public behaviour {
  public:
+  explicit echo(const param_values& p) : allow_unmasked_(p.get_bool("allow_unmasked")) {}
+
   boost::asio::awaitable<void> run(connection& conn) override {
+    conn.allow_unmasked_frames(allow_unmasked_);
     const bool accepted = co_await accept_websocket(conn);
     if (!accepted) co_return;
     co_await echo_until_close(conn);
   }
+
+ private:
+  bool allow_unmasked_;
 };
 
 }  // namespace
@@ -26,9 +32,14 @@ WSREPRO_REGISTER_BEHAVIOUR(
         .summary =
             "A correct server: echoes data frames, answers pings, completes the close handshake",
         .fault_event = "none (a correct server logs no fault)",
-        .params = {},
+        .params =
+            {
+                wsrepro::mock::bool_param("allow_unmasked", false,
+                                          "echo unmasked client frames instead of failing the "
+                                          "connection with 1002 (a lenient server)"),
+            },
         .make =
-            [](const wsrepro::mock::param_values&) {
-              return std::make_shared<wsrepro::mock::echo>();
+            [](const wsrepro::mock::param_values& p) {
+              return std::make_shared<wsrepro::mock::echo>(p);
             },
     })

@@ -189,9 +189,11 @@ std::optional<std::string> check_script(const std::vector<step>& steps) {
 
 class script final : public behaviour {
  public:
-  explicit script(std::vector<step> steps) : steps_(std::move(steps)) {}
+  script(std::vector<step> steps, bool allow_unmasked)
+      : steps_(std::move(steps)), allow_unmasked_(allow_unmasked) {}
 
   boost::asio::awaitable<void> run(connection& conn) override {
+    conn.allow_unmasked_frames(allow_unmasked_);
     bool reading = true;
     bool upgraded = false;
     for (const auto& s : steps_) {
@@ -264,6 +266,7 @@ class script final : public behaviour {
   }
 
   std::vector<step> steps_;
+  bool allow_unmasked_;
 };
 
 }  // namespace
@@ -277,9 +280,16 @@ WSREPRO_REGISTER_BEHAVIOUR(
             "Runs a short script of steps (upgrade, frame, raw, wait, expect, fault, fin, rst, "
             "...) for what the named behaviours do not cover",
         .fault_event = "the script's `fault` step",
-        .params = {wsrepro::mock::string_param(
-            "steps", "upgrade; fault \"script default\"; frame close 1000",
-            "the steps, separated by ';' or newlines (see mock_servers/behaviours/script.cpp)")},
+        .params =
+            {
+                wsrepro::mock::string_param("steps",
+                                            "upgrade; fault \"script default\"; frame close 1000",
+                                            "the steps, separated by ';' or newlines (see "
+                                            "mock_servers/behaviours/script.cpp)"),
+                wsrepro::mock::bool_param("allow_unmasked", false,
+                                          "take unmasked client frames instead of failing the "
+                                          "connection with 1002"),
+            },
         .events = {"script_step"},
         .check = [](const wsrepro::mock::param_values& p) -> std::optional<std::string> {
           auto parsed = wsrepro::mock::parse_script(p.get_string("steps"));
@@ -293,6 +303,7 @@ WSREPRO_REGISTER_BEHAVIOUR(
           // check() has passed: the script parses.
           auto parsed = wsrepro::mock::parse_script(p.get_string("steps"));
           return std::make_shared<wsrepro::mock::script>(
-              std::move(std::get<std::vector<wsrepro::mock::step>>(parsed)));
+              std::move(std::get<std::vector<wsrepro::mock::step>>(parsed)),
+              p.get_bool("allow_unmasked"));
         },
     })

@@ -33,8 +33,13 @@ std::string websocket_accept_key(std::string_view client_key) {
   return {reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(n)};
 }
 
-connection::connection(tcp::socket socket, int id, timeline& log, const param_values& params)
-    : socket_(std::move(socket)), id_(id), log_(log), params_(params) {
+connection::connection(tcp::socket socket, int id, timeline& log, const param_values& params,
+                       std::chrono::milliseconds request_timeout)
+    : socket_(std::move(socket)),
+      id_(id),
+      log_(log),
+      params_(params),
+      request_timeout_(request_timeout) {
   boost::system::error_code ignored;
   // Without TCP_NODELAY a close handshake on loopback waits for a delayed ACK (~40 ms), which
   // would pollute every hang_ms.
@@ -123,30 +128,40 @@ net::awaitable<bool> connection::read_some(std::string& out) {
 }
 
 net::awaitable<bool> connection::write_all(std::string_view bytes) {
-  if (stopped_) co_return false;
+  const std::array<std::string_view, 1> pieces{bytes};
+  co_return co_await write_all(pieces);
+}
+
+net::awaitable<bool> connection::write_bytes(std::span<const std::string_view> pieces) {
+  co_return co_await write_all(pieces);
+}
+
+net::awaitable<bool> connection::write_all(std::span<const std::string_view> pieces) {
+  if (stopped_ || failed_) co_return false;
   if (writing_) {
     // Wait for our turn; the writer before us hands the gate over (writing_ stays true).
     net::steady_timer turn(socket_.get_executor(), net::steady_timer::time_point::max());
     write_waiters_.push_back(&turn);
     co_await turn.async_wait(use_tuple);
     if (stopped_) co_return false;
+    if (failed_) {
+      // Nothing may follow the close frame that failed the connection.
+      pass_write_turn();
+      co_return false;
+    }
   }
   writing_ = true;
-  const auto buffer = net::buffer(bytes.data(), bytes.size());
+  std::vector<net::const_buffer> buffers;
+  buffers.reserve(pieces.size());
+  for (const auto piece : pieces) buffers.emplace_back(piece.data(), piece.size());
   std::tuple<boost::system::error_code, std::size_t> result;
   if (tls_) {
-    result = co_await net::async_write(tls_->stream, buffer, use_tuple);
+    result = co_await net::async_write(tls_->stream, buffers, use_tuple);
   } else {
-    result = co_await net::async_write(socket_, buffer, use_tuple);
+    result = co_await net::async_write(socket_, buffers, use_tuple);
   }
   const auto [ec, n] = result;
-  if (write_waiters_.empty()) {
-    writing_ = false;
-  } else {
-    net::steady_timer* next = write_waiters_.front();
-    write_waiters_.pop_front();
-    next->cancel();
-  }
+  pass_write_turn();
   if (ec) {
     if (!stopped_) {
       emit("write_error",
@@ -157,15 +172,59 @@ net::awaitable<bool> connection::write_all(std::string_view bytes) {
   co_return true;
 }
 
+void connection::pass_write_turn() {
+  if (write_waiters_.empty()) {
+    writing_ = false;
+    return;
+  }
+  net::steady_timer* next = write_waiters_.front();
+  write_waiters_.pop_front();
+  next->cancel();
+}
+
+namespace {
+/// Between read_request() and its deadline timer, whose handler may still run after
+/// read_request() returned (its expiry already queued): `over` then tells it to touch nothing.
+struct request_deadline {
+  bool expired = false;
+  bool over = false;
+};
+}  // namespace
+
 net::awaitable<std::optional<upgrade_request>> connection::read_request() {
   http::request_parser<http::empty_body> parser;
+  // Bounds what a client can make us hold: a longer header is refused (bad_request).
   parser.header_limit(64 * 1024);
+  // A client that never finishes its request (slowloris, or a half-open peer) would hold the
+  // connection for ever: the whole request must be in within the timeout, however it drips.
+  const auto deadline = std::make_shared<request_deadline>();
+  struct end_of_request {
+    request_deadline& state;
+    ~end_of_request() { state.over = true; }
+  } end_guard{*deadline};
+  net::steady_timer timer(socket_.get_executor());
+  if (request_timeout_.count() > 0) {
+    timer.expires_after(request_timeout_);
+    timer.async_wait([this, deadline](boost::system::error_code ec) {
+      if (ec || deadline->over) return;
+      deadline->expired = true;
+      boost::system::error_code ignored;
+      socket_.cancel(ignored);  // ends the read in progress (TLS included)
+    });
+  }
   std::string pending;
   std::size_t total = 0;
   boost::system::error_code ec;
   while (!parser.is_done()) {
+    if (deadline->expired) {
+      emit("request_timeout", {{"timeout_ms", static_cast<std::int64_t>(request_timeout_.count())},
+                               {"bytes", static_cast<std::int64_t>(total)}});
+      close();
+      co_return std::nullopt;
+    }
     std::string chunk;
     const bool got = co_await read_some(chunk);
+    if (!got && deadline->expired) continue;  // cancelled by the deadline: logged above
     if (!got) co_return std::nullopt;
     total += chunk.size();
     pending.append(chunk);
@@ -240,12 +299,18 @@ std::vector<std::pair<std::string, attr_value>> frame_attrs(const frame& f) {
 }  // namespace
 
 net::awaitable<std::optional<frame>> connection::read_frame() {
+  if (failed_) co_return std::nullopt;
   for (;;) {
     frame f;
     std::string error;
     switch (parser_.next(f, error)) {
       case frame_parser::status::frame:
         emit("frame_in", frame_attrs(f));
+        // Checked here, where every behaviour's frames come in, so that none can forget it.
+        if (!f.masked && !allow_unmasked_) {
+          co_await fail_connection(1002, "client frame not masked (RFC 6455 5.1)");
+          co_return std::nullopt;
+        }
         co_return f;
       case frame_parser::status::error:
         emit("bad_frame", {{"error", error}});
@@ -264,8 +329,30 @@ net::awaitable<bool> connection::write_frame(const frame& f, const encode_option
   const std::string bytes = encode_frame(f, options);
   const bool written = co_await write_all(bytes);
   if (!written) co_return false;
-  emit("frame_out", frame_attrs(f));
+  log_frame_out(f);
   co_return true;
+}
+
+void connection::log_frame_out(const frame& f) {
+  if (f.opcode == opcodes::close) close_sent_ = true;
+  emit("frame_out", frame_attrs(f));
+}
+
+net::awaitable<void> connection::fail_connection(std::uint16_t code, std::string reason) {
+  emit("protocol_error", {{"reason", reason}, {"code", static_cast<std::int64_t>(code)}});
+  // As complete_close() ends a connection: the close frame (if ours may still go out), FIN
+  // (the server closes TCP first, RFC 6455 7.1.1), then read until the client's end.
+  if (!close_sent_ && !fin_sent_) {
+    frame close;
+    close.opcode = opcodes::close;
+    close.payload = close_payload(code);
+    co_await write_frame(close);
+  }
+  // Set once our close frame is out: writers queued behind it now fail, and no later frame is
+  // read or echoed.
+  failed_ = true;
+  if (!fin_sent_ && socket_.is_open()) shutdown_send();
+  co_await read_until_eof();
 }
 
 net::awaitable<void> connection::read_until_eof() {
@@ -289,6 +376,7 @@ net::awaitable<bool> connection::sleep_for(std::chrono::milliseconds duration) {
 void connection::mark_fault(std::string_view what) { emit("fault", {{"what", std::string(what)}}); }
 
 void connection::shutdown_send() {
+  fin_sent_ = true;
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_send, ec);
   // A failed shutdown usually means the client already reset the connection: say so, rather

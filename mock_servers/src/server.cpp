@@ -1,11 +1,16 @@
 #include "wsrepro/mock/server.hpp"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
+#include <cerrno>
+#include <chrono>
 #include <stdexcept>
 #include <system_error>
 
@@ -17,6 +22,26 @@ namespace wsrepro::mock {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+namespace {
+/// How long the accept loop waits after running out of descriptors: the listener stays readable
+/// meanwhile, so only a timer can pace the retries.
+constexpr auto accept_retry_delay = std::chrono::milliseconds(50);
+
+void emit_accept_error(timeline& log, int error, bool retrying) {
+  event e;
+  e.source = "server";
+  e.kind = "accept_error";
+  e.with("error", std::error_code(error, std::system_category()).message());
+  e.with("errno", static_cast<std::int64_t>(error));
+  if (retrying) {
+    e.with("retry_ms", static_cast<std::int64_t>(accept_retry_delay.count()));
+  } else {
+    e.with("retrying", false);
+  }
+  log.emit(std::move(e));
+}
+}  // namespace
+
 server::server(net::io_context& ioc, const behaviour_info& behaviour, param_values params,
                timeline& log, server_options options)
     : ioc_(ioc),
@@ -24,7 +49,8 @@ server::server(net::io_context& ioc, const behaviour_info& behaviour, param_valu
       params_(std::move(params)),
       log_(log),
       options_(std::move(options)),
-      acceptor_(net::make_strand(ioc)) {}
+      acceptor_(net::make_strand(ioc)),
+      accept_retry_(acceptor_.get_executor()) {}
 
 server::~server() { stop(); }
 
@@ -45,8 +71,17 @@ boost::system::error_code server::start() {
   const auto address = net::ip::make_address(options_.address, ec);
   if (ec) return ec;
   const tcp::endpoint endpoint(address, options_.port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (ec) return ec;
+  protocol_ = endpoint.protocol();
+  // Asio opens with plain socket(): the descriptor would be inheritable until a later fcntl, and
+  // a client spawned by another thread meanwhile would keep it. SOCK_CLOEXEC leaves no window.
+  const int fd = ::socket(protocol_.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                          protocol_.protocol());
+  if (fd < 0) return {errno, boost::system::system_category()};
+  acceptor_.assign(protocol_, fd, ec);
+  if (ec) {
+    ::close(fd);
+    return ec;
+  }
   acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (ec) return ec;
   acceptor_.bind(endpoint, ec);
@@ -73,20 +108,85 @@ std::string server::url() const {
 
 void server::accept_next() {
   if (stopped_) return;
-  // Each connection gets its own strand.
-  acceptor_.async_accept(net::make_strand(ioc_),
-                         [this](boost::system::error_code ec, tcp::socket socket) {
-                           if (ec || stopped_) return;
-                           start_connection(std::move(socket));
-                           accept_next();
-                         });
+  // Not async_accept: Asio accepts with plain accept(), so the connection's descriptor would be
+  // inheritable. Wait for readiness, then accept4() it close-on-exec ourselves.
+  acceptor_.async_wait(tcp::acceptor::wait_read, [this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    accept_ready();
+  });
 }
 
-void server::start_connection(tcp::socket socket) {
-  const int id = next_id_++;
+void server::accept_ready() {
+  const int fd =
+      ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+  if (fd >= 0) {
+    accept_starving_ = false;
+    start_connection(fd);
+    accept_next();
+    return;
+  }
+  const int error = errno;
+  switch (error) {
+    // Nothing to take after all (another wake-up took it, or the client gave up before we
+    // accepted), or a signal: wait again. Linux also reports a new connection's pending network
+    // error here; accept(2) asks to treat those like EAGAIN.
+    case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+#endif
+    case EINTR:
+    case ECONNABORTED:
+    case EPROTO:
+    case EPERM:
+    case ENETDOWN:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+    case ENONET:
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+      accept_next();
+      return;
+    case EMFILE:
+    case ENFILE:
+    case ENOBUFS:
+    case ENOMEM:
+      accept_starved(error);
+      return;
+    default:
+      // The listener itself is broken: accept no more.
+      if (!stopped_) emit_accept_error(log_, error, false);
+      return;
+  }
+}
+
+void server::accept_starved(int error) {
+  // The connection stays in the backlog; it can be taken once a connection ends and frees a
+  // descriptor. Until then every retry fails alike: one event per episode, not one per retry.
+  if (!accept_starving_) {
+    accept_starving_ = true;
+    emit_accept_error(log_, error, true);
+  }
+  accept_retry_.expires_after(accept_retry_delay);
+  accept_retry_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    accept_next();
+  });
+}
+
+void server::start_connection(int fd) {
+  // Each connection gets its own strand.
+  tcp::socket socket(net::make_strand(ioc_));
   boost::system::error_code ec;
+  socket.assign(protocol_, fd, ec);
+  if (ec) {
+    ::close(fd);
+    return;
+  }
+  const int id = next_id_++;
   const auto peer = socket.remote_endpoint(ec);
-  auto conn = std::make_shared<connection>(std::move(socket), id, log_, params_);
+  auto conn =
+      std::make_shared<connection>(std::move(socket), id, log_, params_, options_.request_timeout);
   conn->emit("accept",
              {{"peer", ec ? std::string("?")
                           : peer.address().to_string() + ":" + std::to_string(peer.port())}});
@@ -137,6 +237,7 @@ void server::stop() {
   net::post(acceptor_.get_executor(), [this] {
     boost::system::error_code ec;
     acceptor_.close(ec);
+    accept_retry_.cancel();
   });
   std::vector<std::shared_ptr<connection>> live;
   {

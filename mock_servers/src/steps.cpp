@@ -104,17 +104,7 @@ net::awaitable<void> finish_after_close(connection& conn, close_then then) {
   co_await conn.read_until_eof();
 }
 
-void emit_frame_out(connection& conn, const frame& f) {
-  std::vector<std::pair<std::string, attr_value>> attrs{
-      {"opcode", opcode_name(f.opcode)},
-      {"bytes", static_cast<std::int64_t>(f.payload.size())},
-      {"fin", f.fin},
-      {"masked", f.masked}};
-  if (const auto code = close_code(f.payload); f.opcode == opcodes::close && code) {
-    attrs.emplace_back("code", static_cast<std::int64_t>(*code));
-  }
-  conn.emit("frame_out", std::move(attrs));
-}
+void emit_frame_out(connection& conn, const frame& f) { conn.log_frame_out(f); }
 
 void sub_tasks::spawn(connection& conn, net::awaitable<void> task) {
   ++running_;

@@ -11,6 +11,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,8 +42,9 @@ std::string websocket_accept_key(std::string_view client_key);
 class connection {
  public:
   struct tls_layer;  ///< Asio's SSL stream, kept out of this header
-  connection(boost::asio::ip::tcp::socket socket, int id, timeline& log,
-             const param_values& params);
+  /// `request_timeout`: the most read_request() may take (0: no limit).
+  connection(boost::asio::ip::tcp::socket socket, int id, timeline& log, const param_values& params,
+             std::chrono::milliseconds request_timeout = std::chrono::milliseconds(0));
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -64,7 +66,9 @@ class connection {
   boost::asio::ip::tcp::socket& socket() { return socket_; }
 
   // --- handshake phase -------------------------------------------------------------------
-  /// Reads one HTTP request; nullopt when the client closed, reset or sent garbage (logged).
+  /// Reads one HTTP request; nullopt when the client closed, reset or sent garbage (logged;
+  /// a header over 64 KiB is `server.bad_request`). A request not complete within the request
+  /// timeout is logged as `server.request_timeout` and the connection closed.
   boost::asio::awaitable<std::optional<upgrade_request>> read_request();
   /// The standard 101 answer to a valid upgrade request.
   static std::string switching_protocols_response(const upgrade_request& request);
@@ -73,14 +77,26 @@ class connection {
   /// Writes bytes as they are; logs `server.<kind>` with the byte count. False when the write
   /// failed (logged).
   boost::asio::awaitable<bool> write_raw(std::string bytes, std::string kind = "raw_out");
+  /// Writes `pieces` back to back as one write (nothing else goes out between them), without
+  /// copying them: they must stay alive until it completes. Logs nothing but a failure, for a
+  /// behaviour that logs its writes its own way (flood). False when the write failed.
+  boost::asio::awaitable<bool> write_bytes(std::span<const std::string_view> pieces);
   /// Writes an HTTP response as it is; logs `server.response` with its status and byte count.
   boost::asio::awaitable<bool> write_response(std::string bytes, std::int64_t status);
 
   // --- data phase ------------------------------------------------------------------------
   /// The next frame from the client; nullopt on FIN, RST, stop or a broken frame (logged).
+  /// An unmasked frame fails the connection (RFC 6455 5.1): logged as `server.protocol_error`,
+  /// answered with a close frame 1002 (unless a close frame or FIN already went out), then FIN,
+  /// and read until the client's FIN or RST; from then on nullopt, and every write fails.
   boost::asio::awaitable<std::optional<frame>> read_frame();
+  /// Takes unmasked client frames as they come instead (a lenient server, on purpose).
+  void allow_unmasked_frames(bool allow) { allow_unmasked_ = allow; }
   /// Writes one frame (anything, valid or not); logs `server.frame_out`.
   boost::asio::awaitable<bool> write_frame(const frame& f, const encode_options& options = {});
+  /// Logs `server.frame_out` for a frame that went out inside raw bytes (write_frame logs its
+  /// own), so the probes and the connection see it as the frame it is.
+  void log_frame_out(const frame& f);
   /// Reads and logs whatever arrives until the client's FIN or RST (or stop).
   boost::asio::awaitable<void> read_until_eof();
 
@@ -105,6 +121,11 @@ class connection {
   /// Reads some bytes into `out` (replacing it); logs FIN/RST/errors. False at end.
   boost::asio::awaitable<bool> read_some(std::string& out);
   boost::asio::awaitable<bool> write_all(std::string_view bytes);
+  boost::asio::awaitable<bool> write_all(std::span<const std::string_view> pieces);
+  /// Lets the next waiting writer go, or opens the write gate.
+  void pass_write_turn();
+  /// Fails the connection (RFC 6455 7.1.7): see read_frame().
+  boost::asio::awaitable<void> fail_connection(std::uint16_t code, std::string reason);
 
   boost::asio::ip::tcp::socket socket_;
   std::unique_ptr<tls_layer> tls_;
@@ -119,10 +140,15 @@ class connection {
   int id_;
   timeline& log_;
   const param_values& params_;
+  std::chrono::milliseconds request_timeout_;
   frame_parser parser_;
   bool read_end_logged_ = false;
   bool read_ended_ = false;  ///< FIN or RST seen: no further read may wait
   bool stopped_ = false;
+  bool allow_unmasked_ = false;
+  bool close_sent_ = false;  ///< a close frame went out: no second one
+  bool fin_sent_ = false;
+  bool failed_ = false;  ///< failed for a protocol error: no more frames in or out
 };
 
 }  // namespace wsrepro::mock

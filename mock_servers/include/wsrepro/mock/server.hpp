@@ -2,11 +2,16 @@
 // A mock WebSocket server: one behaviour, a listener on loopback (port 0 unless told), a strand
 // per connection, every event on the caller's timeline. `server` runs on the caller's
 // io_context (the runner's); `server_thread` brings its own thread, for use inside a test.
+// Every socket it opens is close-on-exec from birth: the process that runs it also spawns the
+// clients under test, and a child that inherited a server socket would keep the connection open
+// after the server closed it.
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -31,6 +36,10 @@ struct server_options {
   std::string address = "127.0.0.1";  ///< loopback only, by design
   std::uint16_t port = 0;             ///< 0: the kernel picks a free port
   bool tls = false;                   ///< wss://: any behaviour behind TLS (see tls.hpp)
+  /// How long a behaviour's read of the upgrade request may take in all, from its first byte
+  /// wanted to its last (a client that never finishes it: slowloris); 0: no limit. On expiry
+  /// the connection is logged (`server.request_timeout`) and closed.
+  std::chrono::milliseconds request_timeout = std::chrono::seconds(30);
 };
 
 class server {
@@ -54,7 +63,11 @@ class server {
 
  private:
   void accept_next();
-  void start_connection(boost::asio::ip::tcp::socket socket);
+  /// The listener is readable: accept4() one connection (close-on-exec), then wait again.
+  void accept_ready();
+  /// accept4() failed for want of descriptors or memory: log it once per episode, retry later.
+  void accept_starved(int error);
+  void start_connection(int fd);
 
   boost::asio::io_context& ioc_;
   const behaviour_info& behaviour_;
@@ -62,6 +75,9 @@ class server {
   timeline& log_;
   server_options options_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp protocol_ = boost::asio::ip::tcp::v4();
+  boost::asio::steady_timer accept_retry_;  ///< on the acceptor's strand
+  bool accept_starving_ = false;            ///< an accept_error episode is under way
   std::shared_ptr<boost::asio::ssl::context> ssl_context_;
   std::uint16_t port_ = 0;
   int next_id_ = 1;
