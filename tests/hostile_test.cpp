@@ -79,6 +79,44 @@ hostile_run run_hostile(const temp_dir& dir, const char* scenario, const std::st
 
 }  // namespace
 
+// --- isolation ---------------------------------------------------------------------------------
+
+TEST(isolation, a_client_gets_stdio_only_and_nothing_wsrepro_holds_is_inheritable) {
+  // Eight runs, four at a time: each client lists what it inherited and which of wsrepro's own
+  // descriptors (reports, journal, listening and accepted sockets of every run) are not
+  // close-on-exec, while the other runs' sockets are open.
+  temp_dir dir;
+  write_text(dir / "fds.toml", R"(id = "test.fds"
+title = "What a client inherits"
+deadline_ms = 10000
+
+[server]
+behaviour = "echo"
+
+[[field]]
+name = "inherited_fds"
+event = "driver.fds"
+attr = "inherited"
+
+[[field]]
+name = "wsrepro_fds_without_cloexec"
+event = "driver.fds"
+attr = "wsrepro_without_cloexec"
+
+[expect]
+exit = "zero"
+inherited_fds = "0,1,2"
+wsrepro_fds_without_cloexec = "none"
+)");
+  const auto r = run_wsrepro({"run", dir / "fds.toml", "--client-cmd", hostile("fds"), "--repeat",
+                              "8", "--jobs", "4", "--out", dir / "out"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  for (const auto& run : at(load_report(dir.path() / "out"), "/runs")) {
+    EXPECT_EQ(at(run, "/measurements/inherited_fds/value"), "0,1,2");
+    EXPECT_EQ(at(run, "/measurements/wsrepro_fds_without_cloexec/value"), "none");
+  }
+}
+
 // --- a client that kills its supervising helper ---------------------------------------------
 
 TEST(hostile_supervision,

@@ -41,7 +41,8 @@ std::optional<event> parse_driver_line(std::string_view line, mono_ns seen_ns, m
     } else if (value.is_string()) {
       e.with(name, value.get<std::string>().substr(0, 500));
     } else if (!value.is_null()) {
-      e.with(name, value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).substr(0, 500));
+      e.with(name,
+             value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).substr(0, 500));
     }
   }
   return e;

@@ -1,5 +1,7 @@
 #include "wsrepro/mock/tls.hpp"
 
+#include "wsrepro/common/files.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -8,7 +10,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
@@ -108,9 +109,14 @@ std::string to_pem(EVP_PKEY* key) {
 }
 
 void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) fail("writing " + path.string());
+  // Close-on-exec (a client started meanwhile must not inherit it) and renamed into place whole.
+  try {
+    atomic_file out(path);
+    out.stream() << text;
+    out.commit();
+  } catch (const std::system_error& e) {
+    fail("writing " + path.string() + ": " + e.what());
+  }
 }
 
 struct material {
