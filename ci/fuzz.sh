@@ -33,6 +33,7 @@ run_target() {
 
 status=0
 run_target frame_reader || status=1
+run_target http_request || status=1
 run_target driver_line || status=1
 run_target replay_report || status=1
 run_target scenario_loader scenarios || status=1

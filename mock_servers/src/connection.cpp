@@ -1,5 +1,7 @@
 #include "wsrepro/mock/connection.hpp"
 
+#include "request_reader.hpp"
+
 #include <openssl/evp.h>
 #include <sys/socket.h>
 
@@ -192,9 +194,8 @@ struct request_deadline {
 }  // namespace
 
 net::awaitable<std::optional<upgrade_request>> connection::read_request() {
-  http::request_parser<http::empty_body> parser;
   // Bounds what a client can make us hold: a longer header is refused (bad_request).
-  parser.header_limit(64 * 1024);
+  detail::request_reader reader(64 * 1024);
   // A client that never finishes its request (slowloris, or a half-open peer) would hold the
   // connection for ever: the whole request must be in within the timeout, however it drips.
   const auto deadline = std::make_shared<request_deadline>();
@@ -212,13 +213,10 @@ net::awaitable<std::optional<upgrade_request>> connection::read_request() {
       socket_.cancel(ignored);  // ends the read in progress (TLS included)
     });
   }
-  std::string pending;
-  std::size_t total = 0;
-  boost::system::error_code ec;
-  while (!parser.is_done()) {
+  for (;;) {
     if (deadline->expired) {
       emit("request_timeout", {{"timeout_ms", static_cast<std::int64_t>(request_timeout_.count())},
-                               {"bytes", static_cast<std::int64_t>(total)}});
+                               {"bytes", static_cast<std::int64_t>(reader.total_bytes())}});
       close();
       co_return std::nullopt;
     }
@@ -226,35 +224,21 @@ net::awaitable<std::optional<upgrade_request>> connection::read_request() {
     const bool got = co_await read_some(chunk);
     if (!got && deadline->expired) continue;  // cancelled by the deadline: logged above
     if (!got) co_return std::nullopt;
-    total += chunk.size();
-    pending.append(chunk);
-    const std::size_t used = parser.put(net::buffer(pending), ec);
-    pending.erase(0, used);
-    if (ec == http::error::need_more) {
-      ec = {};
-      continue;
-    }
-    if (ec) {
-      emit("bad_request", {{"error", ec.message()}, {"bytes", static_cast<std::int64_t>(total)}});
+    const auto status = reader.feed(chunk);
+    if (status == detail::request_reader::status::done) break;
+    if (status == detail::request_reader::status::error) {
+      emit("bad_request",
+           {{"error", reader.error()}, {"bytes", static_cast<std::int64_t>(reader.total_bytes())}});
       co_return std::nullopt;
     }
   }
   // Bytes past the request (a client that pipelines its first frame) belong to the frame reader.
-  parser_.feed(pending);
-
-  const auto& msg = parser.get();
-  upgrade_request request;
-  request.method = std::string(msg.method_string());
-  request.target = std::string(msg.target());
-  request.is_websocket_upgrade = boost::beast::websocket::is_upgrade(msg);
-  request.sec_websocket_key = std::string(msg[http::field::sec_websocket_key]);
-  for (const auto& field : msg) {
-    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  }
+  parser_.feed(reader.take_leftover());
+  upgrade_request request = reader.request();
   emit("request", {{"method", request.method},
                    {"target", request.target},
                    {"upgrade", request.is_websocket_upgrade},
-                   {"bytes", static_cast<std::int64_t>(total)}});
+                   {"bytes", static_cast<std::int64_t>(reader.total_bytes())}});
   co_return request;
 }
 
