@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command, and what CI runs: installs what is missing, builds with
 # ASan+UBSan, runs the whole test suite (unit and integration), checks formatting, smoke-runs
-# the benchmarks and the default scenario suite. Every stage has a time budget.
+# the benchmarks and the default scenario suite, then ThreadSanitizer and the fuzzers (20 s
+# each; WSREPRO_FUZZ_SECONDS changes it). Every stage has a time budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/lib.sh
@@ -18,4 +19,5 @@ stage "default scenario suite and seed matrix" 900 \
   build/asan/wsrepro run --jobs 2 --strict --out build/asan/wsrepro-out
 stage "clock agreement with hyperfine" 180 bench/hyperfine_agreement.sh build/asan/wsrepro
 bash ci/tsan.sh
+bash ci/fuzz.sh "${WSREPRO_FUZZ_SECONDS:-20}"
 echo "==> all stages passed in $((SECONDS - start))s"
