@@ -50,7 +50,9 @@ std::string describe(outcome o) {
 /// A run shows the bug when the scenario's own expectation is not met, whatever the known-bug
 /// bookkeeping made of it.
 outcome outcome_of(const harness::run_result& r) {
-  if (r.outcome == harness::verdict::skipped || r.outcome == harness::verdict::error) {
+  // A run that never reached the scenario's situation says nothing about the bug either way.
+  if (r.outcome == harness::verdict::skipped || r.outcome == harness::verdict::error ||
+      !r.situation_missing.empty()) {
     return outcome::untestable;
   }
   for (const auto& c : r.checks) {

@@ -122,12 +122,12 @@ net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const ru
                                mock::server& server, child_process& child, timeline& log,
                                run_state& state) {
   auto plan = std::make_shared<signal_plan>(ioc, s.signals, child);
-  std::set<std::string> anchors;
-  for (const auto& step : s.signals) anchors.insert(step.after);
+  auto anchors = std::make_shared<std::set<std::string>>();
+  for (const auto& step : s.signals) anchors->insert(step.after);
   const std::size_t listener =
       log.subscribe([&ioc, anchors, weak = std::weak_ptr(plan)](const event& e) {
         // Only anchors matter here: a client flooding events must not flood the run's queue.
-        if (anchors.count(e.name()) == 0) return;
+        if (anchors->count(e.name()) == 0) return;
         // Posted, so a signal never fires from inside another component's handler.
         net::post(ioc, [weak, e] {
           if (auto p = weak.lock()) p->on_event(e);

@@ -13,7 +13,7 @@ request_reader::request_reader(std::size_t header_limit) {
 
 request_reader::status request_reader::feed(std::string_view bytes) {
   if (!error_.empty()) return status::error;
-  if (parser_.is_done()) {
+  if (parser_.is_header_done()) {
     pending_.append(bytes);
     return status::done;
   }
@@ -27,9 +27,10 @@ request_reader::status request_reader::feed(std::string_view bytes) {
     error_ = ec.message();
     return status::error;
   }
-  // A request with no body is done after its header; Beast may need a second put() to say so
-  // when the header arrived in pieces.
-  return parser_.is_done() ? status::done : status::need_more;
+  // The request is its header: an opening handshake has no body (RFC 6455 4.1), and whatever
+  // follows the header belongs to the next reader. (Parsing a chunked body fed in small pieces
+  // also trips an assertion in Beast 1.81's parser, fixed in Beast by PR #2861.)
+  return parser_.is_header_done() ? status::done : status::need_more;
 }
 
 upgrade_request request_reader::request() const {

@@ -19,7 +19,8 @@ class request_reader {
   /// A header beyond `header_limit` bytes is an error, so a client cannot make us hold more.
   explicit request_reader(std::size_t header_limit = 64 * 1024);
 
-  /// Takes the next bytes; `done` once the request is complete (later bytes are left over).
+  /// Takes the next bytes; `done` once the request's header is complete (an upgrade request has
+  /// no body: later bytes are left over).
   status feed(std::string_view bytes);
 
   /// After `done`: the request, and the bytes past it (a pipelined first frame).
