@@ -1,5 +1,7 @@
 #include "bench_results.hpp"
 
+#include "wsrepro/common/files.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -218,22 +220,28 @@ std::string hyperfine_json(const bench_results& results) {
 
 std::optional<std::vector<baseline_median>> read_baseline(const std::string& file,
                                                           std::string& error) {
-  std::ifstream in(file);
-  if (!in) {
-    error = "cannot read " + file;
+  std::string read_error;
+  const auto text = read_file(file, read_error);
+  if (!text) {
+    error = "cannot read " + file + ": " + read_error;
     return std::nullopt;
   }
-  const auto doc = nlohmann::json::parse(in, nullptr, false);
-  if (doc.is_discarded() || !doc.contains("clients") || !doc["clients"].is_array()) {
+  const auto doc = nlohmann::json::parse(*text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("clients") ||
+      !doc["clients"].is_array()) {
     error = file + " is not a bench.json written by wsrepro bench";
     return std::nullopt;
   }
   std::vector<baseline_median> out;
   for (const auto& c : doc["clients"]) {
-    if (!c.contains("statistics")) continue;
+    // A damaged or hand-edited baseline: skip what is not shaped as wsrepro writes it.
+    if (!c.is_object() || !c.contains("statistics") || !c["statistics"].is_object()) continue;
+    const std::string client = c.contains("client") && c["client"].is_string()
+                                   ? c["client"].get<std::string>()
+                                   : std::string();
     for (const auto& [name, stats] : c["statistics"].items()) {
-      if (stats.contains("median") && stats["median"].is_number()) {
-        out.push_back({c.value("client", ""), name, stats["median"].get<double>()});
+      if (stats.is_object() && stats.contains("median") && stats["median"].is_number()) {
+        out.push_back({client, name, stats["median"].get<double>()});
       }
     }
   }

@@ -1,5 +1,6 @@
 #include "wsrepro/harness/replay.hpp"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 namespace wsrepro::harness {
@@ -18,19 +19,45 @@ std::variant<replay_source, std::string> parse_replay_report(std::string_view te
            std::to_string(runs.size() - 1) + ")";
   }
   const auto& run = runs[index];
+  const std::string where = "run " + std::to_string(index) + " of " + file;
+  if (!run.is_object()) return where + " is not an object";
+  // Every field is checked for its type before it is read: nlohmann's conversions cast a
+  // number to whatever is asked, and a seed of 1e30 as an integer is undefined behaviour.
   replay_source source;
-  try {
-    source.scenario_id = run.at("scenario").get<std::string>();
-    source.client = run.at("client").get<std::string>();
-    source.argv = run.value("argv", std::vector<std::string>{});
-    source.seed = run.value("seed", std::uint64_t{0});
-    source.server_params = run.value("server_params", std::map<std::string, std::int64_t>{});
-    source.time_scale = doc.value("time_scale", 1.0);
-  } catch (const std::exception& e) {
-    return "run " + std::to_string(index) + " of " + file + " is incomplete: " + e.what();
+  const auto read_text = [&](const char* key, std::string& out) {
+    if (!run.contains(key) || !run[key].is_string()) return false;
+    out = run[key].get<std::string>();
+    return !out.empty();
+  };
+  if (!read_text("scenario", source.scenario_id) || !read_text("client", source.client)) {
+    return where + " names no scenario or client";
   }
-  if (source.scenario_id.empty() || source.client.empty()) {
-    return "run " + std::to_string(index) + " of " + file + " names no scenario or client";
+  if (run.contains("argv")) {
+    if (!run["argv"].is_array()) return where + ": argv is not a list";
+    for (const auto& arg : run["argv"]) {
+      if (!arg.is_string()) return where + ": argv holds something other than text";
+      source.argv.push_back(arg.get<std::string>());
+    }
+  }
+  if (run.contains("seed")) {
+    if (!run["seed"].is_number_unsigned()) return where + ": seed is not a whole number >= 0";
+    source.seed = run["seed"].get<std::uint64_t>();
+  }
+  if (run.contains("server_params")) {
+    if (!run["server_params"].is_object()) return where + ": server_params is not an object";
+    for (const auto& [name, value] : run["server_params"].items()) {
+      if (!value.is_number_integer()) {
+        return where + ": server parameter " + name + " is not a whole number";
+      }
+      if (value.is_number_unsigned() && value.get<std::uint64_t>() > INT64_MAX) {
+        return where + ": server parameter " + name + " is too large";
+      }
+      source.server_params[name] = value.get<std::int64_t>();
+    }
+  }
+  if (doc.contains("time_scale")) {
+    if (!doc["time_scale"].is_number()) return file + ": time_scale is not a number";
+    source.time_scale = doc["time_scale"].get<double>();
   }
   return source;
 }
