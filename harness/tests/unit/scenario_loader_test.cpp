@@ -403,3 +403,25 @@ TEST(scenario_loader, requires_names_known_events_and_joins_the_situation) {
 }
 
 }  // namespace wsrepro::harness
+
+namespace wsrepro::harness {
+
+TEST(scenario_loader, an_absurdly_long_id_is_refused_not_a_crash) {
+  // Found by the scenario-loader fuzzer: std::regex recursed once per character of the id and a
+  // 30 KB id overflowed the stack.
+  std::string text = valid;
+  text.replace(text.find("handshake.example"), 17, "handshake." + std::string(30'000, 'm'));
+  const auto r = parse_scenario(text, "x.toml");
+  ASSERT_EQ(r.errors.size(), 1u) << errors_text(r);
+  EXPECT_NE(r.errors[0].message.find("at most 128 characters"), std::string::npos);
+  for (const char* bad : {"nodot", ".x", "x.", "a..b", "A.b", "a.b-c"}) {
+    text = valid;
+    text.replace(text.find("handshake.example"), 17, bad);
+    EXPECT_EQ(parse_scenario(text, "x.toml").errors.size(), 1u) << bad;
+  }
+  text = valid;
+  text.replace(text.find("handshake.example"), 17, "seed.cli_2.x_3");
+  EXPECT_TRUE(parse_scenario(text, "x.toml").errors.empty());
+}
+
+}  // namespace wsrepro::harness
