@@ -140,7 +140,7 @@ int bench(const bench_settings& settings, const global_options& globals) {
   const auto elapsed_s = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  harness::run_summary summary;
+  results::run_summary summary;
   std::uint64_t index = 0;
   // Clients take turns run by run, so a drift in the machine's load hits them alike.
   const auto one_round = [&](bool measured) {
@@ -159,7 +159,7 @@ int bench(const bench_settings& settings, const global_options& globals) {
       }
       for (std::size_t m = 0; m < measurements.size(); ++m) {
         const auto* value = r.find(measurements[m]);
-        if (value != nullptr && value->status == harness::measurement_status::measured &&
+        if (value != nullptr && value->status == results::measurement_status::measured &&
             value->value && !value->lower_bound) {
           run.values.emplace_back(*value->value);
           units[m] = value->unit;

@@ -103,7 +103,7 @@ std::string bench_json(const bench_results& results) {
     json runs = json::array();
     for (const auto& run : c.runs) {
       json r = {{"run", run.index},
-                {"verdict", harness::to_string(run.outcome)},
+                {"verdict", results::to_string(run.outcome)},
                 {"exit_code", run.exit_code ? json(*run.exit_code) : json(nullptr)},
                 {"seed", run.seed}};
       for (std::size_t m = 0; m < results.measurements.size(); ++m) {
@@ -145,7 +145,7 @@ std::string bench_csv(const bench_results& results) {
   for (const auto& c : results.clients) {
     for (const auto& run : c.runs) {
       out += c.name + "," + std::to_string(run.index) + "," +
-             std::string(harness::to_string(run.outcome)) + "," +
+             std::string(results::to_string(run.outcome)) + "," +
              (run.exit_code ? std::to_string(*run.exit_code) : "") + "," + std::to_string(run.seed);
       for (std::size_t m = 0; m < results.measurements.size(); ++m) {
         out += ",";

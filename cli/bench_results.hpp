@@ -7,13 +7,13 @@
 #include <vector>
 
 #include "wsrepro/common/statistics.hpp"
-#include "wsrepro/harness/result.hpp"
+#include "wsrepro/results/result.hpp"
 
 namespace wsrepro::cli {
 
 struct bench_run {
   std::size_t index = 0;  ///< among the measured runs of its client, from 0
-  harness::verdict outcome = harness::verdict::error;
+  results::verdict outcome = results::verdict::error;
   std::optional<int> exit_code;
   std::uint64_t seed = 0;
   std::vector<std::optional<double>> values;  ///< one per measurement; empty when not measured

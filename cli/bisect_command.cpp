@@ -49,9 +49,9 @@ std::string describe(outcome o) {
 
 /// A run shows the bug when the scenario's own expectation is not met, whatever the known-bug
 /// bookkeeping made of it.
-outcome outcome_of(const harness::run_result& r) {
+outcome outcome_of(const results::run_result& r) {
   // A run that never reached the scenario's situation says nothing about the bug either way.
-  if (r.outcome == harness::verdict::skipped || r.outcome == harness::verdict::error ||
+  if (r.outcome == results::verdict::skipped || r.outcome == results::verdict::error ||
       !r.situation_missing.empty()) {
     return outcome::untestable;
   }
@@ -89,14 +89,14 @@ class bisector {
         plan.client = instances.front();
         plan.repetition = settings_.runs_per_version > 1 ? i + 1 : 0;
         if (auto it = problems.begin(); it != problems.end()) plan.skip_reason = it->second;
-        harness::run_result r =
+        results::run_result r =
             plan.skip_reason ? skipped(plan) : harness::execute_run(plan, options_);
         ++runs_;
         const outcome o = outcome_of(r);
         // Any run that shows the bug marks the version: a race reproduces only sometimes.
         if (o == outcome::broken || result == outcome::untestable) result = o;
         std::cout << "  " << pad(r.client, 28)
-                  << pad(std::string(harness::to_string(r.outcome)), 11)
+                  << pad(std::string(results::to_string(r.outcome)), 11)
                   << pad(r.headline + " " + reports::headline_text(r), 30) << describe(o);
         if (o == outcome::untestable) std::cout << ": " << r.reason;
         std::cout << std::endl;
@@ -112,20 +112,20 @@ class bisector {
   }
 
   int runs() const { return runs_; }
-  const harness::run_counts& counts() const { return counts_; }
+  const results::run_counts& counts() const { return counts_; }
 
  private:
   static std::string pad(std::string s, std::size_t width) {
     if (s.size() < width) s.append(width - s.size(), ' ');
     return s + " ";
   }
-  harness::run_result skipped(const harness::planned_run& plan) const {
-    harness::run_result r;
+  results::run_result skipped(const harness::planned_run& plan) const {
+    results::run_result r;
     r.scenario_id = scenario_.id;
     r.client = plan.client.display_name();
     r.client_name = plan.client.name;
     r.client_version = plan.client.version;
-    r.outcome = harness::verdict::skipped;
+    r.outcome = results::verdict::skipped;
     r.reason = *plan.skip_reason;
     return r;
   }
@@ -138,7 +138,7 @@ class bisector {
   reports::reporter& reporter_;
   std::map<std::string, outcome> seen_;
   int runs_ = 0;
-  harness::run_counts counts_;
+  results::run_counts counts_;
 };
 
 /// The candidate versions: the registry's releases in the range, else the pinned ones.
@@ -267,7 +267,7 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
                      " and " + (fixed ? "holds" : "fails") + " from " + versions[hi];
     }
   }
-  harness::run_summary summary;
+  results::run_summary summary;
   summary.counts = b.counts();
   summary.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

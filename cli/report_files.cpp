@@ -12,14 +12,14 @@ namespace wsrepro::cli {
 
 namespace fs = std::filesystem;
 
-harness::report_context make_report_context(const std::string& command_line, double time_scale,
+results::report_context make_report_context(const std::string& command_line, double time_scale,
                                             bool strict) {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
   char started[32];
   std::strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  harness::report_context context;
+  results::report_context context;
   context.wsrepro_version = WSREPRO_VERSION;
   context.command_line = command_line;
   context.started_at = started;

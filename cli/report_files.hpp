@@ -15,7 +15,7 @@
 namespace wsrepro::cli {
 
 /// What the reporters are told of this invocation (the wall-clock start is for humans only).
-harness::report_context make_report_context(const std::string& command_line, double time_scale,
+results::report_context make_report_context(const std::string& command_line, double time_scale,
                                             bool strict);
 
 class report_files {
@@ -30,7 +30,7 @@ class report_files {
   void commit();
 
  private:
-  reports::multi_reporter reporter_;
+  results::multi_reporter reporter_;
   std::vector<std::unique_ptr<atomic_file>> files_;
   std::vector<std::string> paths_;
 };

@@ -30,7 +30,7 @@
 namespace wsrepro::cli {
 
 namespace fs = std::filesystem;
-using harness::verdict;
+using results::verdict;
 
 namespace {
 
@@ -59,8 +59,8 @@ struct run_settings {
   bool client_cmd_given = false;
 };
 
-std::string format_value(const harness::measurement* m) {
-  if (m == nullptr || m->status != harness::measurement_status::measured) return "-";
+std::string format_value(const results::measurement* m) {
+  if (m == nullptr || m->status != results::measurement_status::measured) return "-";
   if (m->text) return *m->text;
   char buf[48];
   std::snprintf(buf, sizeof buf, m->unit == "ms" ? "%s%.1f" : "%s%.0f", m->lower_bound ? ">=" : "",
@@ -89,7 +89,7 @@ std::string pad(std::string s, std::size_t width) {
   return s;
 }
 
-void print_run_line(const harness::run_result& r) {
+void print_run_line(const results::run_result& r) {
   std::string line =
       pad(verdict_label(r.outcome), 10) + pad(r.scenario_id, 40) + " " + pad(r.client, 24);
   if (r.outcome == verdict::skipped || r.outcome == verdict::error) {
@@ -105,7 +105,7 @@ void print_run_line(const harness::run_result& r) {
 
 /// The invocation's runs after repetitions: all of them up front, or (--until-fail) batch by
 /// batch until one fails.
-std::vector<harness::run_result> execute_all(const std::vector<harness::planned_run>& base,
+std::vector<results::run_result> execute_all(const std::vector<harness::planned_run>& base,
                                              const run_settings& settings,
                                              const harness::run_options& options,
                                              std::uint64_t seed,
@@ -113,7 +113,7 @@ std::vector<harness::run_result> execute_all(const std::vector<harness::planned_
                                              const std::optional<replay_source>& replay,
                                              reports::reporter& reporter) {
   // Each run goes to the reports as it ends; only its summary stays in memory.
-  const auto on_finished = [&](const harness::run_result& r) {
+  const auto on_finished = [&](const results::run_result& r) {
     if (!settings.quiet) print_run_line(r);
     reporter.run_finished(r);
   };
@@ -139,7 +139,7 @@ std::vector<harness::run_result> execute_all(const std::vector<harness::planned_
   const std::size_t per_batch =
       std::max<std::size_t>(1, (static_cast<std::size_t>(settings.jobs) + base.size() - 1) /
                                    std::max<std::size_t>(1, base.size()));
-  std::vector<harness::run_result> results;
+  std::vector<results::run_result> results;
   int rep = 0;
   while (options.cancel == nullptr || !options.cancel->load()) {
     std::vector<harness::planned_run> plan;
@@ -162,11 +162,11 @@ std::vector<harness::run_result> execute_all(const std::vector<harness::planned_
 
 /// For repeated runs: per (scenario, client) the outcomes, the reproduction rate with its 95%
 /// Wilson interval, the headline's median, and the seeds of the runs that missed.
-void print_repetition_summary(const std::vector<harness::run_result>& results,
+void print_repetition_summary(const std::vector<results::run_result>& results,
                               const std::string& out_dir) {
   struct pair {
     std::string scenario, client, headline;
-    harness::run_counts counts;
+    results::run_counts counts;
     std::vector<double> values;
     std::vector<std::pair<std::size_t, std::uint64_t>> missed;  // report index, seed
   };
@@ -311,13 +311,13 @@ int run(const run_settings& settings_in, const global_options& globals,
   options.tls = settings.tls;
   options.listen = settings.listen;
   const auto started = std::chrono::steady_clock::now();
-  std::vector<harness::run_result> results;
+  std::vector<results::run_result> results;
   {
     const harness::stress_load load({settings.stress_cpu, settings.stress_io});
     results = execute_all(plan, settings, options, seed, jitters, replay, reporter);
   }
 
-  harness::run_summary summary;
+  results::run_summary summary;
   for (const auto& r : results) summary.counts.add(r.outcome);
   summary.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -38,7 +38,7 @@ struct sweep_settings {
 
 /// One cell of the table: the runs of one client at one value.
 struct cell {
-  harness::run_counts counts;
+  results::run_counts counts;
   std::vector<double> headline;
   std::vector<std::size_t> report_indices;
   std::string headline_text;  ///< of the first run, for text measurements
@@ -137,8 +137,8 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   options.jobs = settings.jobs;
   options.cancel = &interrupted;
   const auto started = std::chrono::steady_clock::now();
-  const auto results = harness::execute_plan(plan, options, [](const harness::run_result& r) {
-    std::cout << "  " << pad(r.client, 28) << pad(std::string(harness::to_string(r.outcome)), 10)
+  const auto results = harness::execute_plan(plan, options, [](const results::run_result& r) {
+    std::cout << "  " << pad(r.client, 28) << pad(std::string(results::to_string(r.outcome)), 10)
               << r.headline << " " << reports::headline_text(r) << std::endl;
   });
 
@@ -150,7 +150,7 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
     }
   }
   std::map<std::int64_t, std::vector<cell>> table;
-  harness::run_summary summary;
+  results::run_summary summary;
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     summary.counts.add(r.outcome);
@@ -162,7 +162,7 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
     c.counts.add(r.outcome);
     c.report_indices.push_back(i);
     if (const auto* m = r.find(r.headline);
-        m != nullptr && m->status == harness::measurement_status::measured) {
+        m != nullptr && m->status == results::measurement_status::measured) {
       if (m->value) c.headline.push_back(*m->value);
       if (m->text && c.headline_text.empty()) c.headline_text = *m->text;
     }

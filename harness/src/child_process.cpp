@@ -104,7 +104,7 @@ std::vector<std::string> client_environment(const std::vector<std::string>& extr
 }
 
 struct child_process::stream_reader {
-  stream_reader(net::io_context& ioc, int fd, bool stderr_stream, captured_output& capture)
+  stream_reader(net::io_context& ioc, int fd, bool stderr_stream, results::captured_output& capture)
       : stream(ioc, fd),
         is_stderr(stderr_stream),
         kind(stderr_stream ? "stderr" : "stdout"),
@@ -112,7 +112,7 @@ struct child_process::stream_reader {
   net::posix::stream_descriptor stream;
   bool is_stderr;
   std::string kind;  ///< the event kind of its lines: "stdout", "stderr" or "terminal"
-  captured_output& out;
+  results::captured_output& out;
   std::string partial_line;
   std::size_t line_events = 0;
   std::array<char, 16 * 1024> buffer{};
@@ -346,7 +346,7 @@ void child_process::on_control_line(const std::string& line) {
     wait_status_ = status;
     emit_exit();
   } else if (word == "leak") {
-    leaked_process leak;
+    results::leaked_process leak;
     words >> leak.pid;
     std::getline(words >> std::ws, leak.command);
     if (leak.pid != pid_) leaks_.push_back(std::move(leak));
@@ -536,7 +536,7 @@ void child_process::on_line(stream_reader& reader, std::string_view line) {
   log_.emit(std::move(e));
 }
 
-net::awaitable<std::vector<leaked_process>> child_process::kill_tree(
+net::awaitable<std::vector<results::leaked_process>> child_process::kill_tree(
     std::chrono::milliseconds deadline) {
   if (control_ && control_->is_open() && !tree_done_) {
     static constexpr char kill_command[] = "kill\n";

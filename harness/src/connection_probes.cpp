@@ -9,8 +9,8 @@ namespace wsrepro::harness::detail {
 
 namespace {
 
-measurement make(std::string name, std::string unit, std::string from, std::string to) {
-  measurement m;
+results::measurement make(std::string name, std::string unit, std::string from, std::string to) {
+  results::measurement m;
   m.name = std::move(name);
   m.unit = std::move(unit);
   m.from_event = std::move(from);
@@ -18,18 +18,18 @@ measurement make(std::string name, std::string unit, std::string from, std::stri
   return m;
 }
 
-void set_value(measurement& m, double v, std::string note = {}) {
-  m.status = measurement_status::measured;
+void set_value(results::measurement& m, double v, std::string note = {}) {
+  m.status = results::measurement_status::measured;
   m.value = v;
   m.note = std::move(note);
 }
 
-void set_text(measurement& m, std::string text) {
-  m.status = measurement_status::measured;
+void set_text(results::measurement& m, std::string text) {
+  m.status = results::measurement_status::measured;
   m.text = std::move(text);
 }
 
-void set_status(measurement& m, measurement_status status, std::string why) {
+void set_status(results::measurement& m, results::measurement_status status, std::string why) {
   m.status = status;
   m.note = std::move(why);
 }
@@ -51,7 +51,8 @@ std::optional<int> focus_connection(const std::vector<event>& timeline) {
 
 }  // namespace
 
-void measure_connection(const std::vector<event>& timeline, std::vector<measurement>& out) {
+void measure_connection(const std::vector<event>& timeline,
+                        std::vector<results::measurement>& out) {
   const auto conn = focus_connection(timeline);
   std::vector<const event*> events;
   for (const auto& e : timeline) {
@@ -81,7 +82,7 @@ void measure_connection(const std::vector<event>& timeline, std::vector<measurem
   auto spread = make("client_ping_interval_stddev_ms", "ms", "server.frame_in", "server.frame_in");
   auto pong = make("client_pong_latency_ms", "ms", "server.frame_out", "server.frame_in");
   if (!conn) {
-    set_status(ping_count, measurement_status::missing, "the client never connected");
+    set_status(ping_count, results::measurement_status::missing, "the client never connected");
   } else {
     set_value(ping_count, static_cast<double>(pings.size()));
   }
@@ -98,13 +99,13 @@ void measure_connection(const std::vector<event>& timeline, std::vector<measurem
     set_value(spread, std::sqrt(squares / static_cast<double>(pings.size() - 1)));
   } else {
     const std::string why = "fewer than two client pings";
-    set_status(interval, measurement_status::not_applicable, why);
-    set_status(spread, measurement_status::not_applicable, why);
+    set_status(interval, results::measurement_status::not_applicable, why);
+    set_status(spread, results::measurement_status::not_applicable, why);
   }
   if (server_pings.empty()) {
-    set_status(pong, measurement_status::not_applicable, "the server sent no ping");
+    set_status(pong, results::measurement_status::not_applicable, "the server sent no ping");
   } else if (pong_latencies.empty()) {
-    set_status(pong, measurement_status::missing,
+    set_status(pong, results::measurement_status::missing,
                "the client answered none of " + std::to_string(server_pings.size()) + " pings");
   } else {
     double sum = 0;
@@ -121,7 +122,7 @@ void measure_connection(const std::vector<event>& timeline, std::vector<measurem
   // Dead-peer detection: from the fault (the stall) to the client's first sign of giving up.
   auto detect = make("dead_peer_detect_ms", "ms", "server.fault", "");
   if (fault == nullptr) {
-    set_status(detect, measurement_status::missing, "no fault: the server never stalled");
+    set_status(detect, results::measurement_status::missing, "no fault: the server never stalled");
   } else {
     const event* sign = nullptr;
     for (const auto* e : events) {
@@ -134,7 +135,7 @@ void measure_connection(const std::vector<event>& timeline, std::vector<measurem
       }
     }
     if (sign == nullptr) {
-      set_status(detect, measurement_status::missing, "the client never gave up");
+      set_status(detect, results::measurement_status::missing, "the client never gave up");
     } else if (const event* action = first_intervention(timeline, *fault, sign->t_ns)) {
       // wsrepro's own signal or deadline came first: whatever the client did next is not a
       // detection of the stall.
@@ -162,11 +163,11 @@ void measure_connection(const std::vector<event>& timeline, std::vector<measurem
 
   auto code = make("client_close_code", "code", "server.frame_in", "server.frame_in");
   if (client_close == nullptr) {
-    set_status(code, measurement_status::missing, "the client sent no close frame");
+    set_status(code, results::measurement_status::missing, "the client sent no close frame");
   } else if (auto c = client_close->int_attr("code")) {
     set_value(code, static_cast<double>(*c));
   } else {
-    set_status(code, measurement_status::missing, "the client's close frame had no code");
+    set_status(code, results::measurement_status::missing, "the client's close frame had no code");
   }
   out.push_back(code);
 
@@ -192,7 +193,7 @@ void measure_connection(const std::vector<event>& timeline, std::vector<measurem
     by.to_event = "client.exit";
     set_text(by, client_side(*exit));
   } else {
-    set_status(by, measurement_status::missing, "no close was seen");
+    set_status(by, results::measurement_status::missing, "no close was seen");
   }
   if (by.text == "harness") {
     by.note = "the client closed after wsrepro signalled it (or killed it)";
@@ -202,14 +203,14 @@ void measure_connection(const std::vector<event>& timeline, std::vector<measurem
   auto clean = make("clean_close", "", "server.frame_in", "server.close");
   auto tcp = make("tcp_end", "", "server.accept", "");
   if (!conn) {
-    set_status(clean, measurement_status::missing, "the client never connected");
-    set_status(tcp, measurement_status::missing, "the client never connected");
+    set_status(clean, results::measurement_status::missing, "the client never connected");
+    set_status(tcp, results::measurement_status::missing, "the client never connected");
   } else {
     // RFC 6455 7.1.4: both close frames exchanged, and TCP closed without a reset.
     const bool clean_close = client_close != nullptr && server_close != nullptr && !any_rst;
     set_text(clean, clean_close ? "true" : "false");
     if (tcp_end_event == nullptr) {
-      set_status(tcp, measurement_status::missing, "the server saw no FIN or RST");
+      set_status(tcp, results::measurement_status::missing, "the server saw no FIN or RST");
     } else {
       tcp.to_event = tcp_end_event->name();
       set_text(tcp, any_rst ? "RST" : "FIN");

@@ -4,12 +4,12 @@
 
 #include <vector>
 
-#include "wsrepro/harness/result.hpp"
+#include "wsrepro/results/result.hpp"
 
 namespace wsrepro::harness::detail {
 
 /// Appends the connection measurements for the connection the fault happened on (or the first
 /// one the server accepted).
-void measure_connection(const std::vector<event>& timeline, std::vector<measurement>& out);
+void measure_connection(const std::vector<event>& timeline, std::vector<results::measurement>& out);
 
 }  // namespace wsrepro::harness::detail

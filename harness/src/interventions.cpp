@@ -32,8 +32,8 @@ const event* first_intervention(const std::vector<event>& timeline, const event&
   return nullptr;
 }
 
-void cut_short(measurement& m, const event& from, const event& action, const event& end) {
-  m.status = measurement_status::measured;
+void cut_short(results::measurement& m, const event& from, const event& action, const event& end) {
+  m.status = results::measurement_status::measured;
   m.value = ns_to_ms(action.t_ns - from.t_ns);
   m.lower_bound = true;
   const std::string what = action.name() == "harness.deadline"

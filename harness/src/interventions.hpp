@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "wsrepro/common/event.hpp"
-#include "wsrepro/harness/result.hpp"
+#include "wsrepro/results/result.hpp"
 
 namespace wsrepro::harness::detail {
 
@@ -25,6 +25,6 @@ const event* first_intervention(const std::vector<event>& timeline, const event&
 
 /// Sets `m` to the time from `from` to the intervention, as a lower bound, with a note saying
 /// what wsrepro did and when `end` came.
-void cut_short(measurement& m, const event& from, const event& action, const event& end);
+void cut_short(results::measurement& m, const event& from, const event& action, const event& end);
 
 }  // namespace wsrepro::harness::detail

@@ -29,8 +29,8 @@ const event* first_plan_signal(const std::vector<event>& timeline) {
   return nullptr;
 }
 
-measurement make(std::string name, std::string unit, std::string from, std::string to) {
-  measurement m;
+results::measurement make(std::string name, std::string unit, std::string from, std::string to) {
+  results::measurement m;
   m.name = std::move(name);
   m.unit = std::move(unit);
   m.from_event = std::move(from);
@@ -38,23 +38,23 @@ measurement make(std::string name, std::string unit, std::string from, std::stri
   return m;
 }
 
-void set_value(measurement& m, double v) {
-  m.status = measurement_status::measured;
+void set_value(results::measurement& m, double v) {
+  m.status = results::measurement_status::measured;
   m.value = v;
 }
 
-void set_text(measurement& m, std::string text) {
-  m.status = measurement_status::measured;
+void set_text(results::measurement& m, std::string text) {
+  m.status = results::measurement_status::measured;
   m.text = std::move(text);
 }
 
-void set_missing(measurement& m, std::string why) {
-  m.status = measurement_status::missing;
+void set_missing(results::measurement& m, std::string why) {
+  m.status = results::measurement_status::missing;
   m.note = std::move(why);
 }
 
-void set_not_applicable(measurement& m, std::string why) {
-  m.status = measurement_status::not_applicable;
+void set_not_applicable(results::measurement& m, std::string why) {
+  m.status = results::measurement_status::not_applicable;
   m.note = std::move(why);
 }
 
@@ -84,9 +84,9 @@ std::string format(double v) {
 
 }  // namespace
 
-std::vector<measurement> measure(const std::vector<event>& timeline, const scenario& s,
-                                 const run_facts& facts) {
-  std::vector<measurement> out;
+std::vector<results::measurement> measure(const std::vector<event>& timeline, const scenario& s,
+                                          const run_facts& facts) {
+  std::vector<results::measurement> out;
   const event* spawn = first(timeline, "client.spawn");
   const event* exit = first(timeline, "client.exit");
   const event* fault = first(timeline, "server.fault");
@@ -227,9 +227,10 @@ std::vector<measurement> measure(const std::vector<event>& timeline, const scena
   return out;
 }
 
-std::vector<check> judge(const std::vector<measurement>& measurements, const expectation& expect) {
-  std::vector<check> checks;
-  const auto find = [&](std::string_view name) -> const measurement* {
+std::vector<results::check> judge(const std::vector<results::measurement>& measurements,
+                                  const expectation& expect) {
+  std::vector<results::check> checks;
+  const auto find = [&](std::string_view name) -> const results::measurement* {
     for (const auto& m : measurements) {
       if (m.name == name) return &m;
     }
@@ -237,11 +238,11 @@ std::vector<check> judge(const std::vector<measurement>& measurements, const exp
   };
 
   if (expect.exit != exit_expectation::any) {
-    check c;
+    results::check c;
     c.measurement = "exit_code";
     c.expected = expect.exit == exit_expectation::zero ? "0" : "non-zero";
-    const measurement* code = find("exit_code");
-    const measurement* sig = find("exit_signal");
+    const results::measurement* code = find("exit_code");
+    const results::measurement* sig = find("exit_signal");
     if (code != nullptr && code->value) {
       const bool zero = *code->value == 0;
       c.actual = format(*code->value);
@@ -257,10 +258,10 @@ std::vector<check> judge(const std::vector<measurement>& measurements, const exp
   }
 
   for (const auto& [name, allowed] : expect.one_of) {
-    check c;
+    results::check c;
     c.measurement = name;
     for (const auto& v : allowed) c.expected += (c.expected.empty() ? "" : " or ") + v;
-    const measurement* m = find(name);
+    const results::measurement* m = find(name);
     // A text expectation names a state that must be reached: not applicable is not met.
     if (m != nullptr && m->text) {
       c.actual = *m->text;
@@ -276,7 +277,7 @@ std::vector<check> judge(const std::vector<measurement>& measurements, const exp
   auto limits = expect.limits;
   if (limits.find("leaked_processes") == limits.end()) limits["leaked_processes"].max = 0;
   for (const auto& [name, limit] : limits) {
-    check c;
+    results::check c;
     c.measurement = name;
     if (limit.min && limit.max) {
       c.expected = "in [" + format(*limit.min) + ", " + format(*limit.max) + "]";
@@ -285,15 +286,15 @@ std::vector<check> judge(const std::vector<measurement>& measurements, const exp
     } else if (limit.min) {
       c.expected = ">= " + format(*limit.min);
     }
-    const measurement* m = find(name);
+    const results::measurement* m = find(name);
     const std::string unit = (m != nullptr && m->unit == "ms") ? " ms" : "";
-    if (m == nullptr || m->status == measurement_status::missing) {
+    if (m == nullptr || m->status == results::measurement_status::missing) {
       c.actual = "missing";
       c.met = false;
       c.message = name + " could not be measured" +
                   (m != nullptr && !m->note.empty() ? ": " + m->note : "") + "; expected " +
                   c.expected + unit;
-    } else if (m->status == measurement_status::not_applicable) {
+    } else if (m->status == results::measurement_status::not_applicable) {
       c.actual = "not applicable";
       c.met = true;
       c.message = name + " not applicable (" + m->note + ")";
@@ -320,7 +321,7 @@ std::vector<check> judge(const std::vector<measurement>& measurements, const exp
   return checks;
 }
 
-verdict decide(const std::vector<check>& checks, std::string& reason) {
+results::verdict decide(const std::vector<results::check>& checks, std::string& reason) {
   std::string unmet;
   int met = 0;
   for (const auto& c : checks) {
@@ -332,10 +333,10 @@ verdict decide(const std::vector<check>& checks, std::string& reason) {
   }
   if (!unmet.empty()) {
     reason = unmet;
-    return verdict::fail;
+    return results::verdict::fail;
   }
   reason = "all " + std::to_string(met) + " expectations met";
-  return verdict::pass;
+  return results::verdict::pass;
 }
 
 namespace {
@@ -351,28 +352,28 @@ std::string missing_event_hint(const std::string& name) {
 }
 }  // namespace
 
-void situation_not_reached(run_result& r, const known_bug* bug) {
+void situation_not_reached(results::run_result& r, const known_bug* bug) {
   std::string missing;
   for (const auto& name : r.situation_missing) {
     missing += (missing.empty() ? "" : "; ") + name + " (" + missing_event_hint(name) + ")";
   }
   std::string ending;
-  if (const measurement* code = r.find("exit_code"); code != nullptr && code->value) {
+  if (const results::measurement* code = r.find("exit_code"); code != nullptr && code->value) {
     ending = "the client exited with code " + format(*code->value);
-  } else if (const measurement* sig = r.find("exit_signal"); sig != nullptr && sig->text) {
+  } else if (const results::measurement* sig = r.find("exit_signal"); sig != nullptr && sig->text) {
     ending = "the client was killed by " + *sig->text;
   }
-  if (const measurement* life = r.find("process_ms");
+  if (const results::measurement* life = r.find("process_ms");
       !ending.empty() && life != nullptr && life->value && !life->lower_bound) {
     char after[48];
     std::snprintf(after, sizeof after, " after %.1f ms", *life->value);
     ending += after;
   }
-  r.outcome = verdict::fail;
+  r.outcome = results::verdict::fail;
   r.reason = "the scenario's situation was not reached: no " + missing +
              (ending.empty() ? "" : "; " + ending);
   if (bug != nullptr) {
-    known_bug_outcome outcome;
+    results::known_bug_outcome outcome;
     outcome.id = bug->id;
     outcome.summary = bug->summary;
     outcome.reproduced = false;
@@ -381,8 +382,8 @@ void situation_not_reached(run_result& r, const known_bug* bug) {
   }
 }
 
-void judge_known_bug(const known_bug& bug, run_result& r) {
-  known_bug_outcome outcome;
+void judge_known_bug(const known_bug& bug, results::run_result& r) {
+  results::known_bug_outcome outcome;
   outcome.id = bug.id;
   outcome.summary = bug.summary;
   const std::string where =
@@ -390,20 +391,20 @@ void judge_known_bug(const known_bug& bug, run_result& r) {
   if (!bug.signature.empty()) {
     outcome.checks = judge(r.measurements, bug.signature);
     outcome.reproduced = std::all_of(outcome.checks.begin(), outcome.checks.end(),
-                                     [](const check& c) { return c.met; });
+                                     [](const results::check& c) { return c.met; });
   } else {
     outcome.checks = r.checks;
-    outcome.reproduced = r.outcome == verdict::fail;
+    outcome.reproduced = r.outcome == results::verdict::fail;
   }
   if (outcome.reproduced) {
-    r.outcome = verdict::known_bug;
+    r.outcome = results::verdict::known_bug;
     r.reason = "known bug " + bug.id + " reproduced on " + where + ": " + bug.summary;
   } else {
     std::string unmet;
     for (const auto& c : outcome.checks) {
       if (!c.met) unmet += (unmet.empty() ? "" : "; ") + c.message;
     }
-    r.outcome = verdict::fail;
+    r.outcome = results::verdict::fail;
     r.reason = "known bug " + bug.id + " is expected on " + where + " but did not reproduce" +
                (unmet.empty() ? " (the expectation was met)" : ": " + unmet);
   }

@@ -52,10 +52,10 @@ void forget_process(pid_t pid) {
   registry().erase(pid);
 }
 
-std::vector<leaked_process> kill_escaped_processes(std::chrono::milliseconds budget) {
+std::vector<results::leaked_process> kill_escaped_processes(std::chrono::milliseconds budget) {
   const auto until = std::chrono::steady_clock::now() + budget;
   const pid_t self = ::getpid();
-  std::vector<leaked_process> leaks;
+  std::vector<results::leaked_process> leaks;
   std::set<int> reported;
   for (;;) {
     std::map<int, proc::process_info> procs;

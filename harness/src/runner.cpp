@@ -76,8 +76,8 @@ class signal_plan {
   std::vector<bool> armed_;
 };
 
-run_result base_result(const planned_run& plan) {
-  run_result r;
+results::run_result base_result(const planned_run& plan) {
+  results::run_result r;
   const scenario& s = *plan.scenario_ptr;
   r.scenario_id = s.id;
   r.scenario_title = s.title;
@@ -185,10 +185,10 @@ net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const ru
 
 }  // namespace
 
-run_result execute_run(const planned_run& plan, const run_options& options) {
-  run_result r = base_result(plan);
+results::run_result execute_run(const planned_run& plan, const run_options& options) {
+  results::run_result r = base_result(plan);
   if (plan.skip_reason) {
-    r.outcome = verdict::skipped;
+    r.outcome = results::verdict::skipped;
     r.reason = *plan.skip_reason;
     return r;
   }
@@ -201,7 +201,7 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
     net::io_context ioc(1);
     const mock::behaviour_info* info = mock::find_behaviour(s.behaviour);
     if (info == nullptr) {
-      r.outcome = verdict::error;
+      r.outcome = results::verdict::error;
       r.reason = "unknown behaviour " + s.behaviour;
       return r;
     }
@@ -309,17 +309,17 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
     if (!seen) r.situation_missing.push_back(name);
   }
   if (state.error) {
-    r.outcome = verdict::error;
+    r.outcome = results::verdict::error;
     r.reason = *state.error;
     return r;
   }
   if (state.interrupted) {
-    r.outcome = verdict::error;
+    r.outcome = results::verdict::error;
     r.reason = "wsrepro was interrupted; the client was killed";
     return r;
   }
   if (state.client_fault) {
-    r.outcome = verdict::fail;
+    r.outcome = results::verdict::fail;
     r.reason = *state.client_fault;
     if (!r.leaks.empty()) {
       r.reason += "; " + std::to_string(r.leaks.size()) + " process(es) it left behind were killed";
@@ -338,27 +338,27 @@ run_result execute_run(const planned_run& plan, const run_options& options) {
   return r;
 }
 
-std::vector<run_result> execute_plan(const std::vector<planned_run>& plan,
-                                     const run_options& options,
-                                     const std::function<void(const run_result&)>& on_finished) {
-  std::vector<run_result> results(plan.size());
+std::vector<results::run_result> execute_plan(
+    const std::vector<planned_run>& plan, const run_options& options,
+    const std::function<void(const results::run_result&)>& on_finished) {
+  std::vector<results::run_result> results(plan.size());
   std::atomic<std::size_t> next{0};
   std::mutex report_mutex;
   const auto worker = [&] {
     for (;;) {
       const std::size_t i = next++;
       if (i >= plan.size()) return;
-      run_result r;
+      results::run_result r;
       if (options.cancel != nullptr && options.cancel->load() && !plan[i].skip_reason) {
         r = base_result(plan[i]);
-        r.outcome = verdict::skipped;
+        r.outcome = results::verdict::skipped;
         r.reason = "not run: wsrepro was interrupted";
       } else {
         r = execute_run(plan[i], options);
       }
       std::lock_guard lock(report_mutex);
       if (on_finished) on_finished(r);
-      if (!options.keep_details) drop_details(r);
+      if (!options.keep_details) results::drop_details(r);
       results[i] = std::move(r);
     }
   };

@@ -27,14 +27,14 @@ std::string format_seconds(double ms) {
   return buf;
 }
 
-std::string measurement_value_text(const harness::measurement& m) {
-  if (m.status != harness::measurement_status::measured) return {};
+std::string measurement_value_text(const results::measurement& m) {
+  if (m.status != results::measurement_status::measured) return {};
   if (m.value) return format_number(*m.value);
   if (m.text) return *m.text;
   return {};
 }
 
-std::string run_label(const harness::run_result& r) {
+std::string run_label(const results::run_result& r) {
   if (r.repetition > 0) return r.client + " #" + std::to_string(r.repetition);
   return r.client;
 }

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "wsrepro/harness/result.hpp"
+#include "wsrepro/results/result.hpp"
 
 namespace wsrepro::reports {
 
@@ -20,10 +20,10 @@ std::string format_number(double value);
 std::string format_seconds(double ms);
 
 /// The value of a measured measurement as text (number or text); empty when not measured.
-std::string measurement_value_text(const harness::measurement& m);
+std::string measurement_value_text(const results::measurement& m);
 
 /// The test name of a run: the client, with " #N" for repetitions after the first.
-std::string run_label(const harness::run_result& r);
+std::string run_label(const results::run_result& r);
 
 /// Valid UTF-8 without the characters XML 1.0 forbids (C0 controls other than tab, newline and
 /// carriage return, U+FFFE, U+FFFF): each invalid byte and forbidden character becomes U+FFFD.

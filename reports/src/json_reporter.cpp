@@ -36,17 +36,17 @@ json number(double value, std::string_view unit) {
 
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
-json measurement_json(const harness::measurement& m) {
+json measurement_json(const results::measurement& m) {
   json j = json::object();
-  if (m.status == harness::measurement_status::measured && m.value) {
+  if (m.status == results::measurement_status::measured && m.value) {
     j["value"] = number(*m.value, m.unit);
-  } else if (m.status == harness::measurement_status::measured && m.text) {
+  } else if (m.status == results::measurement_status::measured && m.text) {
     j["value"] = *m.text;
   } else {
     j["value"] = nullptr;
   }
   j["unit"] = m.unit;
-  j["status"] = harness::to_string(m.status);
+  j["status"] = results::to_string(m.status);
   j["from_event"] = m.from_event;
   j["to_event"] = m.to_event;
   j["lower_bound"] = m.lower_bound;
@@ -72,11 +72,11 @@ json event_json(const event& e, mono_ns started_ns) {
   return j;
 }
 
-json output_json(const harness::captured_output& o) {
+json output_json(const results::captured_output& o) {
   return {{"data", o.data}, {"total_bytes", o.total_bytes}, {"truncated", o.truncated}};
 }
 
-json run_json(const harness::run_result& r) {
+json run_json(const results::run_result& r) {
   json j = json::object();
   j["scenario"] = r.scenario_id;
   j["title"] = r.scenario_title;
@@ -93,7 +93,7 @@ json run_json(const harness::run_result& r) {
   j["repetition"] = r.repetition;
   j["seed"] = r.seed;
   if (!r.param_overrides.empty()) j["server_params"] = r.param_overrides;
-  j["verdict"] = harness::to_string(r.outcome);
+  j["verdict"] = results::to_string(r.outcome);
   j["reason"] = r.reason;
   j["expectation"] = r.expectation;
   j["argv"] = r.argv;
@@ -154,17 +154,17 @@ struct pair_statistics {
   std::string client;
   int runs = 0;
   std::vector<series> measurements;  // in first-seen order
-  harness::run_counts outcomes;
+  results::run_counts outcomes;
   json missed = json::array();  ///< the runs that missed the expectation: index and seed
 
-  void add(const harness::run_result& r, std::size_t index) {
+  void add(const results::run_result& r, std::size_t index) {
     ++runs;
     outcomes.add(r.outcome);
-    if (r.outcome == harness::verdict::fail || r.outcome == harness::verdict::known_bug) {
+    if (r.outcome == results::verdict::fail || r.outcome == results::verdict::known_bug) {
       missed.push_back({{"run", index}, {"seed", r.seed}});
     }
     for (const auto& m : r.measurements) {
-      if (m.status != harness::measurement_status::measured || !m.value) continue;
+      if (m.status != results::measurement_status::measured || !m.value) continue;
       auto it = std::find_if(measurements.begin(), measurements.end(),
                              [&](const series& s) { return s.name == m.name; });
       if (it == measurements.end()) {
@@ -233,7 +233,7 @@ class json_reporter final : public reporter {
   json_reporter(std::ostream& out, std::unique_ptr<spool> journal)
       : out_(out), journal_(std::move(journal)) {}
 
-  void begin(const harness::report_context& context) override {
+  void begin(const results::report_context& context) override {
     context_ = context;
     // The journal's first line says whose runs follow, so a journal a killed wsrepro left behind
     // explains itself.
@@ -242,7 +242,7 @@ class json_reporter final : public reporter {
     journal_->append(header.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
   }
 
-  void run_finished(const harness::run_result& result) override {
+  void run_finished(const results::run_result& result) override {
     // Written to the journal at once: the reporter keeps where it is, not the document.
     const std::string line =
         run_json(result).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -259,7 +259,7 @@ class json_reporter final : public reporter {
     it->add(result, result.index);
   }
 
-  void end(const harness::run_summary& summary) override {
+  void end(const results::run_summary& summary) override {
     json doc = context_json();
     doc["runs"] = runs_placeholder;
     const auto& c = summary.counts;
@@ -282,7 +282,7 @@ class json_reporter final : public reporter {
         json cells = json::object();
         for (std::size_t i = 0; i < m.versions.size(); ++i) {
           if (row.cells[i].present) {
-            cells[m.versions[i]] = {{"verdict", harness::to_string(row.cells[i].outcome)},
+            cells[m.versions[i]] = {{"verdict", results::to_string(row.cells[i].outcome)},
                                     {"text", row.cells[i].text}};
           }
         }
@@ -347,7 +347,7 @@ class json_reporter final : public reporter {
 
   std::ostream& out_;
   std::unique_ptr<spool> journal_;
-  harness::report_context context_;
+  results::report_context context_;
   std::vector<journal_entry> entries_;
   std::vector<pair_statistics> stats_;
   matrix_collector matrices_;

@@ -13,15 +13,15 @@ namespace wsrepro::reports {
 
 namespace {
 
-using harness::verdict;
+using results::verdict;
 
 /// "[ok] hang_ms = 1.2 ms (expected <= 1000)"
-std::string check_line(const harness::run_result& r, const harness::check& c) {
+std::string check_line(const results::run_result& r, const results::check& c) {
   std::string line = c.met ? "[ok] " : "[FAILED] ";
   line += c.measurement + " = " + c.actual;
   // Only a measured value has a unit; "count" and "code" would just be noise after a number.
-  const harness::measurement* m = r.find(c.measurement);
-  if (m != nullptr && m->status == harness::measurement_status::measured && !m->unit.empty() &&
+  const results::measurement* m = r.find(c.measurement);
+  if (m != nullptr && m->status == results::measurement_status::measured && !m->unit.empty() &&
       m->unit != "count" && m->unit != "code") {
     line += " " + m->unit;
   }
@@ -29,7 +29,7 @@ std::string check_line(const harness::run_result& r, const harness::check& c) {
   return line;
 }
 
-std::string output_text(const harness::captured_output& o) {
+std::string output_text(const results::captured_output& o) {
   std::string text = o.data;
   if (o.truncated) {
     if (!text.empty() && text.back() != '\n') text += '\n';
@@ -42,12 +42,12 @@ std::string output_text(const harness::captured_output& o) {
 /// One <testsuite>: its testcases are rendered as they finish, the counts summed for the header.
 struct suite {
   std::string name;
-  harness::run_counts counts;
+  results::run_counts counts;
   double duration_ms = 0;
   std::vector<std::pair<std::uint64_t, std::size_t>> testcases;  ///< in the spool
 };
 
-void write_counts(xml_writer& w, const harness::run_counts& c, double duration_ms) {
+void write_counts(xml_writer& w, const results::run_counts& c, double duration_ms) {
   w.attribute("tests", std::to_string(c.total()));
   w.attribute("failures", std::to_string(c.fail));
   w.attribute("errors", std::to_string(c.error));
@@ -55,17 +55,17 @@ void write_counts(xml_writer& w, const harness::run_counts& c, double duration_m
   w.attribute("time", format_seconds(duration_ms));
 }
 
-void write_testcase(xml_writer& w, const harness::run_result& r) {
+void write_testcase(xml_writer& w, const results::run_result& r) {
   w.start("testcase");
   w.attribute("classname", r.scenario_id);
   w.attribute("name", run_label(r));
   w.attribute("time", format_seconds(r.duration_ms));
 
   w.start("properties");
-  w.empty("property", {{"name", "verdict"}, {"value", harness::to_string(r.outcome)}});
+  w.empty("property", {{"name", "verdict"}, {"value", results::to_string(r.outcome)}});
   if (r.known_bug) w.empty("property", {{"name", "known_bug"}, {"value", r.known_bug->id}});
   for (const auto& m : r.measurements) {
-    if (m.status != harness::measurement_status::measured) continue;
+    if (m.status != results::measurement_status::measured) continue;
     // A value the harness cut short is only a lower bound: say so, as every other report does.
     const std::string value = (m.lower_bound ? ">= " : "") + measurement_value_text(m);
     w.empty("property", {{"name", m.name}, {"value", value}});
@@ -116,9 +116,9 @@ class junit_reporter final : public reporter {
   junit_reporter(std::ostream& out, std::unique_ptr<spool> testcases)
       : out_(out), spool_(std::move(testcases)) {}
 
-  void begin(const harness::report_context&) override {}
+  void begin(const results::report_context&) override {}
 
-  void run_finished(const harness::run_result& result) override {
+  void run_finished(const results::run_result& result) override {
     auto it = std::find_if(suites_.begin(), suites_.end(),
                            [&](const suite& s) { return s.name == result.scenario_id; });
     if (it == suites_.end()) {
@@ -135,9 +135,9 @@ class junit_reporter final : public reporter {
     it->testcases.emplace_back(spool_->append(text), text.size());
   }
 
-  void end(const harness::run_summary& summary) override {
+  void end(const results::run_summary& summary) override {
     // The totals are summed from the testcases written, so the document is self-consistent.
-    harness::run_counts total;
+    results::run_counts total;
     for (const auto& s : suites_) {
       total.pass += s.counts.pass;
       total.fail += s.counts.fail;

@@ -15,7 +15,7 @@ namespace wsrepro::reports {
 
 namespace {
 
-using harness::verdict;
+using results::verdict;
 
 constexpr std::string_view none = "–";  // en dash: the value was not measured
 
@@ -73,9 +73,9 @@ std::string cell(std::string_view raw) {
   return out.empty() ? std::string(none) : out;
 }
 
-std::string measurement_cell(const harness::run_result& r, std::string_view name) {
-  const harness::measurement* m = r.find(name);
-  if (m == nullptr || m->status != harness::measurement_status::measured) {
+std::string measurement_cell(const results::run_result& r, std::string_view name) {
+  const results::measurement* m = r.find(name);
+  if (m == nullptr || m->status != results::measurement_status::measured) {
     return std::string(none);
   }
   // A forced stop (deadline kill) only bounds the value from below.
@@ -117,7 +117,7 @@ struct run_entry {
 /// reporter's memory does not grow with a long run of failures.
 constexpr std::size_t max_detailed_runs = 50;
 
-std::string details_for(const harness::run_result& r) {
+std::string details_for(const results::run_result& r) {
   std::string out =
       "### " + inline_text(r.scenario_id) + " · " + inline_text(run_label(r)) + "\n\n";
   // Labelled, so a reason starting with `#` or `-` stays a plain paragraph. A failure's reason
@@ -153,9 +153,9 @@ class markdown_reporter final : public reporter {
  public:
   explicit markdown_reporter(std::ostream& out) : out_(out) {}
 
-  void begin(const harness::report_context&) override {}
+  void begin(const results::report_context&) override {}
 
-  void run_finished(const harness::run_result& r) override {
+  void run_finished(const results::run_result& r) override {
     std::string row = "| " + std::string(verdict_label(r.outcome)) + " | " + cell(r.scenario_id) +
                       " | " + cell(run_label(r));
     for (std::string_view name : table_measurements) row += " | " + measurement_cell(r, name);
@@ -168,7 +168,7 @@ class markdown_reporter final : public reporter {
     add_to_pair(r);
   }
 
-  void end(const harness::run_summary& summary) override {
+  void end(const results::run_summary& summary) override {
     const auto& c = summary.counts;
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", summary.duration_ms / 1000.0);
@@ -206,12 +206,12 @@ class markdown_reporter final : public reporter {
   /// What repeated runs of one (scenario, client) add up to.
   struct pair {
     std::string scenario, client, headline;
-    harness::run_counts counts;
+    results::run_counts counts;
     std::vector<double> values;
     std::vector<std::pair<std::size_t, std::uint64_t>> missed;  // run index, seed
   };
 
-  void add_to_pair(const harness::run_result& r) {
+  void add_to_pair(const results::run_result& r) {
     auto it = std::find_if(pairs_.begin(), pairs_.end(), [&](const pair& p) {
       return p.scenario == r.scenario_id && p.client == r.client;
     });

@@ -7,11 +7,11 @@
 
 namespace wsrepro::reports {
 
-using harness::verdict;
+using results::verdict;
 
-std::string headline_text(const harness::run_result& r) {
-  const harness::measurement* m = r.find(r.headline);
-  if (m == nullptr || m->status != harness::measurement_status::measured) return "-";
+std::string headline_text(const results::run_result& r) {
+  const results::measurement* m = r.find(r.headline);
+  if (m == nullptr || m->status != results::measurement_status::measured) return "-";
   if (m->text) return *m->text;
   if (!m->value) return "-";
   char buf[48];
@@ -30,7 +30,7 @@ std::string headline_text(const harness::run_result& r) {
 
 namespace {
 
-std::string cell_text(const harness::run_result& r) {
+std::string cell_text(const results::run_result& r) {
   switch (r.outcome) {
     case verdict::pass:
       return "ok " + headline_text(r);
@@ -65,7 +65,7 @@ int severity(verdict v) {
 
 }  // namespace
 
-void matrix_collector::add(const harness::run_result& r) {
+void matrix_collector::add(const results::run_result& r) {
   if (r.client_version.empty()) return;
   entries_.push_back({r.library.empty() ? r.client_name : r.library, r.scenario_id, r.client_name,
                       r.client_version, r.runtime_version.value_or(""), r.headline, r.outcome,

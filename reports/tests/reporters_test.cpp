@@ -22,9 +22,9 @@
 namespace wsrepro::reports {
 namespace {
 
-using harness::measurement_status;
-using harness::run_result;
-using harness::verdict;
+using results::measurement_status;
+using results::run_result;
+using results::verdict;
 
 constexpr mono_ns t0 = 1'000'000'000'000;  // an arbitrary monotonic zero
 
@@ -37,9 +37,9 @@ event make_event(mono_ns offset_ns, std::string source, std::string kind, int co
   return e;
 }
 
-harness::measurement numeric(std::string name, std::string unit, double value,
+results::measurement numeric(std::string name, std::string unit, double value,
                              std::string from = "", std::string to = "") {
-  harness::measurement m;
+  results::measurement m;
   m.name = std::move(name);
   m.unit = std::move(unit);
   m.status = measurement_status::measured;
@@ -49,8 +49,8 @@ harness::measurement numeric(std::string name, std::string unit, double value,
   return m;
 }
 
-harness::measurement text(std::string name, std::string value) {
-  harness::measurement m;
+results::measurement text(std::string name, std::string value) {
+  results::measurement m;
   m.name = std::move(name);
   m.status = measurement_status::measured;
   m.text = std::move(value);
@@ -58,9 +58,9 @@ harness::measurement text(std::string name, std::string value) {
   return m;
 }
 
-harness::measurement not_measured(std::string name, std::string unit, measurement_status s,
+results::measurement not_measured(std::string name, std::string unit, measurement_status s,
                                   std::string note) {
-  harness::measurement m;
+  results::measurement m;
   m.name = std::move(name);
   m.unit = std::move(unit);
   m.status = s;
@@ -124,7 +124,7 @@ run_result failing_run() {
   r.library = "ws";
   r.library_version = "8.16.0";
   r.duration_ms = 3110.0005;
-  harness::measurement hang = numeric("hang_ms", "ms", 3002.4184, "server.fault", "client.exit");
+  results::measurement hang = numeric("hang_ms", "ms", 3002.4184, "server.fault", "client.exit");
   hang.lower_bound = true;
   hang.note = "killed at the deadline";
   r.measurements = {hang, text("ended_by", "deadline_kill"),
@@ -159,7 +159,7 @@ run_result known_bug_run() {
   r.measurements = {numeric("hang_ms", "ms", 2999.9996, "server.fault", "client.exit"),
                     text("ended_by", "exit")};
   r.checks = {{"hang_ms", "<= 1000", "3000", false, "hang_ms = 3000 ms, expected <= 1000 ms"}};
-  r.known_bug = harness::known_bug_outcome{
+  r.known_bug = results::known_bug_outcome{
       "python-websockets#1592",
       "waits close_timeout",
       true,
@@ -187,8 +187,8 @@ std::vector<run_result> sample_runs() {
   return {passing_run(), failing_run(), known_bug_run(), skipped_run(), error_run()};
 }
 
-harness::report_context sample_context() {
-  harness::report_context context;
+results::report_context sample_context() {
+  results::report_context context;
   context.wsrepro_version = "0.1.0";
   context.command_line = "wsrepro run --out out";
   context.started_at = "2024-05-01T12:00:00Z";
@@ -196,8 +196,8 @@ harness::report_context sample_context() {
   return context;
 }
 
-harness::run_summary summarize(const std::vector<run_result>& runs) {
-  harness::run_summary s;
+results::run_summary summarize(const std::vector<run_result>& runs) {
+  results::run_summary s;
   for (const auto& r : runs) s.counts.add(r.outcome);
   s.duration_ms = 6543.21;
   s.exit_code = 1;
@@ -410,13 +410,13 @@ class recording_reporter final : public reporter {
  public:
   explicit recording_reporter(std::vector<std::string>& log, std::string name, bool fail = false)
       : log_(log), name_(std::move(name)), fail_(fail) {}
-  void begin(const harness::report_context& c) override {
+  void begin(const results::report_context& c) override {
     log_.push_back(name_ + ".begin " + c.wsrepro_version);
   }
-  void run_finished(const harness::run_result& r) override {
+  void run_finished(const results::run_result& r) override {
     log_.push_back(name_ + ".run " + r.client);
   }
-  void end(const harness::run_summary& s) override {
+  void end(const results::run_summary& s) override {
     log_.push_back(name_ + ".end " + std::to_string(s.counts.total()));
     if (fail_) throw std::runtime_error("disk full");
   }
@@ -429,7 +429,7 @@ class recording_reporter final : public reporter {
 
 TEST(MultiReporter, FansOutEveryCall) {
   std::vector<std::string> log;
-  multi_reporter m;
+  results::multi_reporter m;
   m.add(std::make_unique<recording_reporter>(log, "a"));
   m.add(std::make_unique<recording_reporter>(log, "b"));
   m.begin(sample_context());
@@ -442,10 +442,10 @@ TEST(MultiReporter, FansOutEveryCall) {
 
 TEST(MultiReporter, OneFailingReporterDoesNotStopTheOthers) {
   std::vector<std::string> log;
-  multi_reporter m;
+  results::multi_reporter m;
   m.add(std::make_unique<recording_reporter>(log, "a", true));
   m.add(std::make_unique<recording_reporter>(log, "b"));
-  EXPECT_THROW(m.end(harness::run_summary{}), std::runtime_error);
+  EXPECT_THROW(m.end(results::run_summary{}), std::runtime_error);
   EXPECT_EQ(log, (std::vector<std::string>{"a.end 0", "b.end 0"}));
 }
 

@@ -24,7 +24,7 @@ struct fixture {
     scenarios = std::move(loaded.scenarios);
   }
 
-  run_result run(std::string_view id, std::string_view client) {
+  results::run_result run(std::string_view id, std::string_view client) {
     planned_run p;
     for (const auto& s : scenarios) {
       if (s.id == id) p.scenario_ptr = &s;
@@ -35,24 +35,24 @@ struct fixture {
   }
 };
 
-double value(const run_result& r, std::string_view name) {
-  const measurement* m = r.find(name);
+double value(const results::run_result& r, std::string_view name) {
+  const results::measurement* m = r.find(name);
   return m != nullptr && m->value ? *m->value : -1;
 }
 
 TEST(reference_clients, beast_async_passes_redirect_302_keep_open) {
   fixture f;
   const auto r = f.run("handshake.redirect_302_keep_open", "beast-async");
-  EXPECT_EQ(r.outcome, verdict::pass) << r.reason;
+  EXPECT_EQ(r.outcome, results::verdict::pass) << r.reason;
   EXPECT_LT(value(r, "hang_ms"), 1000);
-  EXPECT_EQ(r.find("interrupt_latency_ms")->status, measurement_status::not_applicable);
+  EXPECT_EQ(r.find("interrupt_latency_ms")->status, results::measurement_status::not_applicable);
   EXPECT_EQ(value(r, "exit_code"), 1);
 }
 
 TEST(reference_clients, beast_threaded_naive_fails_redirect_302_keep_open_and_shows_why) {
   fixture f;
   const auto r = f.run("handshake.redirect_302_keep_open", "beast-threaded-naive");
-  EXPECT_EQ(r.outcome, verdict::fail);
+  EXPECT_EQ(r.outcome, results::verdict::fail);
   // It waits its 3 s close timeout for a server that never closes, deaf to SIGINT meanwhile:
   // still there when SIGINT went out 500 ms after the 302 (its hang is at least that; what it
   // did after the signal is not credited to it), and 2.5 s to react to the signal.
@@ -68,7 +68,7 @@ TEST(reference_clients, both_pass_redirect_302_close) {
   fixture f;
   for (const char* client : {"beast-async", "beast-threaded-naive"}) {
     const auto r = f.run("handshake.redirect_302_close", client);
-    EXPECT_EQ(r.outcome, verdict::pass) << client << ": " << r.reason;
+    EXPECT_EQ(r.outcome, results::verdict::pass) << client << ": " << r.reason;
   }
 }
 

@@ -40,20 +40,21 @@ client_spec sh(const std::string& script) {
   return c;
 }
 
-run_result run(const scenario& s, const client_spec& c, const run_options& o = test_options()) {
+results::run_result run(const scenario& s, const client_spec& c,
+                        const run_options& o = test_options()) {
   planned_run p;
   p.scenario_ptr = &s;
   p.client = c;
   return execute_run(p, o);
 }
 
-const measurement& get(const run_result& r, std::string_view name) {
-  const measurement* m = r.find(name);
+const results::measurement& get(const results::run_result& r, std::string_view name) {
+  const results::measurement* m = r.find(name);
   if (m == nullptr) throw std::runtime_error("no measurement " + std::string(name));
   return *m;
 }
 
-std::vector<std::string> signals_sent(const run_result& r) {
+std::vector<std::string> signals_sent(const results::run_result& r) {
   std::vector<std::string> out;
   for (const auto& e : r.timeline) {
     if (e.name() == "harness.signal") out.push_back(e.string_attr("signal").value_or("?"));
@@ -121,7 +122,7 @@ TEST(supervisor, a_grandchild_left_behind_is_reported_and_killed) {
   ASSERT_EQ(r.leaks.size(), 1u) << r.reason;
   EXPECT_NE(r.leaks[0].command.find("sleep 30"), std::string::npos) << r.leaks[0].command;
   EXPECT_DOUBLE_EQ(*get(r, "leaked_processes").value, 1);
-  EXPECT_EQ(r.outcome, verdict::fail);  // leaked_processes <= 0 is always expected
+  EXPECT_EQ(r.outcome, results::verdict::fail);  // leaked_processes <= 0 is always expected
   EXPECT_FALSE(process_alive(r.leaks[0].pid));
 }
 
@@ -211,7 +212,7 @@ TEST(supervisor, a_missing_program_is_an_error_verdict_naming_it) {
   c.name = "missing";
   c.command = {"/nonexistent/wsrepro-test-prog"};
   const auto r = run(make_scenario(""), c);
-  EXPECT_EQ(r.outcome, verdict::error);
+  EXPECT_EQ(r.outcome, results::verdict::error);
   EXPECT_NE(r.reason.find("program not found: /nonexistent/wsrepro-test-prog"), std::string::npos)
       << r.reason;
 }
@@ -228,7 +229,7 @@ marker_to_exit_ms = { min = 150, max = 5000 }
   // Braces are doubled: commands are templates, {url} is a placeholder.
   const auto r = run(s, sh("echo '{{\"event\":\"marker\",\"note\":\"x\",\"n\":3}}'; sleep 0.2; "
                            "echo plain line"));
-  ASSERT_EQ(r.outcome, verdict::pass) << r.reason;
+  ASSERT_EQ(r.outcome, results::verdict::pass) << r.reason;
   bool marker = false;
   bool plain = false;
   for (const auto& e : r.timeline) {
@@ -276,10 +277,10 @@ TEST(runner, cancelling_kills_the_running_client_and_skips_the_rest) {
   canceller.join();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   ASSERT_EQ(results.size(), 3u);
-  EXPECT_EQ(results[0].outcome, verdict::error);
+  EXPECT_EQ(results[0].outcome, results::verdict::error);
   EXPECT_NE(results[0].reason.find("interrupted"), std::string::npos);
-  EXPECT_EQ(results[1].outcome, verdict::skipped);
-  EXPECT_EQ(results[2].outcome, verdict::skipped);
+  EXPECT_EQ(results[1].outcome, results::verdict::skipped);
+  EXPECT_EQ(results[2].outcome, results::verdict::skipped);
 }
 
 TEST(runner, parallel_jobs_keep_each_runs_events_apart) {

@@ -27,7 +27,8 @@ event client_exit(mono_ns t) {
   return e;
 }
 
-const measurement& get(const std::vector<measurement>& list, std::string_view name) {
+const results::measurement& get(const std::vector<results::measurement>& list,
+                                std::string_view name) {
   for (const auto& m : list) {
     if (m.name == name) return m;
   }
@@ -61,7 +62,7 @@ TEST(connection_probes, keepalive_pings_their_spacing_and_dead_peer_detection) {
   EXPECT_EQ(*get(m, "closed_by").text, "client");
   EXPECT_EQ(*get(m, "clean_close").text, "false");  // the server never answered the close
   EXPECT_EQ(*get(m, "tcp_end").text, "FIN");
-  EXPECT_EQ(get(m, "client_pong_latency_ms").status, measurement_status::not_applicable);
+  EXPECT_EQ(get(m, "client_pong_latency_ms").status, results::measurement_status::not_applicable);
 }
 
 TEST(connection_probes, pong_latency_pairs_server_pings_with_client_pongs) {

@@ -35,7 +35,8 @@ scenario with_signals() {
   return s;
 }
 
-const measurement& get(const std::vector<measurement>& ms_list, std::string_view name) {
+const results::measurement& get(const std::vector<results::measurement>& ms_list,
+                                std::string_view name) {
   for (const auto& m : ms_list) {
     if (m.name == name) return m;
   }
@@ -54,7 +55,7 @@ TEST(measure, hang_is_fault_to_exit_and_interrupt_not_applicable_when_no_signal_
   const auto m = measure(t, with_signals(), no_leaks());
   EXPECT_DOUBLE_EQ(*get(m, "hang_ms").value, 3.0);
   EXPECT_EQ(get(m, "hang_ms").from_event, "server.fault");
-  EXPECT_EQ(get(m, "interrupt_latency_ms").status, measurement_status::not_applicable);
+  EXPECT_EQ(get(m, "interrupt_latency_ms").status, results::measurement_status::not_applicable);
   EXPECT_EQ(*get(m, "ended_by").text, "exit");
   EXPECT_DOUBLE_EQ(*get(m, "exit_code").value, 1);
   EXPECT_DOUBLE_EQ(*get(m, "process_ms").value, 13);
@@ -114,15 +115,15 @@ TEST(measure, a_deadline_kill_makes_lower_bounds) {
   EXPECT_EQ(*get(m, "ended_by").text, "deadline");
   EXPECT_TRUE(get(m, "hang_ms").lower_bound);
   EXPECT_TRUE(get(m, "interrupt_latency_ms").lower_bound);
-  EXPECT_EQ(get(m, "exit_code").status, measurement_status::not_applicable);
+  EXPECT_EQ(get(m, "exit_code").status, results::measurement_status::not_applicable);
   EXPECT_EQ(*get(m, "exit_signal").text, "SIGKILL");
 }
 
 TEST(measure, hang_is_missing_when_the_fault_never_happened) {
   const std::vector<event> t{ev(0, "client", "spawn"), exit_event(5 * ms, 0)};
   const auto m = measure(t, scenario{}, no_leaks());
-  EXPECT_EQ(get(m, "hang_ms").status, measurement_status::missing);
-  EXPECT_EQ(get(m, "interrupt_latency_ms").status, measurement_status::not_applicable);
+  EXPECT_EQ(get(m, "hang_ms").status, results::measurement_status::missing);
+  EXPECT_EQ(get(m, "interrupt_latency_ms").status, results::measurement_status::not_applicable);
 }
 
 TEST(measure, interrupt_latency_is_missing_when_the_deadline_came_before_the_anchor) {
@@ -132,7 +133,7 @@ TEST(measure, interrupt_latency_is_missing_when_the_deadline_came_before_the_anc
                              signal_event(15000 * ms, "SIGKILL", "deadline"), killed};
   const auto m = measure(t, with_signals(), no_leaks());
   // A client that was never asked to stop has not shown how fast it stops.
-  EXPECT_EQ(get(m, "interrupt_latency_ms").status, measurement_status::missing);
+  EXPECT_EQ(get(m, "interrupt_latency_ms").status, results::measurement_status::missing);
   expectation e;
   e.limits["interrupt_latency_ms"].max = 1000;
   EXPECT_FALSE(judge(m, e).front().met);
@@ -156,7 +157,7 @@ TEST(judge, checks_fail_on_a_threshold_and_name_it) {
   e.limits["hang_ms"].max = 1000;
   const auto checks = judge(measure(t, scenario{}, no_leaks()), e);
   std::string reason;
-  EXPECT_EQ(decide(checks, reason), verdict::fail);
+  EXPECT_EQ(decide(checks, reason), results::verdict::fail);
   EXPECT_EQ(reason, "hang_ms = 3000 ms, expected <= 1000 ms");
 }
 
@@ -174,7 +175,7 @@ TEST(judge, a_lower_bound_never_meets_a_max_and_meets_a_min_only_above_it) {
     e.limits["hang_ms"] = {min, max};
     return judge(m, e).front();
   };
-  const check under_max = check_with(std::nullopt, 12000);
+  const results::check under_max = check_with(std::nullopt, 12000);
   EXPECT_FALSE(under_max.met);
   EXPECT_EQ(under_max.actual, ">= 5990");
   EXPECT_NE(under_max.message.find("cut short by the harness"), std::string::npos)
@@ -221,7 +222,7 @@ TEST(judge, passes_when_met_and_counts_the_implicit_leak_check) {
   e.limits["interrupt_latency_ms"].max = 1000;
   const auto checks = judge(measure(t, with_signals(), no_leaks()), e);
   std::string reason;
-  EXPECT_EQ(decide(checks, reason), verdict::pass) << reason;
+  EXPECT_EQ(decide(checks, reason), results::verdict::pass) << reason;
   EXPECT_EQ(checks.size(), 4u);  // exit, hang, interrupt (not applicable), leaks
 }
 
@@ -233,7 +234,7 @@ TEST(judge, leaks_fail_by_default_and_missing_measurements_fail) {
   e.limits["hang_ms"].max = 1000;
   const auto checks = judge(measure(t, scenario{}, leaky), e);
   std::string reason;
-  EXPECT_EQ(decide(checks, reason), verdict::fail);
+  EXPECT_EQ(decide(checks, reason), results::verdict::fail);
   EXPECT_NE(reason.find("hang_ms could not be measured"), std::string::npos) << reason;
   EXPECT_NE(reason.find("leaked_processes = 1, expected <= 0"), std::string::npos) << reason;
 }
@@ -271,13 +272,14 @@ TEST(measure, counts_events_and_reads_the_nth_events_attribute) {
   EXPECT_DOUBLE_EQ(*get(m, "sent_count").value, 2);
   EXPECT_EQ(get(m, "sent_count").unit, "count");
   EXPECT_EQ(*get(m, "state_after_connect").text, "OPEN");
-  EXPECT_EQ(get(m, "last_state").status, measurement_status::missing);
+  EXPECT_EQ(get(m, "last_state").status, results::measurement_status::missing);
   EXPECT_EQ(get(m, "last_state").note, "only 2 driver.state events");
 }
 
 /// A run as the runner leaves it after judge and decide.
-run_result judged(const scenario& s, const std::vector<event>& t, const std::string& version) {
-  run_result r;
+results::run_result judged(const scenario& s, const std::vector<event>& t,
+                           const std::string& version) {
+  results::run_result r;
   r.client_name = "cli";
   r.client_version = version;
   r.measurements = measure(t, s, no_leaks());
@@ -305,7 +307,7 @@ TEST(known_bug, reproducing_it_where_expected_is_the_known_bug_verdict) {
   auto r = judged(s, slow, "12.0");
   ASSERT_NE(s.bug_for("cli", "12.0"), nullptr);
   judge_known_bug(*s.bug_for("cli", "12.0"), r);
-  EXPECT_EQ(r.outcome, verdict::known_bug);
+  EXPECT_EQ(r.outcome, results::verdict::known_bug);
   ASSERT_TRUE(r.known_bug);
   EXPECT_TRUE(r.known_bug->reproduced);
   EXPECT_NE(r.reason.find("known bug lib#1 reproduced on cli 12.0"), std::string::npos) << r.reason;
@@ -315,9 +317,9 @@ TEST(known_bug, not_reproducing_it_where_expected_is_a_failure) {
   const auto s = with_known_bug(true);
   const std::vector<event> fast{ev(0, "server", "fault"), exit_event(20 * ms, 1)};
   auto r = judged(s, fast, "13.0");
-  EXPECT_EQ(r.outcome, verdict::pass);  // the expectation alone is met...
+  EXPECT_EQ(r.outcome, results::verdict::pass);  // the expectation alone is met...
   judge_known_bug(*s.bug_for("cli", "13.0"), r);
-  EXPECT_EQ(r.outcome, verdict::fail);  // ...but the suite has lost its power
+  EXPECT_EQ(r.outcome, results::verdict::fail);  // ...but the suite has lost its power
   EXPECT_NE(r.reason.find("did not reproduce: hang_ms = 20 ms, expected >= 9000 ms"),
             std::string::npos)
       << r.reason;
@@ -328,11 +330,11 @@ TEST(known_bug, without_a_signature_missing_the_expectation_is_the_bug) {
   const std::vector<event> slow{ev(0, "server", "fault"), exit_event(5000 * ms, 1)};
   auto r = judged(s, slow, "11.0");
   judge_known_bug(*s.bug_for("cli", "11.0"), r);
-  EXPECT_EQ(r.outcome, verdict::known_bug);
+  EXPECT_EQ(r.outcome, results::verdict::known_bug);
   const std::vector<event> fast{ev(0, "server", "fault"), exit_event(5 * ms, 1)};
   auto r2 = judged(s, fast, "11.0");
   judge_known_bug(*s.bug_for("cli", "11.0"), r2);
-  EXPECT_EQ(r2.outcome, verdict::fail);
+  EXPECT_EQ(r2.outcome, results::verdict::fail);
   EXPECT_NE(r2.reason.find("(the expectation was met)"), std::string::npos) << r2.reason;
 }
 
@@ -362,7 +364,7 @@ TEST(situation, a_run_that_never_reached_it_is_neither_a_pass_nor_a_known_bug) {
   auto r = judged(s, t, "12.0");
   r.situation_missing = {"server.fault"};
   situation_not_reached(r, s.bug_for("cli", "12.0"));
-  EXPECT_EQ(r.outcome, verdict::fail);
+  EXPECT_EQ(r.outcome, results::verdict::fail);
   ASSERT_TRUE(r.known_bug);
   EXPECT_FALSE(r.known_bug->reproduced);
   EXPECT_NE(r.reason.find("situation was not reached: no server.fault"), std::string::npos)

@@ -20,7 +20,7 @@
 
 #include "wsrepro/common/timeline.hpp"
 #include "wsrepro/harness/process_types.hpp"
-#include "wsrepro/harness/result.hpp"
+#include "wsrepro/results/result.hpp"
 
 namespace wsrepro::harness {
 
@@ -69,15 +69,16 @@ class child_process {
   void drain_output();
   /// Kills the whole process tree (daemonised grandchildren included) and returns the
   /// processes that were still alive: leaks. Bounded by `deadline`.
-  boost::asio::awaitable<std::vector<leaked_process>> kill_tree(std::chrono::milliseconds deadline);
+  boost::asio::awaitable<std::vector<results::leaked_process>> kill_tree(
+      std::chrono::milliseconds deadline);
 
   /// Set when the shim died on its own (the client, or one of its children, killed it): how it
   /// died. The client's tree is then hunted down among wsrepro's adopted orphans.
   const std::optional<std::string>& supervisor_lost() const { return supervisor_lost_; }
   /// What kill_tree() (or a failed start) found left behind.
-  const std::vector<leaked_process>& leaks() const { return leaks_; }
+  const std::vector<results::leaked_process>& leaks() const { return leaks_; }
 
-  const captured_output& output(bool stderr_stream) const {
+  const results::captured_output& output(bool stderr_stream) const {
     return stderr_stream ? stderr_ : stdout_;
   }
 
@@ -109,17 +110,17 @@ class child_process {
   std::unique_ptr<boost::asio::posix::stream_descriptor> control_;
   std::string control_buffer_;
   std::array<char, 512> control_chunk_{};
-  std::vector<leaked_process> leaks_;
+  std::vector<results::leaked_process> leaks_;
   bool tree_done_ = false;
   bool tree_killed_ = false;  ///< kill_tree() has run to its end
   int stdin_write_fd_ = -1;
   int pty_master_fd_ = -1;
   std::unique_ptr<stream_reader> terminal_reader_;
-  captured_output terminal_;
+  results::captured_output terminal_;
   std::unique_ptr<stream_reader> stdout_reader_;
   std::unique_ptr<stream_reader> stderr_reader_;
-  captured_output stdout_;
-  captured_output stderr_;
+  results::captured_output stdout_;
+  results::captured_output stderr_;
   boost::asio::steady_timer wake_;  ///< cancelled whenever the exit or tree_done arrive
   std::size_t max_line_events_ = 2000;
   std::size_t max_driver_events_ = 5000;

@@ -11,7 +11,7 @@
 #include <chrono>
 #include <vector>
 
-#include "wsrepro/harness/result.hpp"
+#include "wsrepro/results/result.hpp"
 
 namespace wsrepro::harness {
 
@@ -31,6 +31,6 @@ void forget_process(pid_t pid);
 /// Kills every process that escaped to wsrepro (its parent is wsrepro and nothing registered
 /// it) and every descendant of those, reaps what becomes a zombie of wsrepro, and returns the
 /// processes that were alive when first seen. Bounded by `budget`.
-std::vector<leaked_process> kill_escaped_processes(std::chrono::milliseconds budget);
+std::vector<results::leaked_process> kill_escaped_processes(std::chrono::milliseconds budget);
 
 }  // namespace wsrepro::harness

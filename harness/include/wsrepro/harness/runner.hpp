@@ -14,8 +14,8 @@
 
 #include "wsrepro/harness/client.hpp"
 #include "wsrepro/harness/paths.hpp"
-#include "wsrepro/harness/result.hpp"
 #include "wsrepro/harness/scenario.hpp"
+#include "wsrepro/results/result.hpp"
 
 namespace wsrepro::harness {
 
@@ -46,12 +46,12 @@ struct planned_run {
   std::optional<std::string> skip_reason;
 };
 
-run_result execute_run(const planned_run& plan, const run_options& options);
+results::run_result execute_run(const planned_run& plan, const run_options& options);
 
 /// Runs the plan with `options.jobs` workers; `on_finished` is called (serialised) as each run
 /// ends. Results come back in plan order (without their details unless options.keep_details).
-std::vector<run_result> execute_plan(
+std::vector<results::run_result> execute_plan(
     const std::vector<planned_run>& plan, const run_options& options,
-    const std::function<void(const run_result&)>& on_finished = {});
+    const std::function<void(const results::run_result&)>& on_finished = {});
 
 }  // namespace wsrepro::harness

@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "wsrepro/harness/result.hpp"
+#include "wsrepro/results/result.hpp"
 
 namespace wsrepro::reports {
 
 struct matrix_cell {
   bool present = false;
-  harness::verdict outcome = harness::verdict::skipped;
+  results::verdict outcome = results::verdict::skipped;
   std::string text;  ///< "BUG 10.1 s", "ok 31 ms", "FAIL 3.0 s", "skip", "error"
 };
 
@@ -34,7 +34,7 @@ struct version_matrix {
 /// keep no timelines).
 class matrix_collector {
  public:
-  void add(const harness::run_result& r);
+  void add(const results::run_result& r);
   /// One matrix per library, in first-seen order; empty when no run used a versioned client.
   /// Repetitions of one cell count as one: the most alarming verdict wins.
   std::vector<version_matrix> build() const;
@@ -48,14 +48,14 @@ class matrix_collector {
     std::string version;
     std::string runtime;
     std::string headline;
-    harness::verdict outcome;
+    results::verdict outcome;
     std::string text;
   };
   std::vector<entry> entries_;
 };
 
 /// "10.1 s", "31 ms", ">= 30.0 s" (a deadline kill), text as it is; "-" when not measured.
-std::string headline_text(const harness::run_result& r);
+std::string headline_text(const results::run_result& r);
 
 /// Plain-text rendering for a terminal (aligned columns).
 std::string render_matrix_text(const version_matrix& m);

@@ -10,17 +10,11 @@
 #include <vector>
 
 #include "wsrepro/common/files.hpp"
-#include "wsrepro/harness/result.hpp"
+#include "wsrepro/results/reporter.hpp"
 
 namespace wsrepro::reports {
 
-class reporter {
- public:
-  virtual ~reporter() = default;
-  virtual void begin(const harness::report_context& context) = 0;
-  virtual void run_finished(const harness::run_result& result) = 0;
-  virtual void end(const harness::run_summary& summary) = 0;
-};
+using results::reporter;
 
 /// Writes to one stream at end(); the stream must outlive the reporter. What a reporter needs of
 /// each run until then goes to a spool (in memory unless one is given), so memory does not grow
@@ -32,18 +26,6 @@ std::unique_ptr<reporter> make_json_reporter(std::ostream& out, std::unique_ptr<
 std::unique_ptr<reporter> make_junit_reporter(std::ostream& out);
 std::unique_ptr<reporter> make_junit_reporter(std::ostream& out, std::unique_ptr<spool> testcases);
 std::unique_ptr<reporter> make_markdown_reporter(std::ostream& out);
-
-/// Fans out every call to several reporters.
-class multi_reporter final : public reporter {
- public:
-  void add(std::unique_ptr<reporter> r) { reporters_.push_back(std::move(r)); }
-  void begin(const harness::report_context& context) override;
-  void run_finished(const harness::run_result& result) override;
-  void end(const harness::run_summary& summary) override;
-
- private:
-  std::vector<std::unique_ptr<reporter>> reporters_;
-};
 
 /// The formats `wsrepro run` writes by default, with their file names in --out.
 struct format_file {

@@ -1,8 +1,8 @@
 #include <exception>
 
-#include "wsrepro/reports/reporter.hpp"
+#include "wsrepro/results/reporter.hpp"
 
-namespace wsrepro::reports {
+namespace wsrepro::results {
 
 namespace {
 
@@ -23,16 +23,16 @@ void for_each_reporter(const std::vector<std::unique_ptr<reporter>>& reporters, 
 
 }  // namespace
 
-void multi_reporter::begin(const harness::report_context& context) {
+void multi_reporter::begin(const report_context& context) {
   for_each_reporter(reporters_, [&](reporter& r) { r.begin(context); });
 }
 
-void multi_reporter::run_finished(const harness::run_result& result) {
+void multi_reporter::run_finished(const run_result& result) {
   for_each_reporter(reporters_, [&](reporter& r) { r.run_finished(result); });
 }
 
-void multi_reporter::end(const harness::run_summary& summary) {
+void multi_reporter::end(const run_summary& summary) {
   for_each_reporter(reporters_, [&](reporter& r) { r.end(summary); });
 }
 
-}  // namespace wsrepro::reports
+}  // namespace wsrepro::results

@@ -1,6 +1,7 @@
 #pragma once
-// The outcome of one run (scenario x client x repetition), as plain data: what the reporters
-// write and what the runner's judge decides on.
+// The results model: the outcome of one run (scenario x client x repetition) as plain data, and
+// what is known of the whole invocation. Below both the harness, which produces it, and the
+// reporters, which write it; it knows neither.
 
 #include <cstdint>
 #include <map>
@@ -11,7 +12,7 @@
 
 #include "wsrepro/common/event.hpp"
 
-namespace wsrepro::harness {
+namespace wsrepro::results {
 
 enum class verdict { pass, fail, known_bug, skipped, error };
 
@@ -190,4 +191,4 @@ struct run_summary {
   bool interrupted = false;  ///< wsrepro itself got SIGINT/SIGTERM; remaining runs were not made
 };
 
-}  // namespace wsrepro::harness
+}  // namespace wsrepro::results
