@@ -128,7 +128,7 @@ int bench(const bench_settings& settings, const global_options& globals) {
     results.clients.push_back(std::move(c));
   }
 
-  report_files files(settings.out_dir);
+  report_files files(settings.out_dir, {}, true, /*terminal=*/false);
   auto context = make_report_context(globals.command_line, settings.time_scale, false);
   context.seed = results.seed;
   files.reporter().begin(context);

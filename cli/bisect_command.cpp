@@ -199,7 +199,7 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
 
   const auto& interrupted = install_interrupt_handler();
 
-  report_files files(settings.out_dir);
+  report_files files(settings.out_dir, {}, true, /*terminal=*/false);
   files.reporter().begin(make_report_context(globals.command_line, settings.time_scale, false));
   harness::run_options options;
   options.paths = paths;

@@ -1,4 +1,4 @@
-// wsrepro list scenarios|clients|behaviours
+// wsrepro list scenarios|clients|behaviours|formats
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "wsrepro/mock/registry.hpp"
+#include "wsrepro/reports/formats.hpp"
 
 namespace wsrepro::cli {
 
@@ -36,7 +37,22 @@ void list_behaviours(bool verbose) {
   }
 }
 
+void list_formats(bool verbose) {
+  for (const auto& f : reports::formats()) {
+    std::cout << f.name << std::string(f.name.size() < 24 ? 24 - f.name.size() : 1, ' ')
+              << f.description << "\n";
+    if (!verbose) continue;
+    std::string files = f.file_name.empty() ? "standard output" : std::string(f.file_name);
+    for (const auto side : f.side_files) files += ", " + std::string(side);
+    std::cout << "    writes: " << files << (f.by_default ? "; on by default" : "") << "\n";
+  }
+}
+
 int list(const std::string& what, bool verbose, const global_options& globals) {
+  if (what == "formats") {
+    list_formats(verbose);
+    return ok;
+  }
   if (what == "behaviours") {
     list_behaviours(verbose);
     return ok;
@@ -74,10 +90,11 @@ int list(const std::string& what, bool verbose, const global_options& globals) {
 command add_list_command(CLI::App& app, const global_options& globals) {
   auto what = std::make_shared<std::string>();
   auto verbose = std::make_shared<bool>(false);
-  auto* sub = app.add_subcommand("list", "List the scenarios, clients or behaviours wsrepro knows");
-  sub->add_option("what", *what, "scenarios, clients or behaviours")
+  auto* sub = app.add_subcommand(
+      "list", "List the scenarios, clients, behaviours or report formats wsrepro knows");
+  sub->add_option("what", *what, "scenarios, clients, behaviours or formats")
       ->required()
-      ->check(CLI::IsMember({"scenarios", "clients", "behaviours"}));
+      ->check(CLI::IsMember({"scenarios", "clients", "behaviours", "formats"}));
   sub->add_flag("--verbose,-v", *verbose, "Also show parameters, commands and files");
   return [what, verbose, &globals] { return list(*what, *verbose, globals); };
 }

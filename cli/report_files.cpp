@@ -1,7 +1,10 @@
 #include "report_files.hpp"
 
+#include <algorithm>
 #include <ctime>
+#include <iostream>
 
+#include "catalogue.hpp"
 #include "exit_codes.hpp"
 
 #ifndef WSREPRO_VERSION
@@ -28,28 +31,54 @@ results::report_context make_report_context(const std::string& command_line, dou
   return context;
 }
 
-report_files::report_files(const fs::path& out_dir) {
+void check_formats(const std::vector<std::string>& names) {
+  std::vector<std::string> known;
+  for (const auto& f : reports::formats()) known.emplace_back(f.name);
+  for (const auto& n : names) {
+    if (reports::find_format(n) == nullptr) {
+      throw usage_error{"--format: " + unknown_name_message("format", n, known)};
+    }
+  }
+}
+
+namespace {
+
+/// The formats to write: the named ones (each once, in registry order) or the default ones.
+std::vector<const reports::report_format*> choose(const std::vector<std::string>& names) {
+  check_formats(names);
+  std::vector<const reports::report_format*> chosen;
+  for (const auto& f : reports::formats()) {
+    const bool named = std::find(names.begin(), names.end(), f.name) != names.end();
+    if (names.empty() ? f.by_default : named) chosen.push_back(&f);
+  }
+  return chosen;
+}
+
+}  // namespace
+
+report_files::report_files(const fs::path& out_dir, const std::vector<std::string>& formats,
+                           bool quiet, bool terminal) {
+  const auto chosen = choose(formats);
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec) throw usage_error{"cannot create --out " + out_dir.string() + ": " + ec.message()};
+  std::vector<std::string> side_files;
   try {
-    for (const auto& [format, file_name] : reports::default_formats) {
-      auto file = std::make_unique<atomic_file>(out_dir / file_name);
-      std::ostream& out = file->stream();
-      if (format == "json") {
-        reporter_.add(reports::make_json_reporter(out, make_file_spool(out_dir / "runs.jsonl")));
+    for (const auto* format : chosen) {
+      if (format->file_name.empty()) {
+        if (terminal) reporter_.add(format->make({std::cout, out_dir, quiet}));
+        continue;
       }
-      if (format == "junit") {
-        reporter_.add(reports::make_junit_reporter(out, make_anonymous_spool(out_dir)));
-      }
-      if (format == "markdown") reporter_.add(reports::make_markdown_reporter(out));
+      auto file = std::make_unique<atomic_file>(out_dir / format->file_name);
+      reporter_.add(format->make({file->stream(), out_dir, quiet}));
       paths_.push_back(file->target().string());
       files_.push_back(std::move(file));
+      for (const auto side : format->side_files) side_files.push_back((out_dir / side).string());
     }
   } catch (const std::system_error& e) {
     throw usage_error{e.what()};
   }
-  paths_.push_back((out_dir / "runs.jsonl").string());
+  paths_.insert(paths_.end(), side_files.begin(), side_files.end());
 }
 
 void report_files::commit() {

@@ -1,6 +1,8 @@
 #pragma once
-// The report files every running subcommand writes into --out: report.json, junit.xml and
-// summary.md behind one multi_reporter, plus runs.jsonl, the journal report.json is built from.
+// The outputs a running subcommand writes, chosen from the format registry (--format; default:
+// every format registered as default): files in --out such as report.json, junit.xml and
+// summary.md, the journal runs.jsonl report.json is built from, and the terminal, all behind one
+// multi_reporter.
 // Each report is written beside its target and renamed into place at the end, so a wsrepro that
 // is killed leaves the previous reports whole and the journal of the runs that finished.
 
@@ -10,7 +12,7 @@
 #include <vector>
 
 #include "wsrepro/common/files.hpp"
-#include "wsrepro/reports/reporter.hpp"
+#include "wsrepro/reports/formats.hpp"
 
 namespace wsrepro::cli {
 
@@ -18,10 +20,17 @@ namespace wsrepro::cli {
 results::report_context make_report_context(const std::string& command_line, double time_scale,
                                             bool strict);
 
+/// A usage_error (exit 2) naming the known formats when one of `names` is not registered.
+void check_formats(const std::vector<std::string>& names);
+
 class report_files {
  public:
-  /// Creates `out_dir` and opens every file; a usage_error (exit 2) when it cannot.
-  explicit report_files(const std::filesystem::path& out_dir);
+  /// Creates `out_dir` and opens every file; a usage_error (exit 2) when it cannot, or when a
+  /// name in `formats` is not a registered format. `formats` empty: the default ones. With
+  /// `terminal` false, formats that write to standard output are left out (the subcommand
+  /// prints its own).
+  report_files(const std::filesystem::path& out_dir, const std::vector<std::string>& formats,
+               bool quiet, bool terminal = true);
 
   reports::reporter& reporter() { return reporter_; }
   /// The reports, then the journal.

@@ -21,11 +21,9 @@
 #include "report_files.hpp"
 #include "run_plan.hpp"
 #include "validators.hpp"
-#include "wsrepro/common/statistics.hpp"
 #include "wsrepro/harness/runner.hpp"
 #include "wsrepro/harness/stress.hpp"
-#include "wsrepro/reports/matrix.hpp"
-#include "wsrepro/reports/reporter.hpp"
+#include "wsrepro/reports/formats.hpp"
 
 namespace wsrepro::cli {
 
@@ -40,6 +38,7 @@ struct run_settings {
   std::vector<std::string> clients;
   std::string client_cmd;
   std::string out_dir = "wsrepro-out";
+  std::vector<std::string> formats;
   double time_scale = 1.0;
   int jobs = 1;
   bool strict = false;
@@ -59,50 +58,6 @@ struct run_settings {
   bool client_cmd_given = false;
 };
 
-std::string format_value(const results::measurement* m) {
-  if (m == nullptr || m->status != results::measurement_status::measured) return "-";
-  if (m->text) return *m->text;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, m->unit == "ms" ? "%s%.1f" : "%s%.0f", m->lower_bound ? ">=" : "",
-                *m->value);
-  return buf;
-}
-
-std::string verdict_label(verdict v) {
-  switch (v) {
-    case verdict::pass:
-      return "PASS";
-    case verdict::fail:
-      return "FAIL";
-    case verdict::known_bug:
-      return "KNOWN-BUG";
-    case verdict::skipped:
-      return "SKIP";
-    case verdict::error:
-      return "ERROR";
-  }
-  return "ERROR";
-}
-
-std::string pad(std::string s, std::size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
-}
-
-void print_run_line(const results::run_result& r) {
-  std::string line =
-      pad(verdict_label(r.outcome), 10) + pad(r.scenario_id, 40) + " " + pad(r.client, 24);
-  if (r.outcome == verdict::skipped || r.outcome == verdict::error) {
-    line += " " + r.reason;
-  } else {
-    line += " hang_ms=" + format_value(r.find("hang_ms")) +
-            " interrupt_latency_ms=" + format_value(r.find("interrupt_latency_ms")) +
-            " ended_by=" + format_value(r.find("ended_by"));
-    if (r.outcome == verdict::fail) line += "\n          " + r.reason;
-  }
-  std::cout << line << std::endl;
-}
-
 /// The invocation's runs after repetitions: all of them up front, or (--until-fail) batch by
 /// batch until one fails.
 std::vector<results::run_result> execute_all(const std::vector<harness::planned_run>& base,
@@ -113,10 +68,7 @@ std::vector<results::run_result> execute_all(const std::vector<harness::planned_
                                              const std::optional<replay_source>& replay,
                                              reports::reporter& reporter) {
   // Each run goes to the reports as it ends; only its summary stays in memory.
-  const auto on_finished = [&](const results::run_result& r) {
-    if (!settings.quiet) print_run_line(r);
-    reporter.run_finished(r);
-  };
+  const auto on_finished = [&](const results::run_result& r) { reporter.run_finished(r); };
   const auto pin_replay = [&](std::vector<harness::planned_run>& runs) {
     if (!replay) return;
     for (auto& run : runs) {
@@ -160,61 +112,11 @@ std::vector<results::run_result> execute_all(const std::vector<harness::planned_
   return results;
 }
 
-/// For repeated runs: per (scenario, client) the outcomes, the reproduction rate with its 95%
-/// Wilson interval, the headline's median, and the seeds of the runs that missed.
-void print_repetition_summary(const std::vector<results::run_result>& results,
-                              const std::string& out_dir) {
-  struct pair {
-    std::string scenario, client, headline;
-    results::run_counts counts;
-    std::vector<double> values;
-    std::vector<std::pair<std::size_t, std::uint64_t>> missed;  // report index, seed
-  };
-  std::vector<pair> pairs;
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    auto it = std::find_if(pairs.begin(), pairs.end(), [&](const pair& p) {
-      return p.scenario == r.scenario_id && p.client == r.client;
-    });
-    if (it == pairs.end()) {
-      pairs.push_back({r.scenario_id, r.client, r.headline, {}, {}, {}});
-      it = std::prev(pairs.end());
-    }
-    it->counts.add(r.outcome);
-    if (const auto* m = r.find(r.headline); m != nullptr && m->value)
-      it->values.push_back(*m->value);
-    if (r.outcome == verdict::fail || r.outcome == verdict::known_bug)
-      it->missed.emplace_back(r.index, r.seed);
-  }
-  std::cout << "\n"
-            << pad("scenario", 40) << " " << pad("client", 24) << " " << pad("runs", 6)
-            << pad("missed (95% CI)", 30) << "median\n";
-  for (const auto& p : pairs) {
-    const std::size_t judged =
-        static_cast<std::size_t>(p.counts.pass + p.counts.fail + p.counts.known_bug);
-    const auto ci = wilson_interval(p.missed.size(), judged);
-    char rate[64];
-    std::snprintf(rate, sizeof rate, "%zu/%zu %.0f%% [%.0f%%, %.0f%%]", p.missed.size(), judged,
-                  ci.rate * 100, ci.low * 100, ci.high * 100);
-    char median[48] = "-";
-    if (!p.values.empty()) {
-      std::snprintf(median, sizeof median, "%s %.1f", p.headline.c_str(),
-                    summarize(p.values).median);
-    }
-    std::cout << pad(p.scenario, 40) << " " << pad(p.client, 24) << " "
-              << pad(std::to_string(p.counts.total()), 6) << pad(judged == 0 ? "-" : rate, 30)
-              << median << "\n";
-    for (std::size_t k = 0; k < p.missed.size() && k < 3; ++k) {  // .first: the report index
-      std::cout << "    missed: seed " << p.missed[k].second << ", replay with --replay " << out_dir
-                << "/report.json#" << p.missed[k].first << "\n";
-    }
-  }
-}
-
 int run(const run_settings& settings_in, const global_options& globals,
         const std::string& command_line) {
   run_settings settings = settings_in;
   check_time_scale(settings.time_scale);
+  check_formats(settings.formats);
   if (settings.client_cmd_given &&
       settings.client_cmd.find_first_not_of(" \t") == std::string::npos) {
     throw usage_error{"--client-cmd is empty: give the client's command line, e.g. 'prog {url}'"};
@@ -291,7 +193,7 @@ int run(const run_settings& settings_in, const global_options& globals,
   }
   check_programs(plan, paths);
 
-  report_files files(settings.out_dir);
+  report_files files(settings.out_dir, settings.formats, settings.quiet);
   auto& reporter = files.reporter();
   const std::uint64_t seed = settings.seed.value_or(fresh_seed());
   auto context = make_report_context(command_line, settings.time_scale, settings.strict);
@@ -332,41 +234,11 @@ int run(const run_settings& settings_in, const global_options& globals,
   reporter.end(summary);
   files.commit();
 
-  const bool repeated = settings.until_fail || settings.repeat > 1;
-  if (repeated) print_repetition_summary(results, settings.out_dir);
-  // The verdict table (for repeated runs, the summary above says it shorter).
-  if (!repeated) {
-    std::cout << "\n"
-              << pad("verdict", 10) << pad("scenario", 40) << " " << pad("client", 24) << " "
-              << pad("hang_ms", 10) << pad("interrupt_latency_ms", 22) << "ended_by\n";
-    for (const auto& r : results) {
-      std::cout << pad(verdict_label(r.outcome), 10) << pad(r.scenario_id, 40) << " "
-                << pad(r.client, 24) << " " << pad(format_value(r.find("hang_ms")), 10)
-                << pad(format_value(r.find("interrupt_latency_ms")), 22)
-                << format_value(r.find("ended_by")) << "\n";
-    }
+  if (!files.paths().empty()) {
+    std::cout << "Reports:";
+    for (const auto& w : files.paths()) std::cout << " " << w;
+    std::cout << std::endl;
   }
-  reports::matrix_collector matrices;
-  for (const auto& r : results) matrices.add(r);
-  for (const auto& m : matrices.build()) {
-    std::string runtimes;
-    for (const auto& rt : m.runtimes) runtimes += (runtimes.empty() ? "" : ", ") + rt;
-    std::cout << "\n"
-              << m.library << " by version" << (runtimes.empty() ? "" : " (" + runtimes + ")")
-              << "; BUG = known bug reproduced, as expected on that version:\n"
-              << reports::render_matrix_text(m);
-  }
-  const auto& c = summary.counts;
-  char seconds[32];
-  std::snprintf(seconds, sizeof seconds, "%.2f", summary.duration_ms / 1000);
-  std::cout << "\n"
-            << c.total() << (c.total() == 1 ? " run: " : " runs: ") << c.pass << " passed, "
-            << c.fail << " failed, " << c.known_bug << " known bugs, " << c.skipped << " skipped, "
-            << c.error << " errors in " << seconds << " s"
-            << (summary.interrupted ? " (interrupted)" : "") << "\n";
-  std::cout << "Reports:";
-  for (const auto& w : files.paths()) std::cout << " " << w;
-  std::cout << std::endl;
   return code;
 }
 
@@ -395,6 +267,15 @@ command add_run_command(CLI::App& app, const global_options& globals) {
           ->type_name("CMD");
   sub->add_option("--out,-o", settings->out_dir, "Directory for the reports")
       ->capture_default_str();
+  std::string format_names;
+  for (const auto& f : reports::formats()) {
+    format_names += (format_names.empty() ? "" : ", ") + std::string(f.name);
+  }
+  sub->add_option("--format", settings->formats,
+                  "Write only these outputs (repeatable, or comma-separated): " + format_names +
+                      " (see: wsrepro list formats); default: the default ones")
+      ->delimiter(',')
+      ->type_name("NAME");
   auto* time_scale =
       sub->add_option("--time-scale", settings->time_scale,
                       "Multiply every deadline, delay and threshold (for slow machines)")

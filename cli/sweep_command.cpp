@@ -20,6 +20,7 @@
 #include "wsrepro/common/statistics.hpp"
 #include "wsrepro/harness/runner.hpp"
 #include "wsrepro/reports/matrix.hpp"
+#include "wsrepro/results/statistics.hpp"
 
 namespace wsrepro::cli {
 
@@ -37,12 +38,7 @@ struct sweep_settings {
 };
 
 /// One cell of the table: the runs of one client at one value.
-struct cell {
-  results::run_counts counts;
-  std::vector<double> headline;
-  std::vector<std::size_t> report_indices;
-  std::string headline_text;  ///< of the first run, for text measurements
-};
+using cell = results::pair_statistics;
 
 std::string pad(std::string s, std::size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
@@ -50,25 +46,24 @@ std::string pad(std::string s, std::size_t width) {
 }
 
 std::string cell_text(const cell& c) {
-  const int judged = c.counts.pass + c.counts.fail + c.counts.known_bug;
-  if (judged == 0) return c.counts.skipped > 0 ? "skip" : "error";
+  const auto judged = static_cast<int>(c.judged());
+  if (judged == 0) return c.outcomes.skipped > 0 ? "skip" : "error";
   std::string text;
-  if (c.counts.pass == judged) {
+  if (c.outcomes.pass == judged) {
     text = "ok";
-  } else if (c.counts.known_bug == judged) {
+  } else if (c.outcomes.known_bug == judged) {
     text = "BUG";
-  } else if (c.counts.fail == judged) {
+  } else if (c.outcomes.fail == judged) {
     text = "FAIL";
   } else {
-    text = std::to_string(c.counts.fail + c.counts.known_bug) + "/" + std::to_string(judged) +
-           " missed";
+    text = std::to_string(c.missed.size()) + "/" + std::to_string(judged) + " missed";
   }
-  if (!c.headline.empty()) {
+  if (const auto median = c.headline_median()) {
     char buf[48];
-    std::snprintf(buf, sizeof buf, " %.1f", summarize(c.headline).median);
+    std::snprintf(buf, sizeof buf, " %.1f", *median);
     text += buf;
-  } else if (!c.headline_text.empty()) {
-    text += " " + c.headline_text;
+  } else if (c.headline_text) {
+    text += " " + *c.headline_text;
   }
   return text;
 }
@@ -126,7 +121,7 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
     }
   }
 
-  report_files files(settings.out_dir);
+  report_files files(settings.out_dir, {}, true, /*terminal=*/false);
   auto context = make_report_context(globals.command_line, settings.time_scale, false);
   context.seed = seed;
   context.repeat = settings.repeat;
@@ -159,13 +154,8 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
     row.resize(clients.size());
     auto& c = row[static_cast<std::size_t>(std::find(clients.begin(), clients.end(), r.client) -
                                            clients.begin())];
-    c.counts.add(r.outcome);
-    c.report_indices.push_back(i);
-    if (const auto* m = r.find(r.headline);
-        m != nullptr && m->status == results::measurement_status::measured) {
-      if (m->value) c.headline.push_back(*m->value);
-      if (m->text && c.headline_text.empty()) c.headline_text = *m->text;
-    }
+    c.headline = r.headline;
+    c.add(r);
   }
   summary.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -200,19 +190,20 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
       const std::string text = cell_text(c);
       std::cout << pad(text, width);
       markdown += " | " + text;
-      const auto missed = static_cast<std::size_t>(c.counts.fail) + c.counts.known_bug;
-      const auto judged = missed + static_cast<std::size_t>(c.counts.pass);
-      const auto ci = wilson_interval(missed, judged);
-      nlohmann::ordered_json j = {
-          {"pass", c.counts.pass},           {"fail", c.counts.fail},
-          {"known_bug", c.counts.known_bug}, {"skipped", c.counts.skipped},
-          {"error", c.counts.error},         {"missed_rate", judged ? ci.rate : 0.0},
-          {"missed_rate_95_low", ci.low},    {"missed_rate_95_high", ci.high},
-          {"runs", c.report_indices}};
-      if (!c.headline.empty()) {
-        j["headline_median"] = summarize(c.headline).median;
-      } else if (!c.headline_text.empty()) {
-        j["headline_text"] = c.headline_text;
+      const auto ci = c.missed_rate().value_or(wilson_interval(0, 0));
+      nlohmann::ordered_json j = {{"pass", c.outcomes.pass},
+                                  {"fail", c.outcomes.fail},
+                                  {"known_bug", c.outcomes.known_bug},
+                                  {"skipped", c.outcomes.skipped},
+                                  {"error", c.outcomes.error},
+                                  {"missed_rate", c.judged() ? ci.rate : 0.0},
+                                  {"missed_rate_95_low", ci.low},
+                                  {"missed_rate_95_high", ci.high},
+                                  {"runs", c.runs}};
+      if (const auto median = c.headline_median()) {
+        j["headline_median"] = *median;
+      } else if (c.headline_text) {
+        j["headline_text"] = *c.headline_text;
       }
       cells[clients[i]] = std::move(j);
     }

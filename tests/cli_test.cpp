@@ -295,6 +295,34 @@ TEST(list, scenarios) {
   EXPECT_TRUE(contains(r.out, keep_open_id)) << describe(r);
 }
 
+TEST(list, formats) {
+  const auto r = run_wsrepro({"list", "formats", "--verbose"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  for (const char* name : {"console", "json", "junit", "markdown", "runs.jsonl"}) {
+    EXPECT_TRUE(contains(r.out, name)) << name << "\n" << describe(r);
+  }
+}
+
+TEST(bad_input, an_unknown_format_names_the_known_ones) {
+  expect_bad_input(
+      {"run", "--scenario", keep_open_id, "--client", "beast-async", "--format", "json,jsn"},
+      "unknown format 'jsn'; did you mean 'json'?");
+}
+
+TEST(run_formats, only_the_chosen_outputs_are_written) {
+  temp_dir out;
+  const auto r = run_wsrepro({"run", "--scenario", keep_open_id, "--client", "beast-async",
+                              "--format", "json", "--out", out.str()});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(fs::is_regular_file(out / "report.json"));
+  EXPECT_TRUE(fs::is_regular_file(out / "runs.jsonl"));
+  EXPECT_FALSE(fs::exists(out / "junit.xml"));
+  EXPECT_FALSE(fs::exists(out / "summary.md"));
+  EXPECT_FALSE(contains(r.out, "PASS")) << "no console output without the console format\n"
+                                        << describe(r);
+  EXPECT_TRUE(contains(r.out, "Reports: ")) << describe(r);
+}
+
 TEST(list, unknown_kind_exits_2) {
   const auto r = run_wsrepro({"list", "nonsense"});
   EXPECT_EQ(r.exit_code, 2) << describe(r);

@@ -34,6 +34,22 @@ std::string measurement_value_text(const results::measurement& m) {
   return {};
 }
 
+std::string_view upper_label(results::verdict v) {
+  switch (v) {
+    case results::verdict::pass:
+      return "PASS";
+    case results::verdict::fail:
+      return "FAIL";
+    case results::verdict::known_bug:
+      return "KNOWN-BUG";
+    case results::verdict::skipped:
+      return "SKIP";
+    case results::verdict::error:
+      return "ERROR";
+  }
+  return "ERROR";
+}
+
 std::string run_label(const results::run_result& r) {
   if (r.repetition > 0) return r.client + " #" + std::to_string(r.repetition);
   return r.client;

@@ -22,6 +22,9 @@ std::string format_seconds(double ms);
 /// The value of a measured measurement as text (number or text); empty when not measured.
 std::string measurement_value_text(const results::measurement& m);
 
+/// A verdict for a terminal: PASS, FAIL, KNOWN-BUG, SKIP, ERROR.
+std::string_view upper_label(results::verdict v);
+
 /// The test name of a run: the client, with " #N" for repetitions after the first.
 std::string run_label(const results::run_result& r);
 

@@ -3,6 +3,7 @@
 // review the diff.
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <regex>
@@ -16,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "format.hpp"
-#include "wsrepro/reports/reporter.hpp"
+#include "wsrepro/reports/formats.hpp"
 #include "xml_writer.hpp"
 
 namespace wsrepro::reports {
@@ -204,10 +205,17 @@ results::run_summary summarize(const std::vector<run_result>& runs) {
   return s;
 }
 
-std::string render(std::unique_ptr<reporter> (*make)(std::ostream&),
-                   const std::vector<run_result>& runs) {
+/// A registered format, as `wsrepro run --format NAME` makes it (side files in memory).
+std::unique_ptr<reporter> make_format(std::string_view name, std::ostream& out,
+                                      const std::filesystem::path& out_dir = {}) {
+  const auto* format = wsrepro::reports::find_format(name);
+  if (format == nullptr) throw std::runtime_error("no format " + std::string(name));
+  return format->make({out, out_dir, false});
+}
+
+std::string render(std::string_view format, const std::vector<run_result>& runs) {
   std::ostringstream out;
-  auto r = make(out);
+  auto r = make_format(format, out);
   r->begin(sample_context());
   // As the runner does: each run knows its place in the plan.
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -265,19 +273,62 @@ void expect_matches_golden(const std::string& name, const std::string& actual) {
 }
 
 TEST(ReportsGolden, Json) {
-  expect_matches_golden("report.json", mask_json(render(make_json_reporter, sample_runs())));
+  expect_matches_golden("report.json", mask_json(render("json", sample_runs())));
 }
 
 TEST(ReportsGolden, Junit) {
-  expect_matches_golden("junit.xml", mask_xml(render(make_junit_reporter, sample_runs())));
+  expect_matches_golden("junit.xml", mask_xml(render("junit", sample_runs())));
 }
 
 TEST(ReportsGolden, Markdown) {
-  expect_matches_golden("summary.md", mask_markdown(render(make_markdown_reporter, sample_runs())));
+  expect_matches_golden("summary.md", mask_markdown(render("markdown", sample_runs())));
+}
+
+TEST(ReportsGolden, Console) {
+  expect_matches_golden("console.txt", render("console", sample_runs()));
+}
+
+TEST(ReportFormats, AreRegisteredOnceWithANameADescriptionAndAFactory) {
+  std::vector<std::string> names;
+  for (const auto& f : wsrepro::reports::formats()) {
+    EXPECT_FALSE(f.name.empty());
+    EXPECT_FALSE(f.description.empty()) << f.name;
+    EXPECT_NE(f.make, nullptr) << f.name;
+    EXPECT_EQ(std::count(names.begin(), names.end(), f.name), 0) << f.name << " twice";
+    names.emplace_back(f.name);
+  }
+  for (const char* expected : {"console", "json", "junit", "markdown"}) {
+    EXPECT_NE(wsrepro::reports::find_format(expected), nullptr) << expected;
+  }
+  EXPECT_EQ(wsrepro::reports::find_format("jsn"), nullptr);
+}
+
+TEST(Console, RepeatedRunsShowTheMissedRateAndHowToReplayAndLeaveLowerBoundsOutOfTheMedian) {
+  run_result a = failing_run();  // hang_ms 3002.418, a lower bound
+  run_result b = passing_run();  // hang_ms 1.2
+  b.scenario_id = a.scenario_id;
+  b.client = a.client;
+  auto context = sample_context();
+  context.repeat = 2;
+  std::ostringstream out;
+  auto r = make_format("console", out, "out");
+  r->begin(context);
+  a.index = 0;
+  a.seed = 77;
+  b.index = 1;
+  r->run_finished(a);
+  r->run_finished(b);
+  r->end(summarize({a, b}));
+  const std::string text = out.str();
+  EXPECT_NE(text.find("1/2 50% ["), std::string::npos) << text;
+  EXPECT_NE(text.find("hang_ms 1.2"), std::string::npos) << "the median of measured values only\n"
+                                                         << text;
+  EXPECT_NE(text.find("missed: seed 77, replay with --replay out/report.json#0"), std::string::npos)
+      << text;
 }
 
 TEST(JsonReporter, ParsesBackWithMeasurements) {
-  const auto doc = nlohmann::json::parse(render(make_json_reporter, sample_runs()));
+  const auto doc = nlohmann::json::parse(render("json", sample_runs()));
   ASSERT_EQ(doc["runs"].size(), 5u);
   EXPECT_DOUBLE_EQ(doc["runs"][0]["measurements"]["hang_ms"]["value"].get<double>(), 1.2);
   EXPECT_DOUBLE_EQ(doc["runs"][1]["measurements"]["hang_ms"]["value"].get<double>(), 3002.418);
@@ -308,7 +359,7 @@ TEST(JsonReporter, ParsesBackWithMeasurements) {
 TEST(JsonReporter, AttributeNamedLikeAFieldDoesNotOverwriteIt) {
   run_result r = passing_run();
   r.timeline = {make_event(5'000'000, "client", "marker").with("event", std::string("ready"))};
-  const auto doc = nlohmann::json::parse(render(make_json_reporter, {r}));
+  const auto doc = nlohmann::json::parse(render("json", {r}));
   EXPECT_EQ(doc["runs"][0]["timeline"][0]["event"], "client.marker");
   EXPECT_EQ(doc["runs"][0]["timeline"][0]["attr.event"], "ready");
 }
@@ -322,7 +373,7 @@ nlohmann::json hang_statistics(const std::vector<double>& hangs) {
     runs.push_back(r);
   }
   runs.push_back(base_run("fault.silent_drop", "other", verdict::skipped, "no"));
-  const auto doc = nlohmann::json::parse(render(make_json_reporter, runs));
+  const auto doc = nlohmann::json::parse(render("json", runs));
   EXPECT_EQ(doc["statistics"].size(), 2u);
   EXPECT_EQ(doc["statistics"][0]["runs"], hangs.size());
   EXPECT_EQ(doc["statistics"][1]["client"], "other");
@@ -386,16 +437,16 @@ TEST(Markdown, RepeatedRunsGetTheMissedRateAndSeeds) {
   b.outcome = verdict::fail;
   b.seed = 777;
   b.repetition = 2;
-  const std::string md = render(make_markdown_reporter, {a, b});
+  const std::string md = render("markdown", {a, b});
   EXPECT_NE(md.find("## Repeated runs"), std::string::npos) << md;
   EXPECT_NE(md.find("| 2 | 1/2, 50% [9%, 91%] | hang_ms 1.2 | 777 (1) |"), std::string::npos) << md;
   // A single run per pair: no such section.
-  EXPECT_EQ(render(make_markdown_reporter, {a}).find("Repeated runs"), std::string::npos);
+  EXPECT_EQ(render("markdown", {a}).find("Repeated runs"), std::string::npos);
 }
 
 TEST(Markdown, EscapesPipesAndCountsSingular) {
   run_result r = base_run("a|b", "c|d", verdict::error, "x | y\nz");
-  const std::string md = render(make_markdown_reporter, {r});
+  const std::string md = render("markdown", {r});
   EXPECT_NE(md.find("| ⚠️ error | a\\|b | c\\|d | – | – | – | x \\| y z |\n"),
             std::string::npos)
       << md;
@@ -461,27 +512,19 @@ TEST(Format, NumbersAndSeconds) {
 // --- streaming: runs leave memory as they finish ---------------------------------------------
 
 /// A spool that a test can look into while the reporter still runs.
-class shared_spool final : public wsrepro::spool {
- public:
-  explicit shared_spool(std::string& data) : data_(data) {}
-  std::uint64_t append(std::string_view bytes) override {
-    const std::uint64_t at = data_.size();
-    data_.append(bytes);
-    return at;
-  }
-  std::string read(std::uint64_t offset, std::size_t size) const override {
-    return data_.substr(offset, size);
-  }
-
- private:
-  std::string& data_;
-};
-
 TEST(JsonReporter, JournalsEachRunAsItFinishesAndListsRunsInPlanOrder) {
+  const auto dir = std::filesystem::path(::testing::TempDir()) / "wsrepro-journal-test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto journal_text = [&] {
+    std::ifstream in(dir / "runs.jsonl");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
   std::string journal;
   std::ostringstream out;
-  auto r = make_json_reporter(out, std::make_unique<shared_spool>(journal));
+  auto r = make_format("json", out, dir);
   r->begin(sample_context());
+  journal = journal_text();
   EXPECT_EQ(std::count(journal.begin(), journal.end(), '\n'), 1) << "a header line first";
   EXPECT_TRUE(nlohmann::json::parse(journal).contains("command_line")) << journal;
   // Runs finish out of plan order (parallel jobs); each is in the journal at once.
@@ -490,8 +533,10 @@ TEST(JsonReporter, JournalsEachRunAsItFinishesAndListsRunsInPlanOrder) {
   run_result first = passing_run();
   first.index = 0;
   r->run_finished(second);
+  journal = journal_text();
   EXPECT_EQ(std::count(journal.begin(), journal.end(), '\n'), 2);
   r->run_finished(first);
+  journal = journal_text();
   EXPECT_EQ(std::count(journal.begin(), journal.end(), '\n'), 3);
   EXPECT_TRUE(out.str().empty()) << "report.json is written only at the end";
   r->end(summarize({first, second}));
@@ -509,7 +554,7 @@ TEST(JsonReporter, JournalsEachRunAsItFinishesAndListsRunsInPlanOrder) {
 
 TEST(Markdown, DetailsStopAfterFiftyFailedRuns) {
   std::vector<run_result> runs(60, failing_run());
-  const std::string md = render(make_markdown_reporter, runs);
+  const std::string md = render("markdown", runs);
   std::size_t sections = 0;
   for (auto at = md.find("\n### "); at != std::string::npos; at = md.find("\n### ", at + 1)) {
     ++sections;

@@ -6,7 +6,8 @@
 #include <vector>
 
 #include "format.hpp"
-#include "wsrepro/reports/reporter.hpp"
+#include "wsrepro/common/files.hpp"
+#include "wsrepro/reports/formats.hpp"
 #include "xml_writer.hpp"
 
 namespace wsrepro::reports {
@@ -168,14 +169,20 @@ class junit_reporter final : public reporter {
   std::vector<suite> suites_;
 };
 
+std::unique_ptr<reporter> make(const format_output& o) {
+  return std::make_unique<junit_reporter>(
+      o.out, o.out_dir.empty() ? make_memory_spool() : make_anonymous_spool(o.out_dir));
+}
+
 }  // namespace
 
-std::unique_ptr<reporter> make_junit_reporter(std::ostream& out) {
-  return std::make_unique<junit_reporter>(out, make_memory_spool());
-}
-
-std::unique_ptr<reporter> make_junit_reporter(std::ostream& out, std::unique_ptr<spool> testcases) {
-  return std::make_unique<junit_reporter>(out, std::move(testcases));
-}
-
 }  // namespace wsrepro::reports
+
+void wsrepro_register_format_junit() {
+  wsrepro::reports::register_format({"junit",
+                                     "junit.xml",
+                                     "JUnit XML: a testsuite per scenario, a testcase per run",
+                                     {},
+                                     true,
+                                     wsrepro::reports::make});
+}

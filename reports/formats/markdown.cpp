@@ -8,8 +8,9 @@
 
 #include "format.hpp"
 #include "wsrepro/common/statistics.hpp"
+#include "wsrepro/reports/formats.hpp"
 #include "wsrepro/reports/matrix.hpp"
-#include "wsrepro/reports/reporter.hpp"
+#include "wsrepro/results/statistics.hpp"
 
 namespace wsrepro::reports {
 
@@ -165,7 +166,7 @@ class markdown_reporter final : public reporter {
     if (needs_details && ++detailed_ <= max_detailed_runs) details = details_for(r);
     runs_.push_back({r.index, std::move(row), std::move(details)});
     matrices_.add(r);
-    add_to_pair(r);
+    pairs_.add(r);
   }
 
   void end(const results::run_summary& summary) override {
@@ -203,60 +204,28 @@ class markdown_reporter final : public reporter {
   }
 
  private:
-  /// What repeated runs of one (scenario, client) add up to.
-  struct pair {
-    std::string scenario, client, headline;
-    results::run_counts counts;
-    std::vector<double> values;
-    std::vector<std::pair<std::size_t, std::uint64_t>> missed;  // run index, seed
-  };
-
-  void add_to_pair(const results::run_result& r) {
-    auto it = std::find_if(pairs_.begin(), pairs_.end(), [&](const pair& p) {
-      return p.scenario == r.scenario_id && p.client == r.client;
-    });
-    if (it == pairs_.end()) {
-      pairs_.push_back({r.scenario_id, r.client, r.headline, {}, {}, {}});
-      it = std::prev(pairs_.end());
-    }
-    it->counts.add(r.outcome);
-    if (const auto* m = r.find(r.headline); m != nullptr && m->value && !m->lower_bound) {
-      it->values.push_back(*m->value);
-    }
-    if (r.outcome == verdict::fail || r.outcome == verdict::known_bug) {
-      it->missed.emplace_back(r.index, r.seed);
-    }
-  }
-
   /// Only when some pair ran more than once: the missed rate with its Wilson interval.
   void write_repetitions() {
-    const bool repeated = std::any_of(pairs_.begin(), pairs_.end(),
-                                      [](const pair& p) { return p.counts.total() > 1; });
-    if (repeated) {
+    if (pairs_.repeated()) {
       out_ << "## Repeated runs\n\n| scenario | client | runs | missed (95% CI) | headline median "
               "| seeds of missed runs (run index) |\n|---|---|---:|---|---|---|\n";
-      for (const auto& p : pairs_) {
-        const auto judged =
-            static_cast<std::size_t>(p.counts.pass + p.counts.fail + p.counts.known_bug);
+      for (const auto& p : pairs_.pairs()) {
         std::string rate = none.data();
-        if (judged > 0) {
-          const auto ci = wilson_interval(p.missed.size(), judged);
+        if (const auto ci = p.missed_rate()) {
           char buf[96];
           std::snprintf(buf, sizeof buf, "%zu/%zu, %.0f%% [%.0f%%, %.0f%%]", p.missed.size(),
-                        judged, ci.rate * 100, ci.low * 100, ci.high * 100);
+                        p.judged(), ci->rate * 100, ci->low * 100, ci->high * 100);
           rate = buf;
         }
         std::string median = std::string(none);
-        if (!p.values.empty()) {
-          median = p.headline + " " + format_number(summarize(p.values).median);
-        }
+        if (const auto m = p.headline_median()) median = p.headline + " " + format_number(*m);
         std::string seeds;
         for (std::size_t k = 0; k < p.missed.size() && k < 5; ++k) {
-          seeds += (k ? ", " : "") + std::to_string(p.missed[k].second) + " (" +
-                   std::to_string(p.missed[k].first) + ")";
+          seeds += (k ? ", " : "") + std::to_string(p.missed[k].seed) + " (" +
+                   std::to_string(p.missed[k].index) + ")";
         }
         if (p.missed.size() > 5) seeds += ", …";
-        out_ << "| " << cell(p.scenario) << " | " << cell(p.client) << " | " << p.counts.total()
+        out_ << "| " << cell(p.scenario) << " | " << cell(p.client) << " | " << p.outcomes.total()
              << " | " << rate << " | " << cell(median) << " | " << cell(seeds) << " |\n";
       }
       out_ << "\n";
@@ -295,13 +264,23 @@ class markdown_reporter final : public reporter {
   std::vector<run_entry> runs_;
   std::size_t detailed_ = 0;
   matrix_collector matrices_;
-  std::vector<pair> pairs_;
+  results::run_statistics pairs_;
 };
+
+std::unique_ptr<reporter> make(const format_output& o) {
+  return std::make_unique<markdown_reporter>(o.out);
+}
 
 }  // namespace
 
-std::unique_ptr<reporter> make_markdown_reporter(std::ostream& out) {
-  return std::make_unique<markdown_reporter>(out);
-}
-
 }  // namespace wsrepro::reports
+
+void wsrepro_register_format_markdown() {
+  wsrepro::reports::register_format({"markdown",
+                                     "summary.md",
+                                     "a summary for people: verdicts, failures with their "
+                                     "evidence, repetitions and version matrices",
+                                     {},
+                                     true,
+                                     wsrepro::reports::make});
+}

@@ -14,8 +14,9 @@
 #include "format.hpp"
 #include "wsrepro/common/files.hpp"
 #include "wsrepro/common/statistics.hpp"
+#include "wsrepro/reports/formats.hpp"
 #include "wsrepro/reports/matrix.hpp"
-#include "wsrepro/reports/reporter.hpp"
+#include "wsrepro/results/statistics.hpp"
 
 namespace wsrepro::reports {
 
@@ -142,81 +143,50 @@ json run_json(const results::run_result& r) {
   return j;
 }
 
-/// The values of one measurement across the runs of one (scenario, client) pair.
-struct series {
-  std::string name;
-  std::string unit;
-  std::vector<double> values;
-};
-
-struct pair_statistics {
-  std::string scenario;
-  std::string client;
-  int runs = 0;
-  std::vector<series> measurements;  // in first-seen order
-  results::run_counts outcomes;
-  json missed = json::array();  ///< the runs that missed the expectation: index and seed
-
-  void add(const results::run_result& r, std::size_t index) {
-    ++runs;
-    outcomes.add(r.outcome);
-    if (r.outcome == results::verdict::fail || r.outcome == results::verdict::known_bug) {
-      missed.push_back({{"run", index}, {"seed", r.seed}});
-    }
-    for (const auto& m : r.measurements) {
-      if (m.status != results::measurement_status::measured || !m.value) continue;
-      auto it = std::find_if(measurements.begin(), measurements.end(),
-                             [&](const series& s) { return s.name == m.name; });
-      if (it == measurements.end()) {
-        measurements.push_back({m.name, m.unit, {}});
-        it = std::prev(measurements.end());
-      }
-      it->values.push_back(*m.value);
-    }
+/// A pair's statistics as report.json documents them.
+json pair_json(const results::pair_statistics& p) {
+  json j = json::object();
+  j["scenario"] = p.scenario;
+  j["client"] = p.client;
+  j["runs"] = p.outcomes.total();
+  j["outcomes"] = {{"pass", p.outcomes.pass},
+                   {"fail", p.outcomes.fail},
+                   {"known_bug", p.outcomes.known_bug},
+                   {"skipped", p.outcomes.skipped},
+                   {"error", p.outcomes.error}};
+  // The reproduction rate: runs that missed the expectation (fail or known_bug) among the
+  // judged ones, with its 95% Wilson interval.
+  if (const auto rate = p.missed_rate()) {
+    json runs = json::array();
+    for (const auto& m : p.missed) runs.push_back({{"run", m.index}, {"seed", m.seed}});
+    j["missed"] = {{"count", p.missed.size()},
+                   {"rate", rate->rate},
+                   {"rate_95_low", rate->low},
+                   {"rate_95_high", rate->high},
+                   {"runs", std::move(runs)}};
   }
-
-  json to_json() const {
-    json j = json::object();
-    j["scenario"] = scenario;
-    j["client"] = client;
-    j["runs"] = runs;
-    j["outcomes"] = {{"pass", outcomes.pass},
-                     {"fail", outcomes.fail},
-                     {"known_bug", outcomes.known_bug},
-                     {"skipped", outcomes.skipped},
-                     {"error", outcomes.error}};
-    // The reproduction rate: runs that missed the expectation (fail or known_bug) among the
-    // judged ones, with its 95% Wilson interval.
-    const std::size_t judged =
-        static_cast<std::size_t>(outcomes.pass + outcomes.fail + outcomes.known_bug);
-    if (judged > 0) {
-      const auto ci = wilson_interval(missed.size(), judged);
-      j["missed"] = {{"count", missed.size()},
-                     {"rate", ci.rate},
-                     {"rate_95_low", ci.low},
-                     {"rate_95_high", ci.high},
-                     {"runs", missed}};
+  for (const auto& s : p.measurements) {
+    const sample_summary sum = summarize(s.values);
+    json one = {{"n", sum.count}};
+    if (sum.count > 0) {
+      one["min"] = number(sum.min, s.unit);
+      one["median"] = number(sum.median, s.unit);
+      one["mean"] = number(sum.mean, s.unit);
+      one["max"] = number(sum.max, s.unit);
     }
-    for (const auto& s : measurements) {
-      const sample_summary sum = summarize(s.values);
-      json one = {{"n", sum.count},
-                  {"min", number(sum.min, s.unit)},
-                  {"median", number(sum.median, s.unit)},
-                  {"mean", number(sum.mean, s.unit)},
-                  {"max", number(sum.max, s.unit)},
-                  {"unit", s.unit}};
-      if (sum.count > 1) {
-        one["stddev"] = number(sum.stddev, s.unit);
-        one["p95"] = number(sum.p95, s.unit);
-        one["p99"] = number(sum.p99, s.unit);
-        one["mad"] = number(sum.mad, s.unit);
-        one["outliers"] = sum.outliers.size();
-      }
-      j[s.name] = std::move(one);
+    one["unit"] = s.unit;
+    if (s.lower_bounds > 0) one["lower_bounds"] = s.lower_bounds;
+    if (sum.count > 1) {
+      one["stddev"] = number(sum.stddev, s.unit);
+      one["p95"] = number(sum.p95, s.unit);
+      one["p99"] = number(sum.p99, s.unit);
+      one["mad"] = number(sum.mad, s.unit);
+      one["outliers"] = sum.outliers.size();
     }
-    return j;
+    j[s.name] = std::move(one);
   }
-};
+  return j;
+}
 
 /// Where a finished run's document sits in the journal.
 struct journal_entry {
@@ -249,14 +219,7 @@ class json_reporter final : public reporter {
     const std::uint64_t offset = journal_->append(line);
     entries_.push_back({result.index, offset, line.size() - 1});
     matrices_.add(result);
-    auto it = std::find_if(stats_.begin(), stats_.end(), [&](const pair_statistics& s) {
-      return s.scenario == result.scenario_id && s.client == result.client;
-    });
-    if (it == stats_.end()) {
-      stats_.push_back({result.scenario_id, result.client, 0, {}, {}, json::array()});
-      it = std::prev(stats_.end());
-    }
-    it->add(result, result.index);
+    stats_.add(result);
   }
 
   void end(const results::run_summary& summary) override {
@@ -273,7 +236,7 @@ class json_reporter final : public reporter {
                       {"exit_code", summary.exit_code},
                       {"interrupted", summary.interrupted}};
     json statistics = json::array();
-    for (const auto& s : stats_) statistics.push_back(s.to_json());
+    for (const auto& p : stats_.pairs()) statistics.push_back(pair_json(p));
     doc["statistics"] = std::move(statistics);
     json matrices = json::array();
     for (const auto& m : matrices_.build()) {
@@ -349,18 +312,25 @@ class json_reporter final : public reporter {
   std::unique_ptr<spool> journal_;
   results::report_context context_;
   std::vector<journal_entry> entries_;
-  std::vector<pair_statistics> stats_;
+  results::run_statistics stats_;
   matrix_collector matrices_;
 };
 
+std::unique_ptr<reporter> make(const format_output& o) {
+  // The journal lives in --out beside report.json, so a killed wsrepro leaves the finished runs.
+  return std::make_unique<json_reporter>(
+      o.out, o.out_dir.empty() ? make_memory_spool() : make_file_spool(o.out_dir / "runs.jsonl"));
+}
+
 }  // namespace
 
-std::unique_ptr<reporter> make_json_reporter(std::ostream& out) {
-  return std::make_unique<json_reporter>(out, make_memory_spool());
-}
-
-std::unique_ptr<reporter> make_json_reporter(std::ostream& out, std::unique_ptr<spool> journal) {
-  return std::make_unique<json_reporter>(out, std::move(journal));
-}
-
 }  // namespace wsrepro::reports
+
+void wsrepro_register_format_json() {
+  wsrepro::reports::register_format({"json",
+                                     "report.json",
+                                     "everything known about every run, for tools and diffs",
+                                     {"runs.jsonl"},
+                                     true,
+                                     wsrepro::reports::make});
+}
