@@ -1,4 +1,4 @@
-// wsrepro list scenarios|clients|behaviours|formats
+// wsrepro list scenarios|clients|behaviours|formats|events
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -6,6 +6,7 @@
 #include "catalogue.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "wsrepro/common/events.hpp"
 #include "wsrepro/mock/registry.hpp"
 #include "wsrepro/reports/formats.hpp"
 
@@ -48,7 +49,23 @@ void list_formats(bool verbose) {
   }
 }
 
+void list_events(bool verbose) {
+  (void)mock::all_behaviours();  // their own kinds join the vocabulary as they register
+  for (const auto& k : event_vocabulary()) {
+    const std::string name = k.name();
+    std::cout << name << std::string(name.size() < 32 ? 32 - name.size() : 1, ' ') << k.doc << "\n";
+    if (!verbose) continue;
+    std::cout << "    attributes: " << (k.attributes.empty() ? "none" : k.attributes)
+              << (k.essential ? "; always kept" : "; dropped past the timeline's bound") << "\n";
+  }
+  std::cout << "driver.*" << std::string(24, ' ') << "whatever a driver reports (never checked)\n";
+}
+
 int list(const std::string& what, bool verbose, const global_options& globals) {
+  if (what == "events") {
+    list_events(verbose);
+    return ok;
+  }
   if (what == "formats") {
     list_formats(verbose);
     return ok;
@@ -91,10 +108,11 @@ command add_list_command(CLI::App& app, const global_options& globals) {
   auto what = std::make_shared<std::string>();
   auto verbose = std::make_shared<bool>(false);
   auto* sub = app.add_subcommand(
-      "list", "List the scenarios, clients, behaviours or report formats wsrepro knows");
-  sub->add_option("what", *what, "scenarios, clients, behaviours or formats")
+      "list",
+      "List the scenarios, clients, behaviours, report formats or timeline events wsrepro knows");
+  sub->add_option("what", *what, "scenarios, clients, behaviours, formats or events")
       ->required()
-      ->check(CLI::IsMember({"scenarios", "clients", "behaviours", "formats"}));
+      ->check(CLI::IsMember({"scenarios", "clients", "behaviours", "formats", "events"}));
   sub->add_flag("--verbose,-v", *verbose, "Also show parameters, commands and files");
   return [what, verbose, &globals] { return list(*what, *verbose, globals); };
 }

@@ -303,6 +303,15 @@ TEST(list, formats) {
   }
 }
 
+TEST(list, events) {
+  const auto r = run_wsrepro({"list", "events", "--verbose"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  for (const char* name :
+       {"server.fault", "client.exit", "harness.kill_tree", "server.flood_out", "always kept"}) {
+    EXPECT_TRUE(contains(r.out, name)) << name << "\n" << describe(r);
+  }
+}
+
 TEST(bad_input, an_unknown_format_names_the_known_ones) {
   expect_bad_input(
       {"run", "--scenario", keep_open_id, "--client", "beast-async", "--format", "json,jsn"},

@@ -2,30 +2,20 @@
 
 #include <optional>
 
-namespace wsrepro {
+#include "wsrepro/common/events.hpp"
 
-namespace {
-/// Events the measurements stand on are kept past the bound; only the high-volume ones (output
-/// lines, driver lines, frames, data) are dropped, and counted.
-bool is_essential(const event& e) {
-  if (e.source == "harness") return true;
-  static constexpr std::string_view kinds[] = {"spawn",   "exit",    "listen",   "accept",
-                                               "fault",   "close",   "fin_in",   "rst_in",
-                                               "fin_out", "rst_out", "response", "request"};
-  for (auto k : kinds) {
-    if (e.kind == k && e.source != "driver") return true;
-  }
-  return false;
-}
-}  // namespace
+namespace wsrepro {
 
 void timeline::emit(event e) {
   if (e.t_ns == 0) e.t_ns = now_ns();
+  // The events measurements stand on are kept past the bound; only the high-volume ones (output
+  // lines, driver lines, frames, data) are dropped, and counted.
+  const bool essential = note_emitted_event(e);
   std::vector<std::pair<std::size_t, listener>> listeners;
   {
     std::lock_guard lock(mutex_);
     listeners = listeners_;
-    if (events_.size() < max_events_ || is_essential(e)) {
+    if (events_.size() < max_events_ || essential) {
       events_.push_back(e);
     } else {
       ++dropped_;

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "toml_reader.hpp"
+#include "wsrepro/common/events.hpp"
 #include "wsrepro/common/files.hpp"
 #include "wsrepro/common/version.hpp"
 #include "wsrepro/mock/registry.hpp"
@@ -89,31 +90,12 @@ bool is_scenario_id(std::string_view id) {
 
 namespace {
 
-const std::vector<std::string> event_sources{"server", "client", "harness", "driver"};
-// The kinds the core logs for every behaviour; behaviours declare their own (behaviour_info::
-// events). A typo in a scenario's event name is caught against both.
-const std::vector<std::string> server_events{
-    "listen",      "accept",          "request",       "response",       "raw_out",
-    "frame_in",    "frame_out",       "data_in",       "fin_in",         "rst_in",
-    "fin_out",     "rst_out",         "fin_out_error", "close",          "fault",
-    "bad_request", "bad_frame",       "read_error",    "write_error",    "tls_handshake",
-    "tls_error",   "behaviour_error", "accept_error",  "protocol_error", "request_timeout"};
-
-/// The core's kinds and every kind a behaviour declares it logs.
-const std::vector<std::string>& known_server_events() {
-  static const std::vector<std::string> kinds = [] {
-    std::vector<std::string> all = server_events;
-    for (const auto& b : mock::all_behaviours()) {
-      for (const auto& k : b.events) {
-        if (std::find(all.begin(), all.end(), k) == all.end()) all.push_back(k);
-      }
-    }
-    return all;
-  }();
-  return kinds;
+/// The declared kinds of a source: the vocabulary's, with every behaviour's own (registering
+/// the behaviours declares them).
+std::vector<std::string> known_kinds(const std::string& source) {
+  (void)mock::all_behaviours();
+  return event_kinds_of(source);
 }
-const std::vector<std::string> client_events{"spawn", "exit", "stdout", "stderr", "terminal"};
-const std::vector<std::string> harness_events{"signal", "deadline"};
 
 /// Checks an event name like `server.fault`; returns an error message or empty.
 std::string check_event_name(const std::string& name, bool allow_previous) {
@@ -126,23 +108,21 @@ std::string check_event_name(const std::string& name, bool allow_previous) {
   }
   const std::string source = name.substr(0, dot);
   const std::string kind = name.substr(dot + 1);
-  const std::vector<std::string>* kinds = nullptr;
-  if (source == "server") kinds = &known_server_events();
-  if (source == "client") kinds = &client_events;
-  if (source == "harness") kinds = &harness_events;
   if (source == "driver") return kind.empty() ? "missing event kind after 'driver.'" : "";
-  if (kinds == nullptr) {
+  const auto& sources = event_sources();
+  if (std::find(sources.begin(), sources.end(), source) == sources.end()) {
     std::string message = "unknown event source '" + source + "'";
-    const std::string s = nearest(source, event_sources);
+    const std::string s = nearest(source, sources);
     if (!s.empty()) message += "; did you mean '" + s + "'?";
     return message + " (sources: server, client, harness, driver)";
   }
-  if (std::find(kinds->begin(), kinds->end(), kind) != kinds->end()) return {};
+  const auto kinds = known_kinds(source);
+  if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) return {};
   std::string message = "unknown event '" + name + "'";
-  const std::string s = nearest(kind, *kinds);
+  const std::string s = nearest(kind, kinds);
   if (!s.empty()) message += "; did you mean '" + source + "." + s + "'?";
   std::string list;
-  for (const auto& k : *kinds) list += (list.empty() ? "" : ", ") + source + "." + k;
+  for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + source + "." + k;
   return message + " (known: " + list + ")";
 }
 

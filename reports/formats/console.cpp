@@ -37,7 +37,8 @@ std::string value_text(const results::measurement* m) {
 
 class console_reporter final : public reporter {
  public:
-  explicit console_reporter(const format_output& o) : out_(o.out), out_dir_(o.out_dir), quiet_(o.quiet) {}
+  explicit console_reporter(const format_output& o)
+      : out_(o.out), out_dir_(o.out_dir), quiet_(o.quiet) {}
 
   void begin(const results::report_context& context) override {
     repeated_ = context.repeat != 1;
@@ -48,8 +49,8 @@ class console_reporter final : public reporter {
 
   void run_finished(const results::run_result& r) override {
     if (!quiet_) out_ << run_line(r) << std::endl;
-    std::string row = pad(std::string(upper_label(r.outcome)), 10) + pad(r.scenario_id, 40) +
-                      " " + pad(r.client, 24) + " " + pad(value_text(r.find(shown[0])), 10) +
+    std::string row = pad(std::string(upper_label(r.outcome)), 10) + pad(r.scenario_id, 40) + " " +
+                      pad(r.client, 24) + " " + pad(value_text(r.find(shown[0])), 10) +
                       pad(value_text(r.find(shown[1])), 22) + value_text(r.find(shown[2]));
     rows_.emplace_back(r.index, std::move(row));
     pairs_.add(r);
@@ -67,17 +68,17 @@ class console_reporter final : public reporter {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", summary.duration_ms / 1000);
     out_ << "\n"
-         << c.total() << (c.total() == 1 ? " run: " : " runs: ") << c.pass << " passed, "
-         << c.fail << " failed, " << c.known_bug << " known bugs, " << c.skipped << " skipped, "
-         << c.error << " errors in " << seconds << " s"
-         << (summary.interrupted ? " (interrupted)" : "") << "\n";
+         << c.total() << (c.total() == 1 ? " run: " : " runs: ") << c.pass << " passed, " << c.fail
+         << " failed, " << c.known_bug << " known bugs, " << c.skipped << " skipped, " << c.error
+         << " errors in " << seconds << " s" << (summary.interrupted ? " (interrupted)" : "")
+         << "\n";
     out_.flush();
   }
 
  private:
   static std::string run_line(const results::run_result& r) {
-    std::string line = pad(std::string(upper_label(r.outcome)), 10) + pad(r.scenario_id, 40) +
-                       " " + pad(r.client, 24);
+    std::string line = pad(std::string(upper_label(r.outcome)), 10) + pad(r.scenario_id, 40) + " " +
+                       pad(r.client, 24);
     if (r.outcome == verdict::skipped || r.outcome == verdict::error) return line + " " + r.reason;
     for (const auto name : shown) {
       line += " " + std::string(name) + "=" + value_text(r.find(name));
@@ -153,8 +154,11 @@ std::unique_ptr<reporter> make(const format_output& o) {
 }  // namespace wsrepro::reports
 
 void wsrepro_register_format_console() {
-  wsrepro::reports::register_format({"console", "",
+  wsrepro::reports::register_format({"console",
+                                     "",
                                      "the terminal: a line per run, then the verdicts, repetition "
                                      "rates, version matrices and totals",
-                                     {}, true, wsrepro::reports::make});
+                                     {},
+                                     true,
+                                     wsrepro::reports::make});
 }
