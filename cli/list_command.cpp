@@ -1,4 +1,4 @@
-// wsrepro list scenarios|clients|behaviours|formats|events
+// wsrepro list scenarios|clients|behaviours|formats|events|measurements
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "wsrepro/common/events.hpp"
+#include "wsrepro/harness/measurements.hpp"
 #include "wsrepro/mock/registry.hpp"
 #include "wsrepro/reports/formats.hpp"
 
@@ -61,7 +62,27 @@ void list_events(bool verbose) {
   std::cout << "driver.*" << std::string(24, ' ') << "whatever a driver reports (never checked)\n";
 }
 
+void list_measurements(bool verbose) {
+  for (const auto& m : harness::measurement_specs()) {
+    std::cout << m.name << std::string(m.name.size() < 32 ? 32 - m.name.size() : 1, ' ') << m.doc
+              << "\n";
+    if (!verbose) continue;
+    std::string values = m.text ? "text" : "unit " + m.unit;
+    if (m.text && !m.text_values.empty()) {
+      values += ":";
+      for (const auto& v : m.text_values) values += " " + v;
+    }
+    std::cout << "    from " << m.from << " to " << (m.to.empty() ? "(varies)" : m.to) << "; "
+              << values << (m.needs.empty() ? "" : "; needs " + m.needs)
+              << (m.observable != nullptr ? "; bounded by what wsrepro does" : "") << "\n";
+  }
+}
+
 int list(const std::string& what, bool verbose, const global_options& globals) {
+  if (what == "measurements") {
+    list_measurements(verbose);
+    return ok;
+  }
   if (what == "events") {
     list_events(verbose);
     return ok;
@@ -107,12 +128,13 @@ int list(const std::string& what, bool verbose, const global_options& globals) {
 command add_list_command(CLI::App& app, const global_options& globals) {
   auto what = std::make_shared<std::string>();
   auto verbose = std::make_shared<bool>(false);
-  auto* sub = app.add_subcommand(
-      "list",
-      "List the scenarios, clients, behaviours, report formats or timeline events wsrepro knows");
-  sub->add_option("what", *what, "scenarios, clients, behaviours, formats or events")
+  auto* sub = app.add_subcommand("list",
+                                 "List what wsrepro knows: scenarios, clients, behaviours, report "
+                                 "formats, timeline events or measurements");
+  sub->add_option("what", *what, "scenarios, clients, behaviours, formats, events or measurements")
       ->required()
-      ->check(CLI::IsMember({"scenarios", "clients", "behaviours", "formats", "events"}));
+      ->check(CLI::IsMember(
+          {"scenarios", "clients", "behaviours", "formats", "events", "measurements"}));
   sub->add_flag("--verbose,-v", *verbose, "Also show parameters, commands and files");
   return [what, verbose, &globals] { return list(*what, *verbose, globals); };
 }

@@ -312,6 +312,15 @@ TEST(list, events) {
   }
 }
 
+TEST(list, measurements) {
+  const auto r = run_wsrepro({"list", "measurements", "--verbose"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  for (const char* name :
+       {"hang_ms", "interrupt_latency_ms", "tcp_end", "FIN RST", "needs server.fault"}) {
+    EXPECT_TRUE(contains(r.out, name)) << name << "\n" << describe(r);
+  }
+}
+
 TEST(bad_input, an_unknown_format_names_the_known_ones) {
   expect_bad_input(
       {"run", "--scenario", keep_open_id, "--client", "beast-async", "--format", "json,jsn"},

@@ -14,7 +14,8 @@
 #include <thread>
 
 #include "wsrepro/harness/child_process.hpp"
-#include "wsrepro/harness/measure.hpp"
+#include "wsrepro/harness/judge.hpp"
+#include "wsrepro/harness/measurements.hpp"
 #include "wsrepro/mock/server.hpp"
 
 namespace wsrepro::harness {

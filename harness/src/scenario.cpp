@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "wsrepro/common/version.hpp"
+#include "wsrepro/harness/measurements.hpp"
 
 namespace wsrepro::harness {
 
@@ -64,20 +65,7 @@ namespace {
 /// The event a measurement starts from, when its value means nothing unless that event
 /// happened; empty when none is needed beyond the client's start.
 std::string precondition_of(const scenario& s, const std::string& measurement) {
-  static const std::vector<std::string> from_fault{"hang_ms", "dead_peer_detect_ms"};
-  static const std::vector<std::string> on_connection{"client_ping_count",
-                                                      "client_ping_interval_ms",
-                                                      "client_ping_interval_stddev_ms",
-                                                      "client_pong_latency_ms",
-                                                      "client_close_code",
-                                                      "closed_by",
-                                                      "clean_close",
-                                                      "tcp_end"};
-  const auto in = [&](const std::vector<std::string>& names) {
-    return std::find(names.begin(), names.end(), measurement) != names.end();
-  };
-  if (in(from_fault)) return "server.fault";
-  if (in(on_connection)) return "server.accept";
+  if (const auto* spec = find_measurement(measurement)) return spec->needs;
   for (const auto& w : s.windows) {
     if (w.name == measurement) return w.from;
   }
@@ -100,32 +88,12 @@ void add_preconditions(const scenario& s, const expectation& e, std::vector<std:
 
 std::optional<observable_bound> observable_limit(const scenario& s,
                                                  const std::string& measurement) {
-  std::ostringstream deadline;
-  deadline << "deadline_ms = " << s.deadline_ms << " ends the client first";
-  if (measurement == "hang_ms" || measurement == "process_ms" ||
-      measurement == "dead_peer_detect_ms") {
-    return observable_bound{s.deadline_ms, deadline.str()};
-  }
-  if (measurement == "interrupt_latency_ms" && !s.signals.empty()) {
-    const signal_step& first = s.signals.front();
-    observable_bound bound{s.deadline_ms, deadline.str()};
-    if (first.after == "client.spawn") {
-      std::ostringstream why;
-      why << "deadline_ms = " << s.deadline_ms << " comes " << s.deadline_ms - first.delay_ms
-          << " ms after the " << first.signal_text;
-      bound = {s.deadline_ms - first.delay_ms, why.str()};
-    }
-    if (s.signals.size() > 1 && s.signals[1].delay_ms < bound.max_ms) {
-      std::ostringstream why;
-      why << "the next signal (" << s.signals[1].signal_text << ") goes out "
-          << s.signals[1].delay_ms << " ms after the " << first.signal_text;
-      bound = {s.signals[1].delay_ms, why.str()};
-    }
-    return bound;
+  if (const auto* spec = find_measurement(measurement)) {
+    return spec->observable != nullptr ? spec->observable(s) : std::nullopt;
   }
   for (const auto& w : s.windows) {
     if (w.name == measurement && (w.to.starts_with("client.") || w.to.starts_with("driver."))) {
-      return observable_bound{s.deadline_ms, deadline.str()};
+      return deadline_bound(s);
     }
   }
   return std::nullopt;
@@ -143,32 +111,22 @@ std::vector<std::string> derive_situation(const scenario& s) {
 }
 
 const std::vector<std::string>& builtin_measurement_names() {
-  static const std::vector<std::string> names{"hang_ms",
-                                              "interrupt_latency_ms",
-                                              "process_ms",
-                                              "exit_code",
-                                              "exit_signal",
-                                              "ended_by",
-                                              "leaked_processes",
-                                              "client_ping_count",
-                                              "client_ping_interval_ms",
-                                              "client_ping_interval_stddev_ms",
-                                              "client_pong_latency_ms",
-                                              "dead_peer_detect_ms",
-                                              "client_close_code",
-                                              "closed_by",
-                                              "clean_close",
-                                              "tcp_end"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& spec : measurement_specs()) out.push_back(spec.name);
+    return out;
+  }();
   return names;
 }
 
 const std::map<std::string, std::vector<std::string>>& text_measurement_values() {
-  static const std::map<std::string, std::vector<std::string>> values{
-      {"ended_by", {"exit", "SIGINT", "SIGTERM", "SIGKILL", "SIGHUP", "SIGQUIT", "deadline"}},
-      {"exit_signal", {}},  // any signal name
-      {"closed_by", {"client", "server", "harness"}},
-      {"clean_close", {"true", "false"}},
-      {"tcp_end", {"FIN", "RST"}}};
+  static const std::map<std::string, std::vector<std::string>> values = [] {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& spec : measurement_specs()) {
+      if (spec.text) out[spec.name] = spec.text_values;
+    }
+    return out;
+  }();
   return values;
 }
 

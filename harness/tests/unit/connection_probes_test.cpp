@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "wsrepro/harness/measure.hpp"
+#include "wsrepro/harness/judge.hpp"
+#include "wsrepro/harness/measurements.hpp"
 
 namespace wsrepro::harness {
 namespace {

@@ -1,10 +1,12 @@
-// The README stays true to the code: every behaviour has its section, every scenario its row.
+// The README stays true to the code: every behaviour has its section, every measurement and
+// every scenario its row.
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
+#include "wsrepro/harness/measurements.hpp"
 #include "wsrepro/harness/scenario_loader.hpp"
 #include "wsrepro/mock/registry.hpp"
 
@@ -29,6 +31,14 @@ TEST(readme, has_a_section_for_every_behaviour_with_each_parameter) {
       EXPECT_NE(body.find("`" + p.name + "`"), std::string::npos)
           << "README.md's section on " << b.name << " does not describe parameter " << p.name;
     }
+  }
+}
+
+TEST(readme, describes_every_measurement) {
+  const std::string text = readme();
+  for (const auto& m : measurement_specs()) {
+    EXPECT_NE(text.find("`" + m.name + "`"), std::string::npos)
+        << "README.md's measurement table does not describe " << m.name;
   }
 }
 

@@ -1,4 +1,5 @@
-#include "wsrepro/harness/measure.hpp"
+#include "wsrepro/harness/judge.hpp"
+#include "wsrepro/harness/measurements.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,7 @@
 #pragma once
-// Probes turn a run's timeline into measurements, each with its unit and the events it started
-// and stopped on; the judge compares them with the scenario's expectations.
+// The judge: compares a run's measurements with the scenario's expectation, decides the verdict,
+// and tells a known bug reproduced from one that was not. The measurements themselves are in
+// measurements.hpp.
 
 #include <vector>
 
@@ -8,16 +9,6 @@
 #include "wsrepro/results/result.hpp"
 
 namespace wsrepro::harness {
-
-/// What the supervisor knows that the timeline does not carry.
-struct run_facts {
-  std::vector<results::leaked_process> leaks;
-  bool leak_scan_done = false;
-};
-
-/// Every built-in measurement plus the scenario's windows. `timeline` must be sorted by time.
-std::vector<results::measurement> measure(const std::vector<event>& timeline, const scenario& s,
-                                          const run_facts& facts);
 
 /// Compares measurements with the expectation; never throws.
 std::vector<results::check> judge(const std::vector<results::measurement>& measurements,
