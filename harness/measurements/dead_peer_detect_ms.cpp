@@ -48,7 +48,8 @@ void wsrepro_register_measurement_dead_peer_detect_ms() {
       .unit = "ms",
       .from = "server.fault",
       .to = "",
-      .doc = "from the stall to the client's close frame, FIN, RST or exit: how long it took to give up",
+      .doc = "from the stall to the client's close frame, FIN, RST or exit: how long it took to "
+             "give up",
       .needs = "server.fault",
       .observable = deadline_bound,
       .order = 120,

@@ -24,8 +24,8 @@ std::optional<observable_bound> observable(const scenario& s) {
   }
   if (s.signals.size() > 1 && s.signals[1].delay_ms < bound->max_ms) {
     std::ostringstream why;
-    why << "the next signal (" << s.signals[1].signal_text << ") goes out "
-        << s.signals[1].delay_ms << " ms after the " << first.signal_text;
+    why << "the next signal (" << s.signals[1].signal_text << ") goes out " << s.signals[1].delay_ms
+        << " ms after the " << first.signal_text;
     bound = observable_bound{s.signals[1].delay_ms, why.str()};
   }
   return bound;

@@ -61,8 +61,8 @@ inline double mean(const std::vector<double>& values) {
 
 /// The time from `from` to `to`, or, when wsrepro intervened in between, the time to that
 /// intervention as a lower bound.
-inline void set_span(results::measurement& m, const std::vector<event>& timeline,
-                     const event& from, const event& to) {
+inline void set_span(results::measurement& m, const std::vector<event>& timeline, const event& from,
+                     const event& to) {
   if (const event* action = first_intervention(timeline, from, to.t_ns)) {
     cut_short(m, from, *action, to);
   } else {

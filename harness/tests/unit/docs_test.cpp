@@ -1,9 +1,11 @@
-// The README stays true to the code: every behaviour has its section, every measurement and
-// every scenario its row.
+// The docs stay true to the code: every behaviour has its section, every measurement and every
+// scenario its row, and the README links every page of docs/.
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "wsrepro/harness/measurements.hpp"
@@ -13,42 +15,67 @@
 namespace wsrepro::harness {
 namespace {
 
-std::string readme() {
-  std::ifstream in(std::string(WSREPRO_TEST_DATA_DIR) + "/README.md");
+std::string read_doc(const std::string& name) {
+  std::ifstream in(std::string(WSREPRO_TEST_DATA_DIR) + "/" + name);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
 }
 
-TEST(readme, has_a_section_for_every_behaviour_with_each_parameter) {
-  const std::string text = readme();
+TEST(docs, have_a_section_for_every_behaviour_with_each_parameter) {
+  const std::string text = read_doc("docs/behaviours.md");
   for (const auto& b : mock::all_behaviours()) {
     const auto section = text.find("### `" + b.name + "`\n");
-    ASSERT_NE(section, std::string::npos) << "README.md has no section for behaviour " << b.name;
+    ASSERT_NE(section, std::string::npos)
+        << "docs/behaviours.md has no section for behaviour " << b.name;
     const auto next = text.find("\n### ", section + 1);
     const std::string body = text.substr(section, next - section);
     for (const auto& p : b.params) {
       EXPECT_NE(body.find("`" + p.name + "`"), std::string::npos)
-          << "README.md's section on " << b.name << " does not describe parameter " << p.name;
+          << "docs/behaviours.md's section on " << b.name << " does not describe parameter "
+          << p.name;
     }
   }
 }
 
-TEST(readme, describes_every_measurement) {
-  const std::string text = readme();
+TEST(docs, describe_every_measurement) {
+  const std::string text = read_doc("docs/measurements.md");
   for (const auto& m : measurement_specs()) {
     EXPECT_NE(text.find("`" + m.name + "`"), std::string::npos)
-        << "README.md's measurement table does not describe " << m.name;
+        << "docs/measurements.md's table does not describe " << m.name;
   }
 }
 
-TEST(readme, lists_every_scenario_of_the_library) {
-  const std::string text = readme();
+TEST(docs, list_every_scenario_of_the_library) {
+  const std::string text = read_doc("docs/scenarios.md");
   const auto loaded = load_scenarios({std::string(WSREPRO_TEST_DATA_DIR) + "/scenarios"});
   ASSERT_TRUE(loaded.errors.empty());
   for (const auto& s : loaded.scenarios) {
     EXPECT_NE(text.find("| `" + s.id + "` |"), std::string::npos)
-        << "README.md's scenario library has no row for " << s.id;
+        << "docs/scenarios.md's library has no row for " << s.id;
+  }
+}
+
+TEST(docs, the_readme_links_every_page_and_every_link_resolves) {
+  const std::string readme = read_doc("README.md");
+  namespace fs = std::filesystem;
+  for (const auto& entry : fs::directory_iterator(std::string(WSREPRO_TEST_DATA_DIR) + "/docs")) {
+    const std::string page = "docs/" + entry.path().filename().string();
+    EXPECT_NE(readme.find("](" + page + ")"), std::string::npos)
+        << "README.md does not link " << page;
+  }
+  // Every relative link of the README and the docs names a file that exists.
+  const std::regex link(R"(\]\(([^)#:]+)(#[^)]*)?\))");
+  for (const char* doc :
+       {"README.md", "CONTRIBUTING.md", "docs/cli.md", "docs/scenarios.md", "docs/behaviours.md",
+        "docs/clients.md", "docs/measurements.md", "docs/library.md", "docs/seed-bugs.md"}) {
+    const std::string text = read_doc(doc);
+    ASSERT_FALSE(text.empty()) << doc;
+    const fs::path dir = fs::path(WSREPRO_TEST_DATA_DIR) / fs::path(doc).parent_path();
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), link);
+         it != std::sregex_iterator(); ++it) {
+      EXPECT_TRUE(fs::exists(dir / (*it)[1].str())) << doc << " links " << (*it)[1].str();
+    }
   }
 }
 

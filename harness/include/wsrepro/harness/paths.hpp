@@ -1,6 +1,6 @@
 #pragma once
 // Where wsrepro finds its data (scenarios/, clients/) and its helper binaries (the shim, the
-// reference clients). Search order, documented in README.md:
+// reference clients). Search order, documented in docs/cli.md:
 //   1. the flag (--data-dir, --libexec-dir) or the environment (WSREPRO_DATA_DIR,
 //      WSREPRO_LIBEXEC_DIR);
 //   2. the tree it was built from: the source tree for data, the directory of the running

@@ -1,6 +1,6 @@
 #pragma once
 // A scenario as plain data: what the server does, which clients run, which signals are sent
-// when, and what is expected. Loaded from TOML by scenario_loader; see README.md, "Scenarios", for
+// when, and what is expected. Loaded from TOML by scenario_loader; see docs/scenarios.md for
 // the file format.
 
 #include <filesystem>
