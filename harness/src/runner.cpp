@@ -184,6 +184,154 @@ net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const ru
   state.finished = true;
 }
 
+/// The placeholders a client's command and environment may use.
+std::map<std::string, std::string> placeholders(const planned_run& plan, const run_options& options,
+                                                const mock::server& server,
+                                                const std::string& address) {
+  std::map<std::string, std::string> values{{"url", server.url()},
+                                            {"host", address},
+                                            {"port", std::to_string(server.port())},
+                                            {"libexec", options.paths.libexec_dir.string()},
+                                            {"data", options.paths.data_dir.string()},
+                                            {"ca_file", mock::tls_material().ca_file.string()}};
+  values.insert(plan.client.environment_values.begin(), plan.client.environment_values.end());
+  return values;
+}
+
+/// How the client is started: its argv, its environment (TLS trust, the manifest's variables,
+/// the scenario's client settings and env), its input, and the shim that supervises it.
+spawn_request make_spawn_request(const planned_run& plan, const run_options& options,
+                                 const std::map<std::string, std::string>& values, bool tls,
+                                 std::vector<std::string> argv) {
+  const scenario& s = *plan.scenario_ptr;
+  spawn_request request;
+  request.argv = std::move(argv);
+  std::vector<std::string> extra;
+  if (tls) {
+    // Where OpenSSL-based clients (Python) and Node look for extra trust.
+    extra.push_back("SSL_CERT_FILE=" + values.at("ca_file"));
+    extra.push_back("NODE_EXTRA_CA_CERTS=" + values.at("ca_file"));
+  }
+  for (const auto& [key, value] : plan.client.env) {
+    std::string env_error;
+    const auto expanded = expand_command({value}, values, env_error);
+    if (expanded) extra.push_back(key + "=" + expanded->front());
+  }
+  for (const auto& [name, value] : s.client_settings) {
+    extra.push_back(client_setting_variable(name) + "=" + value);
+  }
+  for (const auto& [key, value] : s.client_env) extra.push_back(key + "=" + value);
+  request.env = client_environment(extra);
+  request.input = s.input;
+  request.shim = options.paths.libexec_dir / "wsrepro-shim";
+  request.output_limit_bytes = options.output_limit_bytes;
+  return request;
+}
+
+/// Supervises a started client to its end, under a watchdog over the whole run: nothing in it
+/// may wait forever.
+void supervise_to_the_end(net::io_context& ioc, const scenario& s, const run_options& options,
+                          mock::server& server, child_process& child, timeline& log,
+                          run_state& state) {
+  net::co_spawn(ioc, supervise(ioc, s, options, server, child, log, state),
+                [&ioc, &state](const std::exception_ptr& ex) {
+                  if (ex) {
+                    try {
+                      std::rethrow_exception(ex);
+                    } catch (const std::exception& e) {
+                      state.error = std::string("harness failure: ") + e.what();
+                    }
+                  }
+                  ioc.stop();
+                });
+  net::steady_timer watchdog(
+      ioc, std::chrono::steady_clock::now() +
+               std::chrono::milliseconds(static_cast<std::int64_t>(s.deadline_ms)) +
+               scaled(30s, options.time_scale));
+  watchdog.async_wait([&](boost::system::error_code wait_error) {
+    if (wait_error) return;
+    state.error = "harness watchdog: the run did not finish in time";
+    ioc.stop();
+  });
+  ioc.run();
+  watchdog.cancel();
+  if (const auto& lost = child.supervisor_lost()) {
+    state.client_fault = "the client killed its supervising helper (" + *lost + ")";
+  }
+}
+
+/// Starts the server and the client, and supervises the client to its end. What went wrong
+/// goes into `state`; the client's command line and URL into `r`.
+void serve_and_run_client(const planned_run& plan, const run_options& options, net::io_context& ioc,
+                          mock::server& server, const std::string& address, child_process& child,
+                          timeline& log, run_state& state, results::run_result& r) {
+  if (auto ec = server.start()) {
+    state.error = "the mock server cannot listen: " + ec.message();
+    return;
+  }
+  r.url = server.url();
+  const auto values = placeholders(plan, options, server, address);
+  std::string error;
+  auto argv = expand_command(plan.client.command, values, error);
+  if (!argv) {
+    state.error = error;
+    return;
+  }
+  r.argv = *argv;
+  if (auto problem = child.start(make_spawn_request(plan, options, values, server.tls(), *argv))) {
+    if (child.supervisor_lost()) {
+      state.client_fault = *problem;
+      state.facts.leaks = child.leaks();
+      state.facts.leak_scan_done = true;
+    } else {
+      state.error = *problem;
+    }
+    return;
+  }
+  supervise_to_the_end(ioc, *plan.scenario_ptr, options, server, child, log, state);
+}
+
+/// The verdict from what the run showed: a harness error, an interruption or a broken
+/// supervision first, then the expectation, the situation and the known bug.
+void judge_run(const planned_run& plan, const run_state& state, results::run_result& r) {
+  const scenario& s = *plan.scenario_ptr;
+  r.leaks = state.facts.leaks;
+  r.measurements = measure(r.timeline, s, state.facts);
+  r.situation = s.situation;
+  for (const auto& name : s.situation) {
+    const bool seen = std::any_of(r.timeline.begin(), r.timeline.end(),
+                                  [&](const event& e) { return e.name() == name; });
+    if (!seen) r.situation_missing.push_back(name);
+  }
+  if (state.error) {
+    r.outcome = results::verdict::error;
+    r.reason = *state.error;
+    return;
+  }
+  if (state.interrupted) {
+    r.outcome = results::verdict::error;
+    r.reason = "wsrepro was interrupted; the client was killed";
+    return;
+  }
+  if (state.client_fault) {
+    r.outcome = results::verdict::fail;
+    r.reason = *state.client_fault;
+    if (!r.leaks.empty()) {
+      r.reason += "; " + std::to_string(r.leaks.size()) + " process(es) it left behind were killed";
+    }
+    return;
+  }
+  r.checks = judge(r.measurements, s.expect);
+  r.outcome = decide(r.checks, r.reason);
+  const known_bug* bug = s.bug_for(plan.client.name, plan.client.version);
+  if (!r.situation_missing.empty()) {
+    // Nothing the run showed can be credited to the scenario: neither a pass nor a known bug.
+    situation_not_reached(r, bug);
+    return;
+  }
+  if (bug != nullptr) judge_known_bug(*bug, r);
+}
+
 }  // namespace
 
 results::run_result execute_run(const planned_run& plan, const run_options& options) {
@@ -194,18 +342,18 @@ results::run_result execute_run(const planned_run& plan, const run_options& opti
     return r;
   }
   const scenario& s = *plan.scenario_ptr;
+  const mock::behaviour_info* info = mock::find_behaviour(s.behaviour);
+  if (info == nullptr) {
+    r.outcome = results::verdict::error;
+    r.reason = "unknown behaviour " + s.behaviour;
+    return r;
+  }
   const mono_ns started = now_ns();
   r.started_ns = started;
   timeline log;  // outlives the io_context: pending handlers may log while being destroyed
   run_state state;
   {
     net::io_context ioc(1);
-    const mock::behaviour_info* info = mock::find_behaviour(s.behaviour);
-    if (info == nullptr) {
-      r.outcome = results::verdict::error;
-      r.reason = "unknown behaviour " + s.behaviour;
-      return r;
-    }
     mock::server_options server_options;
     server_options.address = options.listen.empty() ? s.listen : options.listen;
     server_options.tls = s.tls || options.tls;
@@ -213,82 +361,7 @@ results::run_result execute_run(const planned_run& plan, const run_options& opti
     for (const auto& [name, value] : plan.param_overrides) params.set(name, value);
     mock::server server(ioc, *info, params, log, server_options);
     child_process child(ioc, log);
-    if (auto ec = server.start()) {
-      state.error = "the mock server cannot listen: " + ec.message();
-    } else {
-      r.url = server.url();
-      std::map<std::string, std::string> values{{"url", r.url},
-                                                {"host", server_options.address},
-                                                {"port", std::to_string(server.port())},
-                                                {"libexec", options.paths.libexec_dir.string()},
-                                                {"data", options.paths.data_dir.string()},
-                                                {"ca_file", mock::tls_material().ca_file.string()}};
-      values.insert(plan.client.environment_values.begin(), plan.client.environment_values.end());
-      std::string error;
-      auto argv = expand_command(plan.client.command, values, error);
-      if (!argv) {
-        state.error = error;
-      } else {
-        r.argv = *argv;
-        spawn_request request;
-        request.argv = *argv;
-        std::vector<std::string> extra;
-        if (server.tls()) {
-          // Where OpenSSL-based clients (Python) and Node look for extra trust.
-          extra.push_back("SSL_CERT_FILE=" + values.at("ca_file"));
-          extra.push_back("NODE_EXTRA_CA_CERTS=" + values.at("ca_file"));
-        }
-        for (const auto& [key, value] : plan.client.env) {
-          std::string env_error;
-          const auto expanded = expand_command({value}, values, env_error);
-          if (expanded) extra.push_back(key + "=" + expanded->front());
-        }
-        for (const auto& [name, value] : s.client_settings) {
-          extra.push_back(client_setting_variable(name) + "=" + value);
-        }
-        for (const auto& [key, value] : s.client_env) extra.push_back(key + "=" + value);
-        request.env = client_environment(extra);
-        request.input = s.input;
-        request.shim = options.paths.libexec_dir / "wsrepro-shim";
-        request.output_limit_bytes = options.output_limit_bytes;
-        if (auto problem = child.start(request)) {
-          if (child.supervisor_lost()) {
-            state.client_fault = *problem;
-            state.facts.leaks = child.leaks();
-            state.facts.leak_scan_done = true;
-          } else {
-            state.error = *problem;
-          }
-        } else {
-          net::co_spawn(ioc, supervise(ioc, s, options, server, child, log, state),
-                        [&ioc, &state](const std::exception_ptr& ex) {
-                          if (ex) {
-                            try {
-                              std::rethrow_exception(ex);
-                            } catch (const std::exception& e) {
-                              state.error = std::string("harness failure: ") + e.what();
-                            }
-                          }
-                          ioc.stop();
-                        });
-          // A watchdog over the whole run: nothing in it may wait forever.
-          net::steady_timer watchdog(
-              ioc, std::chrono::steady_clock::now() +
-                       std::chrono::milliseconds(static_cast<std::int64_t>(s.deadline_ms)) +
-                       scaled(30s, options.time_scale));
-          watchdog.async_wait([&](boost::system::error_code wait_error) {
-            if (wait_error) return;
-            state.error = "harness watchdog: the run did not finish in time";
-            ioc.stop();
-          });
-          ioc.run();
-          watchdog.cancel();
-          if (const auto& lost = child.supervisor_lost()) {
-            state.client_fault = "the client killed its supervising helper (" + *lost + ")";
-          }
-        }
-      }
-    }
+    serve_and_run_client(plan, options, ioc, server, server_options.address, child, log, state, r);
     server.stop();
     // Let the connections finish their stop (bounded), then drop whatever is left.
     ioc.restart();
@@ -301,41 +374,7 @@ results::run_result execute_run(const planned_run& plan, const run_options& opti
   r.timeline_dropped = log.dropped();
   std::stable_sort(r.timeline.begin(), r.timeline.end(),
                    [](const event& a, const event& b) { return a.t_ns < b.t_ns; });
-  r.leaks = state.facts.leaks;
-  r.measurements = measure(r.timeline, s, state.facts);
-  r.situation = s.situation;
-  for (const auto& name : s.situation) {
-    const bool seen = std::any_of(r.timeline.begin(), r.timeline.end(),
-                                  [&](const event& e) { return e.name() == name; });
-    if (!seen) r.situation_missing.push_back(name);
-  }
-  if (state.error) {
-    r.outcome = results::verdict::error;
-    r.reason = *state.error;
-    return r;
-  }
-  if (state.interrupted) {
-    r.outcome = results::verdict::error;
-    r.reason = "wsrepro was interrupted; the client was killed";
-    return r;
-  }
-  if (state.client_fault) {
-    r.outcome = results::verdict::fail;
-    r.reason = *state.client_fault;
-    if (!r.leaks.empty()) {
-      r.reason += "; " + std::to_string(r.leaks.size()) + " process(es) it left behind were killed";
-    }
-    return r;
-  }
-  r.checks = judge(r.measurements, s.expect);
-  r.outcome = decide(r.checks, r.reason);
-  const known_bug* bug = s.bug_for(plan.client.name, plan.client.version);
-  if (!r.situation_missing.empty()) {
-    // Nothing the run showed can be credited to the scenario: neither a pass nor a known bug.
-    situation_not_reached(r, bug);
-    return r;
-  }
-  if (bug != nullptr) judge_known_bug(*bug, r);
+  judge_run(plan, state, r);
   return r;
 }
 
