@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
+#include "invocation.hpp"
 #include "report_files.hpp"
 #include "run_plan.hpp"
 #include "validators.hpp"
@@ -71,15 +72,9 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
   if (!out) throw usage_error{"cannot write " + path.string()};
 }
 
-int bench(const bench_settings& settings, const global_options& globals) {
-  check_time_scale(settings.time_scale);
-  const double max_regression = parse_percent(settings.max_regression);
-  const auto paths = resolve_paths(globals);
-  const auto catalogue = load_clients(paths);
-  auto scenarios = load_scenarios(paths, {});
-  std::vector<harness::scenario> chosen{find_scenario(scenarios, settings.scenario_id)};
-  harness::scenario& s = chosen.front();
-  harness::apply_time_scale(s, settings.time_scale);
+/// The measurements to benchmark (default: the scenario's headline); each must be numeric.
+std::vector<std::string> chosen_measurements(const bench_settings& settings,
+                                             const harness::scenario& s) {
   std::vector<std::string> measurements = settings.measurements;
   if (measurements.empty()) measurements.push_back(s.headline);
   const auto known = measurement_names(s);
@@ -88,88 +83,63 @@ int bench(const bench_settings& settings, const global_options& globals) {
       throw usage_error{"--measure: " + unknown_name_message("numeric measurement", m, known)};
     }
   }
-  std::optional<harness::client_spec> ad_hoc;
-  if (!settings.client_cmd.empty()) {
-    std::string error;
-    ad_hoc = harness::ad_hoc_client(settings.client_cmd, error);
-    if (!ad_hoc) throw usage_error{"--client-cmd: " + error};
-  }
-  auto base = make_plan(chosen, catalogue, settings.clients, ad_hoc);
-  std::optional<std::vector<baseline_median>> baseline;
-  if (!settings.baseline.empty()) {
-    std::string error;
-    baseline = read_baseline(settings.baseline, error);
-    if (!baseline) throw usage_error{"--baseline: " + error};
-  }
+  return measurements;
+}
 
-  const auto& interrupted = install_interrupt_handler();
-  {
-    auto cache = make_cache(globals, paths);
-    prepare_plan(base, catalogue, cache, 1, &interrupted, false);
+std::optional<std::vector<baseline_median>> load_baseline(const std::string& file) {
+  if (file.empty()) return std::nullopt;
+  std::string error;
+  auto baseline = read_baseline(file, error);
+  if (!baseline) throw usage_error{"--baseline: " + error};
+  return baseline;
+}
+
+/// One measured (or warm-up) run of one client into its series.
+void record(const results::run_result& r, bool measured, const std::vector<std::string>& names,
+            bench_client& client, std::vector<std::string>& units) {
+  if (client.argv.empty()) client.argv = r.argv;
+  if (!measured) return;
+  bench_run run;
+  run.index = client.runs.size();
+  run.outcome = r.outcome;
+  run.seed = r.seed;
+  if (const auto* code = r.find("exit_code"); code != nullptr && code->value) {
+    run.exit_code = static_cast<int>(*code->value);
   }
-  for (const auto& run : base) {
-    if (run.skip_reason) {
-      throw usage_error{"cannot benchmark " + run.client.display_name() + ": " + *run.skip_reason};
+  for (std::size_t m = 0; m < names.size(); ++m) {
+    const auto* value = r.find(names[m]);
+    // A value cut short by the deadline is never used.
+    if (value != nullptr && value->status == results::measurement_status::measured &&
+        value->value && !value->lower_bound) {
+      run.values.emplace_back(*value->value);
+      units[m] = value->unit;
+    } else {
+      run.values.emplace_back(std::nullopt);
     }
   }
-  check_programs(base, paths);
+  client.runs.push_back(std::move(run));
+}
 
-  bench_results results;
-  results.scenario_id = s.id;
-  results.measurements = measurements;
-  results.seed = settings.seed.value_or(fresh_seed());
-  std::vector<std::string> units(measurements.size(), "");
-  for (const auto& run : base) {
-    bench_client c;
-    c.name = run.client.display_name();
-    c.library_version = run.client.library_version.value_or("");
-    c.runtime_version = run.client.runtime_version.value_or("");
-    c.warmup_runs = settings.warmup;
-    results.clients.push_back(std::move(c));
-  }
-
-  report_files files(settings.out_dir, {}, true, /*terminal=*/false);
-  auto context = make_report_context(globals.command_line, settings.time_scale, false);
-  context.seed = results.seed;
-  files.reporter().begin(context);
-  harness::run_options options;
-  options.paths = paths;
-  options.time_scale = settings.time_scale;
-  options.cancel = &interrupted;
+/// Execute: the warm-up rounds, then measured rounds until --runs or --min-time. Clients take
+/// turns run by run, so a drift in the machine's load hits them alike.
+void run_rounds(const bench_settings& settings, const std::vector<harness::planned_run>& base,
+                invocation& inv, results::reporter& reporter, bench_results& results,
+                std::vector<std::string>& units, results::run_summary& summary) {
+  const auto options = inv.run_options();
+  const auto& interrupted = inv.interrupted();
   const auto started = std::chrono::steady_clock::now();
   const auto elapsed_s = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  results::run_summary summary;
   std::uint64_t index = 0;
-  // Clients take turns run by run, so a drift in the machine's load hits them alike.
   const auto one_round = [&](bool measured) {
     auto round = repetitions(base, 0, results.seed, index, {}, settings.time_scale);
     for (std::size_t c = 0; c < round.size() && !interrupted.load(); ++c) {
       const auto r = harness::execute_run(round[c], options);
-      auto& client = results.clients[c];
-      if (client.argv.empty()) client.argv = r.argv;
+      record(r, measured, results.measurements, results.clients[c], units);
       if (!measured) continue;
-      bench_run run;
-      run.index = client.runs.size();
-      run.outcome = r.outcome;
-      run.seed = r.seed;
-      if (const auto* code = r.find("exit_code"); code != nullptr && code->value) {
-        run.exit_code = static_cast<int>(*code->value);
-      }
-      for (std::size_t m = 0; m < measurements.size(); ++m) {
-        const auto* value = r.find(measurements[m]);
-        if (value != nullptr && value->status == results::measurement_status::measured &&
-            value->value && !value->lower_bound) {
-          run.values.emplace_back(*value->value);
-          units[m] = value->unit;
-        } else {
-          run.values.emplace_back(std::nullopt);
-        }
-      }
-      client.runs.push_back(std::move(run));
       summary.counts.add(r.outcome);
-      files.reporter().run_finished(r);
+      reporter.run_finished(r);
     }
   };
   for (int w = 0; w < settings.warmup && !interrupted.load(); ++w) one_round(false);
@@ -183,40 +153,45 @@ int bench(const bench_settings& settings, const global_options& globals) {
     std::cerr << "\rbench  " << round + 1 << " rounds" << std::flush;
   }
   std::cerr << "\n";
+}
 
-  for (auto& c : results.clients) summarize_series(c, measurements, units);
+/// Judge: each series summed up, each client against the first, and the medians against the
+/// baseline. True when one regressed.
+bool judge_bench(const bench_settings& settings, double max_regression,
+                 const std::optional<std::vector<baseline_median>>& baseline,
+                 const std::vector<std::string>& units, bench_results& results) {
+  for (auto& c : results.clients) summarize_series(c, results.measurements, units);
   for (std::size_t c = 1; c < results.clients.size(); ++c) {
-    for (std::size_t m = 0; m < measurements.size(); ++m) {
+    for (std::size_t m = 0; m < results.measurements.size(); ++m) {
       results.ratios.push_back(
-          {measurements[m], results.clients[c].name, results.clients[0].name,
+          {results.measurements[m], results.clients[c].name, results.clients[0].name,
            median_ratio(results.clients[c].series[m].values, results.clients[0].series[m].values,
                         derive_seed(results.seed, 0x5a7105 + c * 31 + m))});
     }
   }
+  if (!baseline) return false;
   bool regressed = false;
-  if (baseline) {
-    for (const auto& c : results.clients) {
-      for (const auto& series : c.series) {
-        const auto it = std::find_if(baseline->begin(), baseline->end(), [&](const auto& b) {
-          return b.client == c.name && b.measurement == series.measurement;
-        });
-        if (it == baseline->end()) continue;
-        auto check = compare_to_baseline(it->median, series.summary.median, max_regression,
-                                         settings.min_delta_ms);
-        regressed = regressed || check.regressed;
-        results.regressions.push_back({c.name, series.measurement, std::move(check)});
-      }
-    }
-    if (results.regressions.empty()) {
-      std::cout << "bench: the baseline has no median for these clients and measurements\n";
+  for (const auto& c : results.clients) {
+    for (const auto& series : c.series) {
+      const auto it = std::find_if(baseline->begin(), baseline->end(), [&](const auto& b) {
+        return b.client == c.name && b.measurement == series.measurement;
+      });
+      if (it == baseline->end()) continue;
+      auto check = compare_to_baseline(it->median, series.summary.median, max_regression,
+                                       settings.min_delta_ms);
+      regressed = regressed || check.regressed;
+      results.regressions.push_back({c.name, series.measurement, std::move(check)});
     }
   }
+  if (results.regressions.empty()) {
+    std::cout << "bench: the baseline has no median for these clients and measurements\n";
+  }
+  return regressed;
+}
 
-  summary.duration_ms = elapsed_s() * 1000;
-  summary.interrupted = interrupted.load();
-  summary.exit_code = summary.interrupted ? harness_error : regressed ? expectation_failed : ok;
-  files.reporter().end(summary);
-  files.commit();
+/// Report: bench.json, bench.csv, bench.md (and hyperfine's JSON), then the table.
+void write_bench(const bench_settings& settings, const bench_results& results, bool interrupted,
+                 const std::string& runs_report) {
   const std::filesystem::path out(settings.out_dir);
   write_file(out / "bench.json", bench_json(results));
   write_file(out / "bench.csv", bench_csv(results));
@@ -227,12 +202,52 @@ int bench(const bench_settings& settings, const global_options& globals) {
     write_file(settings.export_hyperfine, hyperfine_json(results));
     written.push_back(settings.export_hyperfine);
   }
-  std::cout << "bench " << s.id << ": " << settings.warmup << " warm-up and "
+  std::cout << "bench " << results.scenario_id << ": " << settings.warmup << " warm-up and "
             << (results.clients.empty() ? 0 : results.clients.front().runs.size())
-            << " measured runs per client" << (summary.interrupted ? " (interrupted)" : "") << "\n"
+            << " measured runs per client" << (interrupted ? " (interrupted)" : "") << "\n"
             << bench_table(results) << "\nExports:";
   for (const auto& w : written) std::cout << " " << w;
-  std::cout << "\nRuns: " << files.paths().front() << std::endl;
+  std::cout << "\nRuns: " << runs_report << std::endl;
+}
+
+int bench(const bench_settings& settings, const global_options& globals) {
+  const double max_regression = parse_percent(settings.max_regression);
+  invocation inv(globals, settings.time_scale);
+  std::vector<harness::scenario> chosen{inv.scenario(settings.scenario_id)};
+  const auto measurements = chosen_measurements(settings, chosen.front());
+  auto base =
+      make_plan(chosen, inv.catalogue(), settings.clients, inv.ad_hoc_client(settings.client_cmd));
+  const auto baseline = load_baseline(settings.baseline);
+  inv.prepare(base, 1, false);
+  for (const auto& run : base) {
+    if (run.skip_reason) {
+      throw usage_error{"cannot benchmark " + run.client.display_name() + ": " + *run.skip_reason};
+    }
+  }
+
+  bench_results results;
+  results.scenario_id = chosen.front().id;
+  results.measurements = measurements;
+  results.seed = settings.seed.value_or(fresh_seed());
+  for (const auto& run : base) {
+    bench_client c;
+    c.name = run.client.display_name();
+    c.library_version = run.client.library_version.value_or("");
+    c.runtime_version = run.client.runtime_version.value_or("");
+    c.warmup_runs = settings.warmup;
+    results.clients.push_back(std::move(c));
+  }
+  auto context = inv.report_context(false);
+  context.seed = results.seed;
+  auto& reporter = inv.open_reports(settings.out_dir, {}, true, /*terminal=*/false, context);
+  std::vector<std::string> units(measurements.size(), "");
+  results::run_summary summary;
+  run_rounds(settings, base, inv, reporter, results, units, summary);
+  const bool regressed = judge_bench(settings, max_regression, baseline, units, results);
+  summary.interrupted = inv.interrupted().load();
+  summary.exit_code = summary.interrupted ? harness_error : regressed ? expectation_failed : ok;
+  inv.close_reports(summary);
+  write_bench(settings, results, summary.interrupted, inv.report_paths().front());
   return summary.exit_code;
 }
 

@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
+#include "invocation.hpp"
 #include "report_files.hpp"
 #include "run_plan.hpp"
 #include "wsrepro/common/version.hpp"
@@ -175,39 +176,29 @@ std::vector<std::string> candidate_versions(const bisect_settings& settings,
   return *chosen;
 }
 
-int bisect(const bisect_settings& settings, const global_options& globals) {
-  check_time_scale(settings.time_scale);
-  const auto paths = resolve_paths(globals);
-  const auto catalogue = load_clients(paths);
-  auto scenarios = load_scenarios(paths, {});
-  harness::scenario s = find_scenario(scenarios, settings.scenario_id);
-  harness::apply_time_scale(s, settings.time_scale);
-  const harness::client_spec* client = catalogue.find(settings.client);
-  if (client == nullptr) {
-    throw usage_error{unknown_name_message("client", settings.client, catalogue.names())};
+/// Tests the version in the middle of (lo, hi), else its neighbours outwards, until one can be
+/// tested: which one, and its outcome (untestable when none could be).
+std::pair<std::size_t, outcome> test_near_middle(bisector& b,
+                                                 const std::vector<std::string>& versions,
+                                                 std::size_t lo, std::size_t hi,
+                                                 const std::atomic<bool>& interrupted) {
+  const std::size_t mid = lo + (hi - lo) / 2;
+  std::size_t probe = mid;
+  outcome o = outcome::untestable;
+  for (std::size_t offset = 0; o == outcome::untestable && !interrupted.load(); ++offset) {
+    const bool above_ok = mid + offset < hi;
+    const bool below_ok = mid >= lo + 1 + offset && offset > 0;
+    if (!above_ok && !below_ok) break;
+    if (above_ok) o = b.test(versions[probe = mid + offset]);
+    if (o == outcome::untestable && below_ok) o = b.test(versions[probe = mid - offset]);
   }
-  const harness::environment_spec* env = catalogue.find_environment(client->environment);
-  if (env == nullptr) {
-    throw usage_error{"client " + client->name +
-                      " has no versions to bisect (it is not installed from a registry)"};
-  }
-  if (!s.applies(client->name)) {
-    throw usage_error{"scenario " + s.id + " does not apply to client " + client->name};
-  }
-  auto cache = make_cache(globals, paths);
-  const auto versions = candidate_versions(settings, *client, *env, cache);
+  return {probe, o};
+}
 
-  const auto& interrupted = install_interrupt_handler();
-
-  report_files files(settings.out_dir, {}, true, /*terminal=*/false);
-  files.reporter().begin(make_report_context(globals.command_line, settings.time_scale, false));
-  harness::run_options options;
-  options.paths = paths;
-  options.time_scale = settings.time_scale;
-  options.cancel = &interrupted;
-  bisector b(settings, s, catalogue, cache, options, files.reporter());
-  const auto started = std::chrono::steady_clock::now();
-
+/// The search: both ends first (an untestable end moves inwards), then halving, skipping
+/// untestable versions like `git bisect skip`. The exit code and the verdict in words.
+std::pair<int, std::string> search(bisector& b, const std::vector<std::string>& versions,
+                                   const std::atomic<bool>& interrupted) {
   // The ends first; an untestable end moves inwards.
   std::size_t lo = 0;
   std::size_t hi = versions.size() - 1;
@@ -235,17 +226,7 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
     // Invariant: versions[lo] and versions[hi] differ. Untestable versions in between are
     // skipped over, like `git bisect skip`.
     while (hi - lo > 1 && !interrupted.load()) {
-      // The middle first, then its neighbours outwards, until one can be tested.
-      const std::size_t mid = lo + (hi - lo) / 2;
-      std::size_t probe = mid;
-      outcome o = outcome::untestable;
-      for (std::size_t offset = 0; o == outcome::untestable && !interrupted.load(); ++offset) {
-        const bool above_ok = mid + offset < hi;
-        const bool below_ok = mid >= lo + 1 + offset && offset > 0;
-        if (!above_ok && !below_ok) break;
-        if (above_ok) o = b.test(versions[probe = mid + offset]);
-        if (o == outcome::untestable && below_ok) o = b.test(versions[probe = mid - offset]);
-      }
+      const auto [probe, o] = test_near_middle(b, versions, lo, hi, interrupted);
       if (o == outcome::untestable) break;
       if (o == lo_outcome) {
         lo = probe;
@@ -267,18 +248,43 @@ int bisect(const bisect_settings& settings, const global_options& globals) {
                      " and " + (fixed ? "holds" : "fails") + " from " + versions[hi];
     }
   }
+  return {code, verdict_line};
+}
+
+int bisect(const bisect_settings& settings, const global_options& globals) {
+  invocation inv(globals, settings.time_scale);
+  const auto& catalogue = inv.catalogue();
+  const harness::scenario s = inv.scenario(settings.scenario_id);
+  const harness::client_spec* client = catalogue.find(settings.client);
+  if (client == nullptr) {
+    throw usage_error{unknown_name_message("client", settings.client, catalogue.names())};
+  }
+  const harness::environment_spec* env = catalogue.find_environment(client->environment);
+  if (env == nullptr) {
+    throw usage_error{"client " + client->name +
+                      " has no versions to bisect (it is not installed from a registry)"};
+  }
+  if (!s.applies(client->name)) {
+    throw usage_error{"scenario " + s.id + " does not apply to client " + client->name};
+  }
+  auto cache = inv.cache();
+  const auto versions = candidate_versions(settings, *client, *env, cache);
+
+  const auto& interrupted = inv.interrupted();
+  auto& reporter =
+      inv.open_reports(settings.out_dir, {}, true, /*terminal=*/false, inv.report_context(false));
+  const auto options = inv.run_options();  // the bisector keeps a reference
+  bisector b(settings, s, catalogue, cache, options, reporter);
+
+  const auto [code, verdict_line] = search(b, versions, interrupted);
   results::run_summary summary;
   summary.counts = b.counts();
-  summary.duration_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   summary.exit_code = code;
-  summary.interrupted = interrupted.load();
-  files.reporter().end(summary);
-  files.commit();
+  inv.close_reports(summary);
   std::cout << "\nbisect " << s.id << " --client " << client->name << ": " << verdict_line << "\n"
             << b.runs() << (b.runs() == 1 ? " run" : " runs") << " over " << versions.size()
             << " versions. Reports:";
-  for (const auto& p : files.paths()) std::cout << " " << p;
+  for (const auto& p : inv.report_paths()) std::cout << " " << p;
   std::cout << std::endl;
   return code;
 }

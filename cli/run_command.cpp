@@ -18,6 +18,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
+#include "invocation.hpp"
 #include "report_files.hpp"
 #include "run_plan.hpp"
 #include "validators.hpp"
@@ -112,10 +113,8 @@ std::vector<results::run_result> execute_all(const std::vector<harness::planned_
   return results;
 }
 
-int run(const run_settings& settings_in, const global_options& globals,
-        const std::string& command_line) {
-  run_settings settings = settings_in;
-  check_time_scale(settings.time_scale);
+/// Options that contradict each other, found before anything is loaded.
+void check_run_settings(const run_settings& settings) {
   check_formats(settings.formats);
   if (settings.client_cmd_given &&
       settings.client_cmd.find_first_not_of(" \t") == std::string::npos) {
@@ -126,120 +125,118 @@ int run(const run_settings& settings_in, const global_options& globals,
         "--repeat and --until-fail do not mix: --until-fail repeats until a run "
         "fails, at most --max-runs times"};
   }
-  const auto paths = resolve_paths(globals);
-  const auto catalogue = load_clients(paths);
-  auto scenarios = load_scenarios(paths, settings.paths);
+}
 
-  std::optional<replay_source> replay;
-  if (!settings.replay.empty()) {
-    replay = read_replay(settings.replay);
-    if (!settings.scenario_globs.empty() || !settings.clients.empty()) {
-      throw usage_error{"--replay names its scenario and client; drop --scenario and --client"};
-    }
-    settings.scenario_globs = {replay->scenario_id};
-    if (replay->client.starts_with("cmd:")) {
-      if (settings.client_cmd.empty()) {
-        throw usage_error{"--replay: the recorded run used an ad-hoc client (" + replay->client +
-                          "); give its --client-cmd again"};
-      }
-    } else {
-      settings.clients = {replay->client};
-    }
-    if (!settings.time_scale_given) {
-      check_time_scale(replay->time_scale, "--replay: the report's time_scale");
-      settings.time_scale = replay->time_scale;
-    }
+/// --replay: the recorded run's scenario, client and time scale become the settings'.
+std::optional<replay_source> apply_replay(run_settings& settings) {
+  if (settings.replay.empty()) return std::nullopt;
+  replay_source replay = read_replay(settings.replay);
+  if (!settings.scenario_globs.empty() || !settings.clients.empty()) {
+    throw usage_error{"--replay names its scenario and client; drop --scenario and --client"};
   }
+  settings.scenario_globs = {replay.scenario_id};
+  if (replay.client.starts_with("cmd:")) {
+    if (settings.client_cmd.empty()) {
+      throw usage_error{"--replay: the recorded run used an ad-hoc client (" + replay.client +
+                        "); give its --client-cmd again"};
+    }
+  } else {
+    settings.clients = {replay.client};
+  }
+  if (!settings.time_scale_given) {
+    check_time_scale(replay.time_scale, "--replay: the report's time_scale");
+    settings.time_scale = replay.time_scale;
+  }
+  return replay;
+}
 
-  if (!settings.scenario_globs.empty()) {
-    std::vector<harness::scenario> selected;
-    for (auto& s : scenarios) {
-      for (const auto& glob : settings.scenario_globs) {
-        if (harness::glob_match(glob, s.id)) {
-          selected.push_back(std::move(s));
-          break;
-        }
-      }
-    }
-    if (selected.empty()) {
-      std::string globs;
-      for (const auto& g : settings.scenario_globs) globs += (globs.empty() ? "" : ", ") + g;
-      throw usage_error{"no scenario matches --scenario " + globs +
-                        " (see: wsrepro list scenarios)"};
-    }
-    scenarios = std::move(selected);
+/// The scenarios whose id matches one of `globs` (all of them without globs).
+std::vector<harness::scenario> select_scenarios(std::vector<harness::scenario> scenarios,
+                                                const std::vector<std::string>& globs) {
+  if (globs.empty()) return scenarios;
+  std::vector<harness::scenario> selected;
+  for (auto& s : scenarios) {
+    const bool match = std::any_of(globs.begin(), globs.end(), [&](const auto& glob) {
+      return harness::glob_match(glob, s.id);
+    });
+    if (match) selected.push_back(std::move(s));
   }
+  if (selected.empty()) {
+    std::string list;
+    for (const auto& g : globs) list += (list.empty() ? "" : ", ") + g;
+    throw usage_error{"no scenario matches --scenario " + list + " (see: wsrepro list scenarios)"};
+  }
+  return selected;
+}
+
+/// Plan: scenario x client instance, with the scenarios' time scale, jitter and replay checked.
+struct run_plan_parts {
+  std::vector<harness::scenario> scenarios;  ///< the plan points into it
+  std::vector<harness::planned_run> base;
+  std::vector<harness::jitter_spec> jitters;
+};
+
+run_plan_parts plan_runs(invocation& inv, const run_settings& settings,
+                         const std::optional<replay_source>& replay) {
+  run_plan_parts parts;
+  auto& scenarios = parts.scenarios;
+  scenarios = select_scenarios(inv.scenarios(settings.paths), settings.scenario_globs);
   if (replay) {
     for (const auto& s : scenarios) check_replay_params(*replay, s);
   }
   for (auto& s : scenarios) harness::apply_time_scale(s, settings.time_scale);
-  const auto jitters = parse_jitters(settings.jitters, scenarios);
-  if (replay && !jitters.empty()) {
+  parts.jitters = parse_jitters(settings.jitters, scenarios);
+  if (replay && !parts.jitters.empty()) {
     throw usage_error{"--replay repeats the recorded parameters; drop --jitter"};
   }
+  parts.base = make_plan(scenarios, inv.catalogue(), settings.clients,
+                         inv.ad_hoc_client(settings.client_cmd));
+  return parts;
+}
 
-  std::optional<harness::client_spec> ad_hoc;
-  if (!settings.client_cmd.empty()) {
-    std::string error;
-    ad_hoc = harness::ad_hoc_client(settings.client_cmd, error);
-    if (!ad_hoc) throw usage_error{"--client-cmd: " + error};
-  }
-  auto plan = make_plan(scenarios, catalogue, settings.clients, ad_hoc);
-  // A Ctrl+C during client set-up stops it too.
-  const auto& interrupted = install_interrupt_handler();
-  {
-    auto cache = make_cache(globals, paths);
-    prepare_plan(plan, catalogue, cache, settings.jobs, &interrupted, settings.quiet);
-  }
-  check_programs(plan, paths);
-
-  report_files files(settings.out_dir, settings.formats, settings.quiet);
-  auto& reporter = files.reporter();
-  const std::uint64_t seed = settings.seed.value_or(fresh_seed());
-  auto context = make_report_context(command_line, settings.time_scale, settings.strict);
+results::report_context run_context(const invocation& inv, const run_settings& settings,
+                                    std::uint64_t seed) {
+  auto context = inv.report_context(settings.strict);
   context.seed = seed;
   context.jitter = settings.jitters;
   context.repeat = settings.until_fail ? 0 : settings.repeat;
   context.stress_cpu = settings.stress_cpu;
   context.stress_io = settings.stress_io;
-  reporter.begin(context);
+  return context;
+}
 
-  harness::run_options options;
+int run(const run_settings& settings_in, const global_options& globals) {
+  run_settings settings = settings_in;
+  check_run_settings(settings);
+  const auto replay = apply_replay(settings);
+  invocation inv(globals, settings.time_scale);
+  auto plan = plan_runs(inv, settings, replay);
+  inv.prepare(plan.base, settings.jobs, settings.quiet);
+
+  const std::uint64_t seed = settings.seed.value_or(fresh_seed());
+  auto& reporter = inv.open_reports(settings.out_dir, settings.formats, settings.quiet, true,
+                                    run_context(inv, settings, seed));
+  auto options = inv.run_options(settings.jobs);
   options.keep_details = false;
-  options.paths = paths;
-  options.time_scale = settings.time_scale;
-  options.jobs = settings.jobs;
-  options.cancel = &interrupted;
   options.tls = settings.tls;
   options.listen = settings.listen;
-  const auto started = std::chrono::steady_clock::now();
-  std::vector<results::run_result> results;
+  results::run_summary summary;
   {
     const harness::stress_load load({settings.stress_cpu, settings.stress_io});
-    results = execute_all(plan, settings, options, seed, jitters, replay, reporter);
+    for (const auto& r :
+         execute_all(plan.base, settings, options, seed, plan.jitters, replay, reporter)) {
+      summary.counts.add(r.outcome);
+    }
   }
-
-  results::run_summary summary;
-  for (const auto& r : results) summary.counts.add(r.outcome);
-  summary.duration_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  summary.interrupted = interrupted.load();
-  int code = ok;
-  if (summary.counts.error > 0 || summary.interrupted) {
-    code = harness_error;
-  } else if (summary.counts.fail > 0 || (settings.strict && summary.counts.skipped > 0)) {
-    code = expectation_failed;
-  }
-  summary.exit_code = code;
-  reporter.end(summary);
-  files.commit();
-
-  if (!files.paths().empty()) {
+  summary.interrupted = inv.interrupted().load();
+  summary.exit_code = exit_code_for(summary, settings.strict);
+  inv.close_reports(summary);
+  if (!inv.report_paths().empty()) {
     std::cout << "Reports:";
-    for (const auto& w : files.paths()) std::cout << " " << w;
+    for (const auto& w : inv.report_paths()) std::cout << " " << w;
     std::cout << std::endl;
   }
-  return code;
+  return summary.exit_code;
 }
 
 }  // namespace
@@ -324,7 +321,7 @@ command add_run_command(CLI::App& app, const global_options& globals) {
   return [settings, time_scale, client_cmd, &globals] {
     settings->time_scale_given = time_scale->count() > 0;
     settings->client_cmd_given = client_cmd->count() > 0;
-    return run(*settings, globals, globals.command_line);
+    return run(*settings, globals);
   };
 }
 

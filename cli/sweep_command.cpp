@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
+#include "invocation.hpp"
 #include "report_files.hpp"
 #include "run_plan.hpp"
 #include "validators.hpp"
@@ -68,44 +69,29 @@ std::string cell_text(const cell& c) {
   return text;
 }
 
-int sweep(const sweep_settings& settings, const global_options& globals) {
-  check_time_scale(settings.time_scale);
-  const auto eq = settings.param.find('=');
+/// --param NAME=FIRST..LAST:STEP as the name and its values.
+std::pair<std::string, std::vector<std::int64_t>> parse_param(const std::string& param) {
+  const auto eq = param.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw usage_error{"--param takes NAME=FIRST..LAST:STEP, e.g. delay_ms=0..60:5"};
   }
-  const std::string name = settings.param.substr(0, eq);
   std::string error;
-  const auto values = harness::parse_sweep_values(settings.param.substr(eq + 1), error);
+  const auto values = harness::parse_sweep_values(param.substr(eq + 1), error);
   if (!values) throw usage_error{"--param " + error};
+  return {param.substr(0, eq), *values};
+}
 
-  const auto paths = resolve_paths(globals);
-  const auto catalogue = load_clients(paths);
-  auto scenarios = load_scenarios(paths, {});
-  std::vector<harness::scenario> chosen{find_scenario(scenarios, settings.scenario_id)};
-  harness::scenario& s = chosen.front();
-  harness::apply_time_scale(s, settings.time_scale);
-  harness::jitter_spec as_range{name, static_cast<double>(values->front()),
-                                static_cast<double>(values->back()),
-                                harness::jitter_distribution::uniform};
-  if (const auto problem = harness::check_jitter(as_range, s); !problem.empty()) {
-    throw usage_error{"--param " + problem};
-  }
-  auto base = make_plan(chosen, catalogue, settings.clients, std::nullopt);
-
-  const auto& interrupted = install_interrupt_handler();
-  {
-    auto cache = make_cache(globals, paths);
-    prepare_plan(base, catalogue, cache, settings.jobs, &interrupted, false);
-  }
-  check_programs(base, paths);
-
-  // Every value x client x repetition, each with its own derived seed.
-  const std::uint64_t seed = settings.seed.value_or(fresh_seed());
+/// Every value x client x repetition, each with its own derived seed; `plan_values` gets each
+/// run's value as given (before --time-scale).
+std::vector<harness::planned_run> sweep_plan(const std::vector<harness::planned_run>& base,
+                                             const sweep_settings& settings,
+                                             const std::string& name,
+                                             const std::vector<std::int64_t>& values,
+                                             std::uint64_t seed,
+                                             std::vector<std::int64_t>& plan_values) {
   std::vector<harness::planned_run> plan;
-  std::vector<std::int64_t> plan_values;
   std::uint64_t index = 0;
-  for (const auto value : *values) {
+  for (const auto value : values) {
     const std::int64_t effective =
         name.ends_with("_ms") ? static_cast<std::int64_t>(
                                     std::llround(static_cast<double>(value) * settings.time_scale))
@@ -120,50 +106,41 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
       }
     }
   }
+  return plan;
+}
 
-  report_files files(settings.out_dir, {}, true, /*terminal=*/false);
-  auto context = make_report_context(globals.command_line, settings.time_scale, false);
-  context.seed = seed;
-  context.repeat = settings.repeat;
-  files.reporter().begin(context);
-  harness::run_options options;
-  options.paths = paths;
-  options.time_scale = settings.time_scale;
-  options.jobs = settings.jobs;
-  options.cancel = &interrupted;
-  const auto started = std::chrono::steady_clock::now();
-  const auto results = harness::execute_plan(plan, options, [](const results::run_result& r) {
-    std::cout << "  " << pad(r.client, 28) << pad(std::string(results::to_string(r.outcome)), 10)
-              << r.headline << " " << reports::headline_text(r) << std::endl;
-  });
-
-  // The table: a row per value, a column per client instance.
+/// The table: a row per value, a cell per client instance, in the order clients first ran.
+struct sweep_table {
   std::vector<std::string> clients;
+  std::map<std::int64_t, std::vector<cell>> rows;
+};
+
+sweep_table tabulate(const std::vector<results::run_result>& results,
+                     const std::vector<std::int64_t>& plan_values) {
+  sweep_table t;
   for (const auto& r : results) {
-    if (std::find(clients.begin(), clients.end(), r.client) == clients.end()) {
-      clients.push_back(r.client);
+    if (std::find(t.clients.begin(), t.clients.end(), r.client) == t.clients.end()) {
+      t.clients.push_back(r.client);
     }
   }
-  std::map<std::int64_t, std::vector<cell>> table;
-  results::run_summary summary;
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
-    summary.counts.add(r.outcome);
-    files.reporter().run_finished(r);
-    auto& row = table[plan_values[i]];
-    row.resize(clients.size());
-    auto& c = row[static_cast<std::size_t>(std::find(clients.begin(), clients.end(), r.client) -
-                                           clients.begin())];
+    auto& row = t.rows[plan_values[i]];
+    row.resize(t.clients.size());
+    auto& c = row[static_cast<std::size_t>(std::find(t.clients.begin(), t.clients.end(), r.client) -
+                                           t.clients.begin())];
     c.headline = r.headline;
     c.add(r);
   }
-  summary.duration_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  summary.interrupted = interrupted.load();
-  summary.exit_code = summary.interrupted || summary.counts.error > 0 ? harness_error : ok;
-  files.reporter().end(summary);
-  files.commit();
+  return t;
+}
 
+/// Prints the table and writes it as sweep.json and sweep.md into --out.
+void write_sweep(const sweep_settings& settings, const harness::scenario& s,
+                 const std::string& name, const sweep_table& t,
+                 const std::vector<std::string>& report_paths) {
+  const auto& clients = t.clients;
+  const auto& table = t.rows;
   nlohmann::ordered_json doc;
   doc["scenario"] = s.id;
   doc["param"] = name;
@@ -218,9 +195,47 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
                                      "k/n missed: k of n did not.\n\n"
                                   << markdown;
   std::cout << "\nReports:";
-  for (const auto& p : files.paths()) std::cout << " " << p;
+  for (const auto& p : report_paths) std::cout << " " << p;
   std::cout << " " << (out / "sweep.json").string() << " " << (out / "sweep.md").string()
             << std::endl;
+}
+
+int sweep(const sweep_settings& settings, const global_options& globals) {
+  const auto [name, values] = parse_param(settings.param);
+  invocation inv(globals, settings.time_scale);
+  std::vector<harness::scenario> chosen{inv.scenario(settings.scenario_id)};
+  const harness::scenario& s = chosen.front();
+  harness::jitter_spec as_range{name, static_cast<double>(values.front()),
+                                static_cast<double>(values.back()),
+                                harness::jitter_distribution::uniform};
+  if (const auto problem = harness::check_jitter(as_range, s); !problem.empty()) {
+    throw usage_error{"--param " + problem};
+  }
+  auto base = make_plan(chosen, inv.catalogue(), settings.clients, std::nullopt);
+  inv.prepare(base, settings.jobs, false);
+
+  const std::uint64_t seed = settings.seed.value_or(fresh_seed());
+  std::vector<std::int64_t> plan_values;
+  const auto plan = sweep_plan(base, settings, name, values, seed, plan_values);
+  auto context = inv.report_context(false);
+  context.seed = seed;
+  context.repeat = settings.repeat;
+  auto& reporter = inv.open_reports(settings.out_dir, {}, true, /*terminal=*/false, context);
+  const auto results =
+      harness::execute_plan(plan, inv.run_options(settings.jobs), [](const results::run_result& r) {
+        std::cout << "  " << pad(r.client, 28)
+                  << pad(std::string(results::to_string(r.outcome)), 10) << r.headline << " "
+                  << reports::headline_text(r) << std::endl;
+      });
+  results::run_summary summary;
+  for (const auto& r : results) {
+    summary.counts.add(r.outcome);
+    reporter.run_finished(r);
+  }
+  summary.interrupted = inv.interrupted().load();
+  summary.exit_code = summary.interrupted || summary.counts.error > 0 ? harness_error : ok;
+  inv.close_reports(summary);
+  write_sweep(settings, s, name, tabulate(results, plan_values), inv.report_paths());
   return summary.exit_code;
 }
 

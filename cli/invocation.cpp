@@ -1,0 +1,100 @@
+#include "invocation.hpp"
+
+#include "catalogue.hpp"
+#include "client_setup.hpp"
+#include "exit_codes.hpp"
+#include "interrupt.hpp"
+#include "run_plan.hpp"
+
+namespace wsrepro::cli {
+
+int exit_code_for(const results::run_summary& summary, bool strict) {
+  const auto& c = summary.counts;
+  if (c.error > 0 || summary.interrupted) return harness_error;
+  if (c.fail > 0 || (strict && c.skipped > 0)) return expectation_failed;
+  return ok;
+}
+
+namespace {
+
+double checked(double time_scale) {
+  check_time_scale(time_scale);
+  return time_scale;
+}
+
+}  // namespace
+
+invocation::invocation(const global_options& globals, double time_scale)
+    : globals_(globals),
+      time_scale_(checked(time_scale)),
+      paths_(resolve_paths(globals)),
+      catalogue_(load_clients(paths_)) {}
+
+std::vector<harness::scenario> invocation::scenarios(const std::vector<std::string>& given) const {
+  return load_scenarios(paths_, given);
+}
+
+harness::scenario invocation::scenario(const std::string& id) const {
+  harness::scenario s = find_scenario(scenarios(), id);
+  harness::apply_time_scale(s, time_scale_);
+  return s;
+}
+
+std::optional<harness::client_spec> invocation::ad_hoc_client(const std::string& command_line) const {
+  if (command_line.empty()) return std::nullopt;
+  std::string error;
+  auto client = harness::ad_hoc_client(command_line, error);
+  if (!client) throw usage_error{"--client-cmd: " + error};
+  return client;
+}
+
+harness::environment_cache invocation::cache() const { return make_cache(globals_, paths_); }
+
+const std::atomic<bool>& invocation::interrupted() {
+  if (interrupted_ == nullptr) interrupted_ = &install_interrupt_handler();
+  return *interrupted_;
+}
+
+void invocation::prepare(std::vector<harness::planned_run>& plan, int jobs, bool quiet) {
+  {
+    auto environments = cache();
+    prepare_plan(plan, catalogue_, environments, jobs, &interrupted(), quiet);
+  }
+  check_programs(plan, paths_);
+}
+
+harness::run_options invocation::run_options(int jobs) {
+  harness::run_options options;
+  options.paths = paths_;
+  options.time_scale = time_scale_;
+  options.jobs = jobs;
+  options.cancel = &interrupted();
+  return options;
+}
+
+results::report_context invocation::report_context(bool strict) const {
+  return make_report_context(globals_.command_line, time_scale_, strict);
+}
+
+results::reporter& invocation::open_reports(const std::string& out_dir,
+                                            const std::vector<std::string>& formats, bool quiet,
+                                            bool terminal,
+                                            const results::report_context& context) {
+  reports_ = std::make_unique<report_files>(out_dir, formats, quiet, terminal);
+  reports_->reporter().begin(context);
+  started_ = std::chrono::steady_clock::now();
+  return reports_->reporter();
+}
+
+void invocation::close_reports(results::run_summary& summary) {
+  summary.duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_)
+          .count();
+  summary.interrupted = interrupted_ != nullptr && interrupted_->load();
+  reports_->reporter().end(summary);
+  reports_->commit();
+}
+
+const std::vector<std::string>& invocation::report_paths() const { return reports_->paths(); }
+
+}  // namespace wsrepro::cli
