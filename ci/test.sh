@@ -2,7 +2,9 @@
 # The README's second command, and what CI runs: installs what is missing, builds with
 # ASan+UBSan, runs the whole test suite (unit and integration), checks formatting, smoke-runs
 # the benchmarks and the default scenario suite, then ThreadSanitizer and the fuzzers (20 s
-# each; WSREPRO_FUZZ_SECONDS changes it). Every stage has a time budget.
+# each; WSREPRO_FUZZ_SECONDS changes it); clang-tidy checks the recently changed sources. Every
+# stage has a time budget. Compiles go through ccache when it is there (install-deps installs
+# it), so a second CI run on the same machine rebuilds in a fraction of the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/lib.sh
@@ -11,6 +13,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 start=$SECONDS
 stage "install dependencies" 900 bash ci/install-deps.sh
 stage "format check" 120 bash ci/lint.sh
+stage "clang-tidy: sources of the last 5 commits" 300 bash ci/tidy.sh --strict --changed HEAD~5
 bash ci/build.sh asan
 stage "unit tests" 300 ctest --test-dir build/asan -L unit --output-on-failure -j 2 --timeout 120
 # The default suite's test is left to its own stage below, which runs the whole library once.

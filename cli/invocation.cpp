@@ -40,7 +40,8 @@ harness::scenario invocation::scenario(const std::string& id) const {
   return s;
 }
 
-std::optional<harness::client_spec> invocation::ad_hoc_client(const std::string& command_line) const {
+std::optional<harness::client_spec> invocation::ad_hoc_client(
+    const std::string& command_line) const {
   if (command_line.empty()) return std::nullopt;
   std::string error;
   auto client = harness::ad_hoc_client(command_line, error);
@@ -78,8 +79,7 @@ results::report_context invocation::report_context(bool strict) const {
 
 results::reporter& invocation::open_reports(const std::string& out_dir,
                                             const std::vector<std::string>& formats, bool quiet,
-                                            bool terminal,
-                                            const results::report_context& context) {
+                                            bool terminal, const results::report_context& context) {
   reports_ = std::make_unique<report_files>(out_dir, formats, quiet, terminal);
   reports_->reporter().begin(context);
   started_ = std::chrono::steady_clock::now();

@@ -115,7 +115,7 @@ struct child_process::stream_reader {
   results::captured_output& out;
   std::string partial_line;
   std::size_t line_events = 0;
-  std::array<char, 16 * 1024> buffer{};
+  std::array<char, std::size_t{16} * 1024> buffer{};
 };
 
 child_process::child_process(net::io_context& ioc, timeline& log)
@@ -503,7 +503,7 @@ void child_process::on_output(stream_reader& reader, std::string_view bytes) {
     on_line(reader, std::string_view(reader.partial_line).substr(0, eol));
     reader.partial_line.erase(0, eol + 1);
   }
-  if (reader.partial_line.size() > 64 * 1024) {
+  if (reader.partial_line.size() > std::size_t{64} * 1024) {
     on_line(reader, reader.partial_line);
     reader.partial_line.clear();
   }

@@ -29,7 +29,8 @@ void pair_statistics::add(const run_result& r) {
 }
 
 std::size_t pair_statistics::judged() const {
-  return static_cast<std::size_t>(outcomes.pass + outcomes.fail + outcomes.known_bug);
+  return static_cast<std::size_t>(outcomes.pass) + static_cast<std::size_t>(outcomes.fail) +
+         static_cast<std::size_t>(outcomes.known_bug);
 }
 
 std::optional<proportion_interval> pair_statistics::missed_rate() const {
