@@ -136,10 +136,12 @@ void run_rounds(const bench_settings& settings, const std::vector<harness::plann
     auto round = repetitions(base, 0, results.seed, index, {}, settings.time_scale);
     for (std::size_t c = 0; c < round.size() && !interrupted.load(); ++c) {
       const auto r = harness::execute_run(round[c], options);
-      record(r, measured, results.measurements, results.clients[c], units);
-      if (!measured) continue;
+      if (!measured) {
+        record(r, false, results.measurements, results.clients[c], units);
+        continue;
+      }
       summary.counts.add(r.outcome);
-      reporter.run_finished(r);
+      reporter.run_finished(r);  // the bench reporter records it into its client's series
     }
   };
   for (int w = 0; w < settings.warmup && !interrupted.load(); ++w) one_round(false);
@@ -190,8 +192,7 @@ bool judge_bench(const bench_settings& settings, double max_regression,
 }
 
 /// Report: bench.json, bench.csv, bench.md (and hyperfine's JSON), then the table.
-void write_bench(const bench_settings& settings, const bench_results& results, bool interrupted,
-                 const std::string& runs_report) {
+void write_bench(const bench_settings& settings, const bench_results& results, bool interrupted) {
   const std::filesystem::path out(settings.out_dir);
   write_file(out / "bench.json", bench_json(results));
   write_file(out / "bench.csv", bench_csv(results));
@@ -207,8 +208,33 @@ void write_bench(const bench_settings& settings, const bench_results& results, b
             << " measured runs per client" << (interrupted ? " (interrupted)" : "") << "\n"
             << bench_table(results) << "\nExports:";
   for (const auto& w : written) std::cout << " " << w;
-  std::cout << "\nRuns: " << runs_report << std::endl;
 }
+
+/// bench's own output behind the reporter interface: each measured run into its client's series
+/// as it finishes; at the end (after the judge) the exports and the table.
+class bench_reporter final : public results::reporter {
+ public:
+  bench_reporter(const bench_settings& settings, bench_results& results,
+                 std::vector<std::string>& units)
+      : settings_(settings), results_(results), units_(units) {}
+
+  void begin(const results::report_context& /*context*/) override {}
+
+  void run_finished(const results::run_result& r) override {
+    // Rounds run the clients in turn, warm-up rounds included, so the plan index says whose.
+    auto& client = results_.clients[r.index % results_.clients.size()];
+    record(r, true, results_.measurements, client, units_);
+  }
+
+  void end(const results::run_summary& summary) override {
+    write_bench(settings_, results_, summary.interrupted);
+  }
+
+ private:
+  const bench_settings& settings_;
+  bench_results& results_;
+  std::vector<std::string>& units_;
+};
 
 int bench(const bench_settings& settings, const global_options& globals) {
   const double max_regression = parse_percent(settings.max_regression);
@@ -239,15 +265,16 @@ int bench(const bench_settings& settings, const global_options& globals) {
   }
   auto context = inv.report_context(false);
   context.seed = results.seed;
-  auto& reporter = inv.open_reports(settings.out_dir, {}, true, /*terminal=*/false, context);
   std::vector<std::string> units(measurements.size(), "");
+  auto& reporter = inv.open_reports(settings.out_dir, {}, true, /*terminal=*/false, context,
+                                    std::make_unique<bench_reporter>(settings, results, units));
   results::run_summary summary;
   run_rounds(settings, base, inv, reporter, results, units, summary);
   const bool regressed = judge_bench(settings, max_regression, baseline, units, results);
   summary.interrupted = inv.interrupted().load();
   summary.exit_code = summary.interrupted ? harness_error : regressed ? expectation_failed : ok;
   inv.close_reports(summary);
-  write_bench(settings, results, summary.interrupted, inv.report_paths().front());
+  std::cout << "\nRuns: " << inv.report_paths().front() << std::endl;
   return summary.exit_code;
 }
 

@@ -79,8 +79,10 @@ results::report_context invocation::report_context(bool strict) const {
 
 results::reporter& invocation::open_reports(const std::string& out_dir,
                                             const std::vector<std::string>& formats, bool quiet,
-                                            bool terminal, const results::report_context& context) {
+                                            bool terminal, const results::report_context& context,
+                                            std::unique_ptr<results::reporter> own) {
   reports_ = std::make_unique<report_files>(out_dir, formats, quiet, terminal);
+  if (own) reports_->add(std::move(own));
   reports_->reporter().begin(context);
   started_ = std::chrono::steady_clock::now();
   return reports_->reporter();

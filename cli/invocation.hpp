@@ -50,10 +50,12 @@ class invocation {
   /// What executing a run needs: paths, time scale, jobs, the interrupt flag.
   harness::run_options run_options(int jobs = 1);
 
-  /// Opens the reports and tells them of the invocation; `context` is made by report_context().
+  /// Opens the reports, with the subcommand's own reporter if it has one, and tells them of the
+  /// invocation; `context` is made by report_context().
   results::reporter& open_reports(const std::string& out_dir,
                                   const std::vector<std::string>& formats, bool quiet,
-                                  bool terminal, const results::report_context& context);
+                                  bool terminal, const results::report_context& context,
+                                  std::unique_ptr<results::reporter> own = nullptr);
   results::report_context report_context(bool strict) const;
   /// Sums up: the duration since the reports were opened and whether wsrepro was interrupted
   /// go into `summary`; the reports get it and are put in place.

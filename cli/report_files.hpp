@@ -33,6 +33,8 @@ class report_files {
                bool quiet, bool terminal = true);
 
   reports::reporter& reporter() { return reporter_; }
+  /// A subcommand's own output (sweep's table, bench's exports), fed like the formats.
+  void add(std::unique_ptr<reports::reporter> own) { reporter_.add(std::move(own)); }
   /// The reports, then the journal.
   const std::vector<std::string>& paths() const { return paths_; }
   /// Puts every report in place (after reporter().end()).

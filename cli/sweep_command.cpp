@@ -137,8 +137,7 @@ sweep_table tabulate(const std::vector<results::run_result>& results,
 
 /// Prints the table and writes it as sweep.json and sweep.md into --out.
 void write_sweep(const sweep_settings& settings, const harness::scenario& s,
-                 const std::string& name, const sweep_table& t,
-                 const std::vector<std::string>& report_paths) {
+                 const std::string& name, const sweep_table& t) {
   const auto& clients = t.clients;
   const auto& table = t.rows;
   nlohmann::ordered_json doc;
@@ -194,11 +193,42 @@ void write_sweep(const sweep_settings& settings, const harness::scenario& s,
                                   << "\n\nok: every run met the expectation; BUG/FAIL: none did; "
                                      "k/n missed: k of n did not.\n\n"
                                   << markdown;
-  std::cout << "\nReports:";
-  for (const auto& p : report_paths) std::cout << " " << p;
-  std::cout << " " << (out / "sweep.json").string() << " " << (out / "sweep.md").string()
-            << std::endl;
 }
+
+/// sweep's own output behind the reporter interface: a line per run as it finishes, then the
+/// table on the terminal and in sweep.json and sweep.md.
+class sweep_reporter final : public results::reporter {
+ public:
+  sweep_reporter(const sweep_settings& settings, const harness::scenario& s, std::string name,
+                 std::vector<std::int64_t> plan_values)
+      : settings_(settings), s_(s), name_(std::move(name)), plan_values_(std::move(plan_values)) {}
+
+  void begin(const results::report_context& /*context*/) override {}
+
+  void run_finished(const results::run_result& r) override {
+    std::cout << "  " << pad(r.client, 28) << pad(std::string(results::to_string(r.outcome)), 10)
+              << r.headline << " " << reports::headline_text(r) << std::endl;
+    results::run_result summary = r;
+    results::drop_details(summary);
+    runs_.push_back(std::move(summary));
+  }
+
+  void end(const results::run_summary& /*summary*/) override {
+    // The table lists clients in plan order, whatever order parallel jobs finished in.
+    std::sort(runs_.begin(), runs_.end(),
+              [](const auto& a, const auto& b) { return a.index < b.index; });
+    std::vector<std::int64_t> values;
+    for (const auto& r : runs_) values.push_back(plan_values_.at(r.index));
+    write_sweep(settings_, s_, name_, tabulate(runs_, values));
+  }
+
+ private:
+  const sweep_settings& settings_;
+  const harness::scenario& s_;
+  std::string name_;
+  std::vector<std::int64_t> plan_values_;  ///< the swept value of each run, by plan index
+  std::vector<results::run_result> runs_;
+};
 
 int sweep(const sweep_settings& settings, const global_options& globals) {
   const auto [name, values] = parse_param(settings.param);
@@ -220,22 +250,23 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   auto context = inv.report_context(false);
   context.seed = seed;
   context.repeat = settings.repeat;
-  auto& reporter = inv.open_reports(settings.out_dir, {}, true, /*terminal=*/false, context);
-  const auto results =
-      harness::execute_plan(plan, inv.run_options(settings.jobs), [](const results::run_result& r) {
-        std::cout << "  " << pad(r.client, 28)
-                  << pad(std::string(results::to_string(r.outcome)), 10) << r.headline << " "
-                  << reports::headline_text(r) << std::endl;
-      });
+  auto& reporter =
+      inv.open_reports(settings.out_dir, {}, true, /*terminal=*/false, context,
+                       std::make_unique<sweep_reporter>(settings, s, name, plan_values));
   results::run_summary summary;
-  for (const auto& r : results) {
+  for (const auto& r :
+       harness::execute_plan(plan, inv.run_options(settings.jobs),
+                             [&](const results::run_result& r) { reporter.run_finished(r); })) {
     summary.counts.add(r.outcome);
-    reporter.run_finished(r);
   }
   summary.interrupted = inv.interrupted().load();
   summary.exit_code = summary.interrupted || summary.counts.error > 0 ? harness_error : ok;
   inv.close_reports(summary);
-  write_sweep(settings, s, name, tabulate(results, plan_values), inv.report_paths());
+  const auto out = std::filesystem::path(settings.out_dir);
+  std::cout << "\nReports:";
+  for (const auto& p : inv.report_paths()) std::cout << " " << p;
+  std::cout << " " << (out / "sweep.json").string() << " " << (out / "sweep.md").string()
+            << std::endl;
   return summary.exit_code;
 }
 
