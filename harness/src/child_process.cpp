@@ -151,23 +151,93 @@ child_process::~child_process() {
   }
 }
 
-std::optional<std::string> child_process::start(const spawn_request& request) {
-  if (request.argv.empty()) return "empty client command";
-  max_line_events_ = request.max_line_events;
-  max_driver_events_ = request.max_driver_events;
-  output_limit_ = request.output_limit_bytes;
+namespace {
 
-  int control[2];
+/// The shim's ends of its channels, moved high so dup2 onto 0-3 never meets itself, and the
+/// pseudo-terminal it opens for the client, if any.
+struct shim_channels {
+  int control = -1;
+  int out = -1;
+  int err = -1;
+  int stdin_read = -1;
+  std::string pty_path;
+};
+
+/// Starts the shim with exactly stdin, stdout, stderr and its control socket (fd 3) open, in a
+/// group of its own; closes the shim's ends here. 0 or the spawn's errno.
+int spawn_shim(const spawn_request& request, const shim_channels& ends, pid_t& shim) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, ends.stdin_read, 0);
+  posix_spawn_file_actions_adddup2(&actions, ends.out, 1);
+  posix_spawn_file_actions_adddup2(&actions, ends.err, 2);
+  posix_spawn_file_actions_adddup2(&actions, ends.control, 3);
+  // The shim starts with stdio and its control socket only, whatever else is open here.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 4);
+  posix_spawnattr_t attr;
+  // Its own group keeps it away from wsrepro's terminal: a Ctrl+C there is ours to handle.
+  init_client_spawn_attributes(attr);
+
+  std::vector<std::string> shim_args{request.shim.string(), "3"};
+  if (!ends.pty_path.empty()) {
+    shim_args.emplace_back("--pty");
+    shim_args.push_back(ends.pty_path);
+  }
+  shim_args.emplace_back("--");
+  shim_args.insert(shim_args.end(), request.argv.begin(), request.argv.end());
+  std::vector<char*> argv;
+  for (auto& a : shim_args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_copy = request.env;
+  std::vector<char*> envp;
+  for (auto& e : env_copy) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  const int rc = spawn_registered(&shim, request.shim.c_str(), false, &actions, &attr, argv.data(),
+                                  envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  ::close(ends.control);
+  ::close(ends.out);
+  ::close(ends.err);
+  ::close(ends.stdin_read);
+  return rc;
+}
+
+/// The shim's first line on the control socket, with a deadline; the error when none came.
+std::optional<std::string> read_first_line(int control_fd, std::string& line, bool& lost) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (line.find('\n') == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return "the shim did not report within 10 s";
+    pollfd pfd{control_fd, POLLIN, 0};
+    const int n = ::poll(&pfd, 1, static_cast<int>(left.count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) continue;
+    char buf[256];
+    const ssize_t got = ::read(control_fd, buf, sizeof buf);
+    if (got <= 0) {
+      lost = true;
+      return std::nullopt;
+    }
+    line.append(buf, static_cast<std::size_t>(got));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> child_process::open_channels(const spawn_request& request,
+                                                        int control[2], int out_pipe[2],
+                                                        int err_pipe[2], int& stdin_read,
+                                                        std::string& pty_path) {
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, control) != 0) {
     return std::string("socketpair: ") + std::strerror(errno);
   }
-  int out_pipe[2];
-  int err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     return std::string("pipe: ") + std::strerror(errno);
   }
-  int stdin_read = -1;
-  std::string pty_path;
   if (request.input == stdin_mode::pty) {
     // The client opens the terminal itself (in its own session, so it becomes its controlling
     // terminal); we keep the master side to type into and to drain.
@@ -185,76 +255,15 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   } else {
     stdin_read = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   }
-  adopt_orphans();
-  const int child_control = high_cloexec(control[1]);
-  const int child_out = high_cloexec(out_pipe[1]);
-  const int child_err = high_cloexec(err_pipe[1]);
-  stdin_read = high_cloexec(stdin_read);
+  return std::nullopt;
+}
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, stdin_read, 0);
-  posix_spawn_file_actions_adddup2(&actions, child_out, 1);
-  posix_spawn_file_actions_adddup2(&actions, child_err, 2);
-  posix_spawn_file_actions_adddup2(&actions, child_control, 3);
-  // The shim starts with stdio and its control socket only, whatever else is open here.
-  posix_spawn_file_actions_addclosefrom_np(&actions, 4);
-  posix_spawnattr_t attr;
-  // Its own group keeps it away from wsrepro's terminal: a Ctrl+C there is ours to handle.
-  init_client_spawn_attributes(attr);
-
-  std::vector<std::string> shim_args{request.shim.string(), "3"};
-  if (!pty_path.empty()) {
-    shim_args.emplace_back("--pty");
-    shim_args.push_back(pty_path);
-  }
-  shim_args.emplace_back("--");
-  shim_args.insert(shim_args.end(), request.argv.begin(), request.argv.end());
-  std::vector<char*> argv;
-  for (auto& a : shim_args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_copy = request.env;
-  std::vector<char*> envp;
-  for (auto& e : env_copy) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  pid_t shim = 0;
-  const int rc = spawn_registered(&shim, request.shim.c_str(), false, &actions, &attr, argv.data(),
-                                  envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  ::close(child_control);
-  ::close(child_out);
-  ::close(child_err);
-  ::close(stdin_read);
-  const int control_fd = control[0];
-  if (rc != 0) {
-    ::close(control_fd);
-    ::close(out_pipe[0]);
-    ::close(err_pipe[0]);
-    return "cannot start " + request.shim.string() + ": " + std::strerror(rc);
-  }
-  shim_pid_ = shim;
-  control_ = std::make_unique<net::posix::stream_descriptor>(ioc_, control_fd);
-  stdout_reader_ = std::make_unique<stream_reader>(ioc_, out_pipe[0], false, stdout_);
-  stderr_reader_ = std::make_unique<stream_reader>(ioc_, err_pipe[0], true, stderr_);
-
-  // The shim's first word, with a deadline: the client's pid, or why it could not start.
+std::optional<std::string> child_process::take_shim_report(int control_fd,
+                                                           const spawn_request& request) {
   std::string first_line;
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (first_line.find('\n') == std::string::npos) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        until - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return "the shim did not report within 10 s";
-    pollfd pfd{control_fd, POLLIN, 0};
-    const int n = ::poll(&pfd, 1, static_cast<int>(left.count()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) continue;
-    char buf[256];
-    const ssize_t got = ::read(control_fd, buf, sizeof buf);
-    if (got <= 0) return lost_before_report();
-    first_line.append(buf, static_cast<std::size_t>(got));
-  }
+  bool lost = false;
+  if (auto problem = read_first_line(control_fd, first_line, lost)) return problem;
+  if (lost) return lost_before_report();
   const auto eol = first_line.find('\n');
   control_buffer_ = first_line.substr(eol + 1);
   std::istringstream words(first_line.substr(0, eol));
@@ -276,20 +285,61 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
   const int pidfd = pidfd_open(pid_);
   if (pidfd < 0) return std::string("pidfd_open: ") + std::strerror(errno);
   pidfd_ = std::make_unique<net::posix::stream_descriptor>(ioc_, pidfd);
-
   spawn_ns_ = t;
+  return std::nullopt;
+}
+
+std::optional<std::string> child_process::start(const spawn_request& request) {
+  if (request.argv.empty()) return "empty client command";
+  max_line_events_ = request.max_line_events;
+  max_driver_events_ = request.max_driver_events;
+  output_limit_ = request.output_limit_bytes;
+
+  int control[2];
+  int out_pipe[2];
+  int err_pipe[2];
+  shim_channels ends;
+  if (auto problem =
+          open_channels(request, control, out_pipe, err_pipe, ends.stdin_read, ends.pty_path)) {
+    return problem;
+  }
+  adopt_orphans();
+  ends.control = high_cloexec(control[1]);
+  ends.out = high_cloexec(out_pipe[1]);
+  ends.err = high_cloexec(err_pipe[1]);
+  ends.stdin_read = high_cloexec(ends.stdin_read);
+  pid_t shim = 0;
+  const int rc = spawn_shim(request, ends, shim);
+  const int control_fd = control[0];
+  if (rc != 0) {
+    ::close(control_fd);
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
+    return "cannot start " + request.shim.string() + ": " + std::strerror(rc);
+  }
+  shim_pid_ = shim;
+  control_ = std::make_unique<net::posix::stream_descriptor>(ioc_, control_fd);
+  stdout_reader_ = std::make_unique<stream_reader>(ioc_, out_pipe[0], false, stdout_);
+  stderr_reader_ = std::make_unique<stream_reader>(ioc_, err_pipe[0], true, stderr_);
+  // The shim's first word: the client's pid, or why it could not start.
+  if (auto problem = take_shim_report(control_fd, request)) return problem;
+
   event spawned;
-  spawned.t_ns = t;
+  spawned.t_ns = spawn_ns_;
   spawned.source = "client";
   spawned.kind = "spawn";
   spawned.with("pid", static_cast<std::int64_t>(pid_)).with("program", request.argv.front());
   log_.emit(std::move(spawned));
-
   // Only now may the shim reap the client: our pidfd keeps its pid from being reused.
   // If the shim is already gone (the client killed it at once), the control socket's EOF says so
   // in a moment, and the client is ours to reap.
   static constexpr char go[] = "go\n";
   ::send(control_fd, go, sizeof go - 1, MSG_NOSIGNAL);
+  start_watching();
+  return std::nullopt;
+}
+
+void child_process::start_watching() {
   watch_pidfd();
   read_control();
   start_reader(*stdout_reader_);
@@ -302,7 +352,6 @@ std::optional<std::string> child_process::start(const spawn_request& request) {
     terminal_reader_->kind = "terminal";
     start_reader(*terminal_reader_);
   }
-  return std::nullopt;
 }
 
 void child_process::watch_pidfd() {
@@ -536,6 +585,34 @@ void child_process::on_line(stream_reader& reader, std::string_view line) {
   log_.emit(std::move(e));
 }
 
+void child_process::close_channels() {
+  drain_output();  // what the client wrote before it died is kept
+  for (stream_reader* reader : {stdout_reader_.get(), stderr_reader_.get()}) {
+    boost::system::error_code ec;
+    if (reader != nullptr) reader->stream.close(ec);
+  }
+  if (pidfd_) {
+    boost::system::error_code ec;
+    pidfd_->close(ec);
+  }
+  if (control_) {
+    boost::system::error_code ec;
+    control_->close(ec);
+  }
+  if (stdin_write_fd_ >= 0) {
+    ::close(stdin_write_fd_);
+    stdin_write_fd_ = -1;
+  }
+  if (terminal_reader_) {
+    boost::system::error_code ec;
+    terminal_reader_->stream.close(ec);
+  }
+  if (pty_master_fd_ >= 0) {
+    ::close(pty_master_fd_);
+    pty_master_fd_ = -1;
+  }
+}
+
 net::awaitable<std::vector<results::leaked_process>> child_process::kill_tree(
     std::chrono::milliseconds deadline) {
   if (control_ && control_->is_open() && !tree_done_) {
@@ -562,31 +639,7 @@ net::awaitable<std::vector<results::leaked_process>> child_process::kill_tree(
       leaks_.push_back(std::move(leak));
     }
   }
-  drain_output();
-  for (stream_reader* reader : {stdout_reader_.get(), stderr_reader_.get()}) {
-    boost::system::error_code ec;
-    if (reader != nullptr) reader->stream.close(ec);
-  }
-  if (pidfd_) {
-    boost::system::error_code ec;
-    pidfd_->close(ec);
-  }
-  if (control_) {
-    boost::system::error_code ec;
-    control_->close(ec);
-  }
-  if (stdin_write_fd_ >= 0) {
-    ::close(stdin_write_fd_);
-    stdin_write_fd_ = -1;
-  }
-  if (terminal_reader_) {
-    boost::system::error_code ec;
-    terminal_reader_->stream.close(ec);
-  }
-  if (pty_master_fd_ >= 0) {
-    ::close(pty_master_fd_);
-    pty_master_fd_ = -1;
-  }
+  close_channels();
   // The shim exits right after tree_done; reap it by pid (never waitpid(-1)). It is usually
   // gone within a fraction of a millisecond: poll from 100 us, doubling up to 5 ms, for 2 s.
   auto pause = std::chrono::microseconds(100);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 
 namespace wsrepro::harness {
 
@@ -20,97 +21,111 @@ std::string format(double v) {
 
 }  // namespace
 
+namespace {
+
+using measurement_lookup = std::function<const results::measurement*(std::string_view)>;
+
+/// `exit = "zero"` or `"nonzero"`: a signal death is non-zero.
+results::check check_exit(exit_expectation expected, const measurement_lookup& find) {
+  results::check c;
+  c.measurement = "exit_code";
+  c.expected = expected == exit_expectation::zero ? "0" : "non-zero";
+  const results::measurement* code = find("exit_code");
+  const results::measurement* sig = find("exit_signal");
+  if (code != nullptr && code->value) {
+    const bool zero = *code->value == 0;
+    c.actual = format(*code->value);
+    c.met = expected == exit_expectation::zero ? zero : !zero;
+  } else if (sig != nullptr && sig->text) {
+    c.actual = "killed by " + *sig->text;
+    c.met = expected == exit_expectation::nonzero;
+  } else {
+    c.actual = "missing";
+  }
+  c.message = "exit_code = " + c.actual + ", expected " + c.expected;
+  return c;
+}
+
+/// A text measurement must be one of the allowed values.
+results::check check_one_of(const std::string& name, const std::vector<std::string>& allowed,
+                            const results::measurement* m) {
+  results::check c;
+  c.measurement = name;
+  for (const auto& v : allowed) c.expected += (c.expected.empty() ? "" : " or ") + v;
+  // A text expectation names a state that must be reached: not applicable is not met.
+  if (m != nullptr && m->text) {
+    c.actual = *m->text;
+  } else {
+    c.actual = m != nullptr ? std::string(to_string(m->status)) : "missing";
+  }
+  c.met = m != nullptr && m->text &&
+          std::find(allowed.begin(), allowed.end(), *m->text) != allowed.end();
+  c.message = name + " = " + c.actual + ", expected " + c.expected;
+  return c;
+}
+
+/// A numeric measurement within its limits. A lower bound shows a min when it is at or above
+/// it; it never shows a max, nor a min it falls short of: the real value is unknown above it.
+results::check check_limit(const std::string& name, const threshold& limit,
+                           const results::measurement* m) {
+  results::check c;
+  c.measurement = name;
+  if (limit.min && limit.max) {
+    c.expected = "in [" + format(*limit.min) + ", " + format(*limit.max) + "]";
+  } else if (limit.max) {
+    c.expected = "<= " + format(*limit.max);
+  } else if (limit.min) {
+    c.expected = ">= " + format(*limit.min);
+  }
+  const std::string unit = (m != nullptr && m->unit == "ms") ? " ms" : "";
+  if (m == nullptr || m->status == results::measurement_status::missing) {
+    c.actual = "missing";
+    c.met = false;
+    c.message = name + " could not be measured" +
+                (m != nullptr && !m->note.empty() ? ": " + m->note : "") + "; expected " +
+                c.expected + unit;
+  } else if (m->status == results::measurement_status::not_applicable) {
+    c.actual = "not applicable";
+    c.met = true;
+    c.message = name + " not applicable (" + m->note + ")";
+  } else if (!m->value) {
+    c.actual = m->text.value_or("?");
+    c.met = false;
+    c.message = name + " is not a number";
+  } else {
+    const double v = *m->value;
+    c.actual = (m->lower_bound ? ">= " : "") + format(v);
+    const bool over = limit.max && v > *limit.max;
+    const bool under = limit.min && v < *limit.min;
+    c.met = !over && !under && !(m->lower_bound && limit.max);
+    c.message = name + " = " + c.actual + unit + ", expected " + c.expected + unit;
+    if (!c.met && m->lower_bound && !over) {
+      c.message +=
+          " (cut short by the harness: the real value is unknown above " + format(v) + unit + ")";
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
 std::vector<results::check> judge(const std::vector<results::measurement>& measurements,
                                   const expectation& expect) {
-  std::vector<results::check> checks;
-  const auto find = [&](std::string_view name) -> const results::measurement* {
+  const measurement_lookup find = [&](std::string_view name) -> const results::measurement* {
     for (const auto& m : measurements) {
       if (m.name == name) return &m;
     }
     return nullptr;
   };
-
-  if (expect.exit != exit_expectation::any) {
-    results::check c;
-    c.measurement = "exit_code";
-    c.expected = expect.exit == exit_expectation::zero ? "0" : "non-zero";
-    const results::measurement* code = find("exit_code");
-    const results::measurement* sig = find("exit_signal");
-    if (code != nullptr && code->value) {
-      const bool zero = *code->value == 0;
-      c.actual = format(*code->value);
-      c.met = expect.exit == exit_expectation::zero ? zero : !zero;
-    } else if (sig != nullptr && sig->text) {
-      c.actual = "killed by " + *sig->text;
-      c.met = expect.exit == exit_expectation::nonzero;
-    } else {
-      c.actual = "missing";
-    }
-    c.message = "exit_code = " + c.actual + ", expected " + c.expected;
-    checks.push_back(c);
-  }
-
+  std::vector<results::check> checks;
+  if (expect.exit != exit_expectation::any) checks.push_back(check_exit(expect.exit, find));
   for (const auto& [name, allowed] : expect.one_of) {
-    results::check c;
-    c.measurement = name;
-    for (const auto& v : allowed) c.expected += (c.expected.empty() ? "" : " or ") + v;
-    const results::measurement* m = find(name);
-    // A text expectation names a state that must be reached: not applicable is not met.
-    if (m != nullptr && m->text) {
-      c.actual = *m->text;
-    } else {
-      c.actual = m != nullptr ? std::string(to_string(m->status)) : "missing";
-    }
-    c.met = m != nullptr && m->text &&
-            std::find(allowed.begin(), allowed.end(), *m->text) != allowed.end();
-    c.message = name + " = " + c.actual + ", expected " + c.expected;
-    checks.push_back(c);
+    checks.push_back(check_one_of(name, allowed, find(name)));
   }
-
+  // No process may be left behind, whatever the scenario says.
   auto limits = expect.limits;
   if (limits.find("leaked_processes") == limits.end()) limits["leaked_processes"].max = 0;
-  for (const auto& [name, limit] : limits) {
-    results::check c;
-    c.measurement = name;
-    if (limit.min && limit.max) {
-      c.expected = "in [" + format(*limit.min) + ", " + format(*limit.max) + "]";
-    } else if (limit.max) {
-      c.expected = "<= " + format(*limit.max);
-    } else if (limit.min) {
-      c.expected = ">= " + format(*limit.min);
-    }
-    const results::measurement* m = find(name);
-    const std::string unit = (m != nullptr && m->unit == "ms") ? " ms" : "";
-    if (m == nullptr || m->status == results::measurement_status::missing) {
-      c.actual = "missing";
-      c.met = false;
-      c.message = name + " could not be measured" +
-                  (m != nullptr && !m->note.empty() ? ": " + m->note : "") + "; expected " +
-                  c.expected + unit;
-    } else if (m->status == results::measurement_status::not_applicable) {
-      c.actual = "not applicable";
-      c.met = true;
-      c.message = name + " not applicable (" + m->note + ")";
-    } else if (!m->value) {
-      c.actual = m->text.value_or("?");
-      c.met = false;
-      c.message = name + " is not a number";
-    } else {
-      const double v = *m->value;
-      c.actual = (m->lower_bound ? ">= " : "") + format(v);
-      const bool over = limit.max && v > *limit.max;
-      const bool under = limit.min && v < *limit.min;
-      // A lower bound shows a min when it is at or above it; it never shows a max, nor a min it
-      // falls short of: the real value is unknown above it.
-      c.met = !over && !under && !(m->lower_bound && limit.max);
-      c.message = name + " = " + c.actual + unit + ", expected " + c.expected + unit;
-      if (!c.met && m->lower_bound && !over) {
-        c.message +=
-            " (cut short by the harness: the real value is unknown above " + format(v) + unit + ")";
-      }
-    }
-    checks.push_back(c);
-  }
+  for (const auto& [name, limit] : limits) checks.push_back(check_limit(name, limit, find(name)));
   return checks;
 }
 

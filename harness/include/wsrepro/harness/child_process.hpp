@@ -89,6 +89,13 @@ class child_process {
   void on_line(stream_reader& reader, std::string_view line);
   void on_control_line(const std::string& line);
   void read_control();
+  std::optional<std::string> open_channels(const spawn_request& request, int control[2],
+                                           int out_pipe[2], int err_pipe[2], int& stdin_read,
+                                           std::string& pty_path);
+  std::optional<std::string> take_shim_report(int control_fd, const spawn_request& request);
+  void start_watching();
+  /// Drains and closes the output, control, pidfd, stdin and terminal channels.
+  void close_channels();
   void watch_pidfd();
   void emit_exit();
   void on_supervisor_lost();
