@@ -22,10 +22,13 @@ function(wsrepro_use_asio_pch target)
   endif()
 endfunction()
 
-# Test programs, reference clients and benchmarks: what they run takes microseconds, what they
-# cost is compile time. Under the sanitizers (where the code under test builds at -O1) they
-# build at -O0: the async reference client alone took five minutes of an ASan build at -O1,
-# under two at -O0. The libraries they test keep the preset's flags.
+# Standalone programs (the reference clients, the hostile test client and its test), which link
+# none of wsrepro's libraries: what they run takes microseconds, what they cost is compile time.
+# Under the sanitizers (where the code under test builds at -O1) they build at -O0: the async
+# reference client alone took five minutes of an ASan build at -O1, under two at -O0. Never for
+# a program that links a wsrepro library: mixing -O0 and -O1 objects let an inline static
+# (Asio's error category) be dynamically initialised in one and assumed constant-initialised in
+# the other, which UBSan caught as a use before construction.
 function(wsrepro_compile_fast target)
   if(CMAKE_CXX_FLAGS MATCHES "-fsanitize")
     target_compile_options(${target} PRIVATE -O0)
