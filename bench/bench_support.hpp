@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "test_paths.hpp"
 #include "wsrepro/common/clock.hpp"
 #include "wsrepro/common/timeline.hpp"
 #include "wsrepro/harness/child_process.hpp"

@@ -23,7 +23,8 @@ function(wsrepro_use_asio_pch target)
 endfunction()
 
 # Standalone programs (the reference clients, the hostile test client and its test), which link
-# none of wsrepro's libraries: what they run takes microseconds, what they cost is compile time.
+# none of wsrepro's libraries (the test paths aside): what they run takes microseconds, what
+# they cost is compile time.
 # Under the sanitizers (where the code under test builds at -O1) they build at -O0: the async
 # reference client alone took five minutes of an ASan build at -O1, under two at -O0. Never for
 # a program that links a wsrepro library: mixing -O0 and -O1 objects let an inline static

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "process_helpers.hpp"
+#include "test_paths.hpp"
 
 namespace wsrepro::test {
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "cli_helpers.hpp"
+#include "test_paths.hpp"
 
 namespace {
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli_helpers.hpp"
+#include "test_paths.hpp"
 
 namespace {
 

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "format.hpp"
+#include "test_paths.hpp"
 #include "wsrepro/reports/formats.hpp"
 #include "xml_writer.hpp"
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "test_paths.hpp"
 #include "wsrepro/harness/client.hpp"
 #include "wsrepro/harness/runner.hpp"
 #include "wsrepro/harness/scenario_loader.hpp"

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "test_paths.hpp"
 #include "wsrepro/harness/runner.hpp"
 #include "wsrepro/harness/scenario_loader.hpp"
 

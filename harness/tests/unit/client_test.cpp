@@ -1,6 +1,7 @@
 #include "wsrepro/harness/client.hpp"
 
 #include <gtest/gtest.h>
+#include "test_paths.hpp"
 
 namespace wsrepro::harness {
 namespace {

@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 
+#include "test_paths.hpp"
 #include "wsrepro/harness/measurements.hpp"
 #include "wsrepro/harness/scenario_loader.hpp"
 #include "wsrepro/mock/registry.hpp"

@@ -1,6 +1,7 @@
 #include "wsrepro/harness/scenario_loader.hpp"
 
 #include <gtest/gtest.h>
+#include "test_paths.hpp"
 
 namespace wsrepro::harness {
 namespace {
