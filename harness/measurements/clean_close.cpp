@@ -8,8 +8,7 @@ namespace {
 
 using namespace detail;
 
-results::measurement probe(const probe_input& in) {
-  auto m = find_measurement("clean_close")->blank();
+void probe(const probe_input& in, results::measurement& m) {
   const auto& c = in.connection;
   if (!c.connected) {
     set_missing(m, "the client never connected");
@@ -18,7 +17,6 @@ results::measurement probe(const probe_input& in) {
     const bool clean = c.client_close != nullptr && c.server_close != nullptr && !c.any_rst;
     set_text(m, clean ? "true" : "false");
   }
-  return m;
 }
 
 }  // namespace

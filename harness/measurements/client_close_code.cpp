@@ -8,8 +8,7 @@ namespace {
 
 using namespace detail;
 
-results::measurement probe(const probe_input& in) {
-  auto m = find_measurement("client_close_code")->blank();
+void probe(const probe_input& in, results::measurement& m) {
   const event* close = in.connection.client_close;
   if (close == nullptr) {
     set_missing(m, "the client sent no close frame");
@@ -18,7 +17,6 @@ results::measurement probe(const probe_input& in) {
   } else {
     set_missing(m, "the client's close frame had no code");
   }
-  return m;
 }
 
 }  // namespace

@@ -8,14 +8,12 @@ namespace {
 
 using namespace detail;
 
-results::measurement probe(const probe_input& in) {
-  auto m = find_measurement("client_ping_count")->blank();
+void probe(const probe_input& in, results::measurement& m) {
   if (!in.connection.connected) {
     set_missing(m, "the client never connected");
   } else {
     set_value(m, static_cast<double>(client_pings(in.connection).size()));
   }
-  return m;
 }
 
 }  // namespace

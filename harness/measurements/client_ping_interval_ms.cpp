@@ -8,15 +8,13 @@ namespace {
 
 using namespace detail;
 
-results::measurement probe(const probe_input& in) {
-  auto m = find_measurement("client_ping_interval_ms")->blank();
+void probe(const probe_input& in, results::measurement& m) {
   const auto g = ping_gaps(in.connection);
   if (g.empty()) {
     set_not_applicable(m, "fewer than two client pings");
   } else {
     set_value(m, mean(g), "mean of " + std::to_string(g.size()) + " intervals");
   }
-  return m;
 }
 
 }  // namespace

@@ -10,18 +10,16 @@ namespace {
 
 using namespace detail;
 
-results::measurement probe(const probe_input& in) {
-  auto m = find_measurement("client_ping_interval_stddev_ms")->blank();
+void probe(const probe_input& in, results::measurement& m) {
   const auto g = ping_gaps(in.connection);
   if (g.empty()) {
     set_not_applicable(m, "fewer than two client pings");
-    return m;
+    return;
   }
   const double average = mean(g);
   double squares = 0;
   for (const double d : g) squares += (d - average) * (d - average);
   set_value(m, std::sqrt(squares / static_cast<double>(g.size())));
-  return m;
 }
 
 }  // namespace

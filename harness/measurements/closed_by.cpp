@@ -8,8 +8,7 @@ namespace {
 
 using namespace detail;
 
-results::measurement probe(const probe_input& in) {
-  auto m = find_measurement("closed_by")->blank();
+void probe(const probe_input& in, results::measurement& m) {
   const auto& c = in.connection;
   // The client's side closing is its own doing only if wsrepro had not signalled it before.
   const auto client_side = [&](const event& e) {
@@ -36,7 +35,6 @@ results::measurement probe(const probe_input& in) {
     set_missing(m, "no close was seen");
   }
   if (m.text == "harness") m.note = "the client closed after wsrepro signalled it (or killed it)";
-  return m;
 }
 
 }  // namespace

@@ -8,12 +8,11 @@ namespace {
 
 using namespace detail;
 
-results::measurement probe(const probe_input& in) {
-  auto m = find_measurement("dead_peer_detect_ms")->blank();
+void probe(const probe_input& in, results::measurement& m) {
   const event* fault = in.connection.fault;
   if (fault == nullptr) {
     set_missing(m, "no fault: the server never stalled");
-    return m;
+    return;
   }
   const event* sign = nullptr;
   for (const auto* e : in.connection.events) {
@@ -34,7 +33,6 @@ results::measurement probe(const probe_input& in) {
     m.to_event = sign->name();
     set_value(m, ns_to_ms(sign->t_ns - fault->t_ns));
   }
-  return m;
 }
 
 }  // namespace

@@ -8,8 +8,7 @@ namespace {
 
 using namespace detail;
 
-results::measurement probe(const probe_input& in) {
-  auto m = find_measurement("exit_code")->blank();
+void probe(const probe_input& in, results::measurement& m) {
   if (in.exit == nullptr) {
     set_missing(m, "the client's exit was not seen");
   } else if (auto code = in.exit->int_attr("code")) {
@@ -17,7 +16,6 @@ results::measurement probe(const probe_input& in) {
   } else {
     set_not_applicable(m, "the client was killed by a signal");
   }
-  return m;
 }
 
 }  // namespace

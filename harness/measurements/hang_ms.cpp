@@ -8,8 +8,7 @@ namespace {
 
 using namespace detail;
 
-results::measurement probe(const probe_input& in) {
-  auto m = find_measurement("hang_ms")->blank();
+void probe(const probe_input& in, results::measurement& m) {
   if (in.fault == nullptr) {
     set_missing(m, "the server never reached its fault (did the client connect?)");
   } else if (in.exit == nullptr) {
@@ -19,7 +18,6 @@ results::measurement probe(const probe_input& in) {
   } else {
     set_span(m, in.timeline, *in.fault, *in.exit);
   }
-  return m;
 }
 
 }  // namespace

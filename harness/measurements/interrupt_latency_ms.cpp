@@ -31,8 +31,7 @@ std::optional<observable_bound> observable(const scenario& s) {
   return bound;
 }
 
-results::measurement probe(const probe_input& in) {
-  auto m = find_measurement("interrupt_latency_ms")->blank();
+void probe(const probe_input& in, results::measurement& m) {
   const event* signal = in.plan_signal;
   if (in.s.signals.empty()) {
     set_not_applicable(m, "the scenario sends no signal");
@@ -56,7 +55,6 @@ results::measurement probe(const probe_input& in) {
     set_value(m, ns_to_ms(in.exit->t_ns - signal->t_ns),
               "from " + signal->string_attr("signal").value_or(""));
   }
-  return m;
 }
 
 }  // namespace

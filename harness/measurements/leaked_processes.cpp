@@ -8,11 +8,10 @@ namespace {
 
 using namespace detail;
 
-results::measurement probe(const probe_input& in) {
-  auto m = find_measurement("leaked_processes")->blank();
+void probe(const probe_input& in, results::measurement& m) {
   if (!in.facts.leak_scan_done) {
     set_missing(m, "the process tree could not be scanned");
-    return m;
+    return;
   }
   set_value(m, static_cast<double>(in.facts.leaks.size()));
   if (!in.facts.leaks.empty()) {
@@ -22,7 +21,6 @@ results::measurement probe(const probe_input& in) {
     }
     m.note = "left behind (and killed): " + list;
   }
-  return m;
 }
 
 }  // namespace

@@ -87,12 +87,11 @@ connection_view view_connection(const std::vector<event>& timeline) {
 void measure_scenario_own(const std::vector<event>& timeline, const scenario& s,
                           std::vector<results::measurement>& out) {
   const auto make = [](std::string name, std::string unit, std::string from, std::string to) {
-    results::measurement m;
-    m.name = std::move(name);
-    m.unit = std::move(unit);
-    m.from_event = std::move(from);
-    m.to_event = std::move(to);
-    return m;
+    return measurement_spec{.name = std::move(name),
+                            .unit = std::move(unit),
+                            .from = std::move(from),
+                            .to = std::move(to)}
+        .blank();
   };
   for (const auto& w : s.windows) {
     auto m = make(w.name, "ms", w.from, w.to);
@@ -182,7 +181,11 @@ std::vector<results::measurement> measure(const std::vector<event>& timeline, co
   in.ending = ended_by(timeline, in.exit);
   in.connection = view_connection(timeline);
   std::vector<results::measurement> out;
-  for (const auto& spec : measurement_specs()) out.push_back(spec.probe(in));
+  for (const auto& spec : measurement_specs()) {
+    auto m = spec.blank();
+    spec.probe(in, m);
+    out.push_back(std::move(m));
+  }
   measure_scenario_own(timeline, s, out);
   return out;
 }

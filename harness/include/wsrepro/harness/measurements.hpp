@@ -67,7 +67,8 @@ struct measurement_spec {
   std::optional<observable_bound> (*observable)(const scenario& s) = nullptr;
   /// Where reports list it: smaller first.
   int order = 1000;
-  results::measurement (*probe)(const probe_input& in) = nullptr;
+  /// Takes the measurement into `m`, which arrives named as this spec and missing.
+  void (*probe)(const probe_input& in, results::measurement& m) = nullptr;
 
   /// A measurement named as this spec, with no value yet (missing).
   results::measurement blank() const;
