@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 source ci/lib.sh
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
 bash ci/build.sh tsan wsrepro wsrepro-shim wsrepro-client-beast-async \
+  wsrepro-client-beast-threaded-naive \
   wsrepro_harness_unit_tests wsrepro_harness_integration_tests
 stage "tsan: harness unit tests" 300 build/tsan/wsrepro_harness_unit_tests
 stage "tsan: threaded integration tests" 300 build/tsan/wsrepro_harness_integration_tests \
-  --gtest_filter='environment*:runner*:supervisor*'
+  --gtest_filter='environment*:runner*:supervisor*:stack_capture*'
 stage "tsan: parallel repeated runs under stress" 300 build/tsan/wsrepro run \
   --scenario 'close.*' --scenario 'handshake.redirect*' --client beast-async --repeat 2 \
   --jobs 2 --stress-cpu 1 --stress-io --jitter delay_ms=0..20 --quiet --out build/tsan/out

@@ -16,6 +16,8 @@ struct global_options {
   std::string libexec_dir;
   std::string cache_dir;     ///< --cache: where client environments live
   std::string command_line;  ///< as typed, for the reports
+  /// --diagnose: the runtime of --client-cmd clients for stack capture; "none": no capture.
+  std::string diagnose;
 };
 
 using command = std::function<int()>;

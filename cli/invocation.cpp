@@ -46,6 +46,7 @@ std::optional<harness::client_spec> invocation::ad_hoc_client(
   std::string error;
   auto client = harness::ad_hoc_client(command_line, error);
   if (!client) throw usage_error{"--client-cmd: " + error};
+  if (globals_.diagnose != "none") client->diagnose = globals_.diagnose;
   return client;
 }
 
@@ -70,6 +71,7 @@ harness::run_options invocation::run_options(int jobs) {
   options.time_scale = time_scale_;
   options.jobs = jobs;
   options.cancel = &interrupted();
+  options.capture_stacks = globals_.diagnose != "none";
   return options;
 }
 

@@ -1,4 +1,4 @@
-// wsrepro list scenarios|clients|behaviours|formats|events|measurements
+// wsrepro list scenarios|clients|behaviours|formats|events|measurements|diagnosers
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "wsrepro/common/events.hpp"
+#include "wsrepro/harness/diagnosers.hpp"
 #include "wsrepro/harness/measurements.hpp"
 #include "wsrepro/mock/registry.hpp"
 #include "wsrepro/reports/formats.hpp"
@@ -78,7 +79,19 @@ void list_measurements(bool verbose) {
   }
 }
 
+void list_diagnosers(bool verbose) {
+  for (const auto& d : harness::diagnoser_specs()) {
+    std::cout << d.name << std::string(d.name.size() < 24 ? 24 - d.name.size() : 1, ' ') << d.doc
+              << "\n";
+    if (verbose) std::cout << "    tool: " << d.tools << "\n";
+  }
+}
+
 int list(const std::string& what, bool verbose, const global_options& globals) {
+  if (what == "diagnosers") {
+    list_diagnosers(verbose);
+    return ok;
+  }
   if (what == "measurements") {
     list_measurements(verbose);
     return ok;
@@ -130,11 +143,13 @@ command add_list_command(CLI::App& app, const global_options& globals) {
   auto verbose = std::make_shared<bool>(false);
   auto* sub = app.add_subcommand("list",
                                  "List what wsrepro knows: scenarios, clients, behaviours, report "
-                                 "formats, timeline events or measurements");
-  sub->add_option("what", *what, "scenarios, clients, behaviours, formats, events or measurements")
+                                 "formats, timeline events, measurements or stack-capture "
+                                 "diagnosers");
+  sub->add_option("what", *what,
+                  "scenarios, clients, behaviours, formats, events, measurements or diagnosers")
       ->required()
-      ->check(CLI::IsMember(
-          {"scenarios", "clients", "behaviours", "formats", "events", "measurements"}));
+      ->check(CLI::IsMember({"scenarios", "clients", "behaviours", "formats", "events",
+                             "measurements", "diagnosers"}));
   sub->add_flag("--verbose,-v", *verbose, "Also show parameters, commands and files");
   return [what, verbose, &globals] { return list(*what, *verbose, globals); };
 }

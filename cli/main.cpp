@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "wsrepro/harness/diagnosers.hpp"
 
 #ifndef WSREPRO_VERSION
 #define WSREPRO_VERSION "0.0.0"
@@ -39,6 +40,12 @@ int main(int argc, char** argv) {
                  "Directory for client environments (venvs, npm prefixes) (default: "
                  "$WSREPRO_CACHE_DIR, else $XDG_CACHE_HOME/wsrepro, else ~/.cache/wsrepro)")
       ->type_name("DIR");
+  app.add_option("--diagnose", globals.diagnose,
+                 "The runtime whose tool takes the stacks of a --client-cmd client that hangs: "
+                 "native, python, node or java (default: guessed from the executable; see "
+                 "wsrepro list diagnosers); none: take no stacks of any client")
+      ->type_name("RUNTIME")
+      ->check([](const std::string& value) { return wsrepro::harness::check_diagnose(value); });
 
   const auto run = wsrepro::cli::add_run_command(app, globals);
   const auto serve = wsrepro::cli::add_serve_command(app);

@@ -10,6 +10,7 @@
 #include "toml_reader.hpp"
 #include "wsrepro/common/files.hpp"
 #include "wsrepro/common/version.hpp"
+#include "wsrepro/harness/diagnosers.hpp"
 
 namespace wsrepro::harness {
 
@@ -142,6 +143,10 @@ void client_catalogue::add_manifest(std::string_view text, const fs::path& file,
       spec.command = reader.strings("command").value_or(std::vector<std::string>{});
       if (command_node == nullptr) reader.missing("command");
       spec.interrupt_signal = reader.string("interrupt", false).value_or("SIGINT");
+      spec.diagnose = reader.string("diagnose", false).value_or("");
+      if (auto problem = check_diagnose(spec.diagnose); !problem.empty()) {
+        sink.add(table.get("diagnose")->source(), reader.key_path("diagnose"), problem);
+      }
       spec.library = reader.string("library", false);
       spec.library_version = reader.string("library_version", false);
       spec.runtime_version = reader.string("runtime_version", false);

@@ -1,8 +1,10 @@
 #pragma once
 // Internal: what the measurement files share: setting a value, a text, or why there is none.
 
+#include <cstdio>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "interventions.hpp"
@@ -59,14 +61,36 @@ inline double mean(const std::vector<double>& values) {
   return sum / static_cast<double>(values.size());
 }
 
+/// How long stack captures stopped the client between `from` and `until` (ptrace, a
+/// safepoint): the client could not end meanwhile, so a span across them may be longer by that.
+inline double paused_by_captures(const std::vector<event>& timeline, mono_ns from, mono_ns until) {
+  double paused_ms = 0;
+  for (const auto& e : timeline) {
+    if (e.t_ns <= from || e.t_ns > until || e.name() != "harness.captured") continue;
+    const auto* paused = e.attr("paused");
+    const auto* duration = e.attr("duration_ms");
+    if (paused != nullptr && std::get_if<bool>(paused) != nullptr && std::get<bool>(*paused) &&
+        duration != nullptr && std::get_if<double>(duration) != nullptr) {
+      paused_ms += std::get<double>(*duration);
+    }
+  }
+  return paused_ms;
+}
+
 /// The time from `from` to `to`, or, when wsrepro intervened in between, the time to that
-/// intervention as a lower bound.
+/// intervention as a lower bound. A capture that paused the client is said in the note.
 inline void set_span(results::measurement& m, const std::vector<event>& timeline, const event& from,
                      const event& to) {
   if (const event* action = first_intervention(timeline, from, to.t_ns)) {
     cut_short(m, from, *action, to);
-  } else {
-    set_value(m, ns_to_ms(to.t_ns - from.t_ns));
+    return;
+  }
+  set_value(m, ns_to_ms(to.t_ns - from.t_ns));
+  if (const double paused = paused_by_captures(timeline, from.t_ns, to.t_ns); paused > 0) {
+    char note[128];
+    std::snprintf(note, sizeof note,
+                  "includes up to %.1f ms in which a stack capture stopped the client", paused);
+    m.note = note;
   }
 }
 

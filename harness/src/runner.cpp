@@ -1,5 +1,6 @@
 #include "wsrepro/harness/runner.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -8,11 +9,13 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
 #include <csignal>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include "run_capture.hpp"
 #include "wsrepro/harness/child_process.hpp"
 #include "wsrepro/harness/judge.hpp"
 #include "wsrepro/harness/measurements.hpp"
@@ -37,11 +40,14 @@ std::chrono::milliseconds scaled(std::chrono::milliseconds base, double factor) 
       static_cast<std::int64_t>(static_cast<double>(base.count()) * std::max(factor, 1.0)));
 }
 
-/// Fires the scenario's signals relative to events, escalating while the client lives.
-class signal_plan {
+/// Fires the scenario's signals relative to events, escalating while the client lives. Before
+/// an escalation (a step after a previous one) the client's stacks are taken: it has ignored a
+/// signal, and what it waits in says why.
+class signal_plan : public std::enable_shared_from_this<signal_plan> {
  public:
-  signal_plan(net::io_context& ioc, const std::vector<signal_step>& steps, child_process& child)
-      : steps_(steps), child_(child) {
+  signal_plan(net::io_context& ioc, const std::vector<signal_step>& steps, child_process& child,
+              detail::run_capture& capture)
+      : ioc_(ioc), steps_(steps), child_(child), capture_(capture) {
     for (std::size_t i = 0; i < steps.size(); ++i) {
       timers_.push_back(std::make_unique<net::steady_timer>(ioc));
       armed_.push_back(false);
@@ -63,16 +69,73 @@ class signal_plan {
   void arm(std::size_t i, mono_ns anchor_ns) {
     armed_[i] = true;
     timers_[i]->expires_at(to_steady(anchor_ns + ms_to_ns(steps_[i].delay_ms)));
-    timers_[i]->async_wait([this, i](boost::system::error_code ec) {
-      if (ec || !child_.running()) return;
-      child_.send_signal(steps_[i].signal, steps_[i].target);
-      const mono_ns sent = now_ns();
-      if (i + 1 < steps_.size() && steps_[i + 1].after == "previous") arm(i + 1, sent);
+    timers_[i]->async_wait([self = shared_from_this(), i](boost::system::error_code ec) {
+      if (ec || !self->child_.running()) return;
+      if (i == 0 || self->steps_[i].after != "previous") {
+        self->fire(i);
+        return;
+      }
+      net::co_spawn(self->ioc_, self->capture_then_fire(i), net::detached);
     });
   }
 
+  net::awaitable<void> capture_then_fire(std::size_t i) {
+    auto self = shared_from_this();
+    co_await capture_.take("the client outlived " + steps_[i - 1].signal_text + "; before " +
+                           steps_[i].signal_text);
+    if (child_.running()) fire(i);
+  }
+
+  void fire(std::size_t i) {
+    child_.send_signal(steps_[i].signal, steps_[i].target);
+    const mono_ns sent = now_ns();
+    if (i + 1 < steps_.size() && steps_[i + 1].after == "previous") arm(i + 1, sent);
+  }
+
+  net::io_context& ioc_;
   const std::vector<signal_step>& steps_;
   child_process& child_;
+  detail::run_capture& capture_;
+  std::vector<std::unique_ptr<net::steady_timer>> timers_;
+  std::vector<bool> armed_;
+};
+
+/// Takes the client's stacks at the scenario's moments (capture_triggers): each trigger once,
+/// on its anchor's first event (for harness.signal, the plan's first signal).
+class capture_schedule : public std::enable_shared_from_this<capture_schedule> {
+ public:
+  capture_schedule(net::io_context& ioc, std::vector<detail::capture_trigger> triggers,
+                   detail::run_capture& capture)
+      : ioc_(ioc), triggers_(std::move(triggers)), capture_(capture) {
+    for (std::size_t i = 0; i < triggers_.size(); ++i) {
+      timers_.push_back(std::make_unique<net::steady_timer>(ioc));
+    }
+    armed_.resize(triggers_.size(), false);
+  }
+
+  void on_event(const event& e) {
+    if (e.name() == "harness.signal" && e.string_attr("why") != "plan") return;
+    for (std::size_t i = 0; i < triggers_.size(); ++i) {
+      if (armed_[i] || triggers_[i].after != e.name()) continue;
+      armed_[i] = true;
+      timers_[i]->expires_at(to_steady(e.t_ns + ms_to_ns(triggers_[i].delay_ms)));
+      timers_[i]->async_wait([self = shared_from_this(), i](boost::system::error_code ec) {
+        if (ec) return;
+        net::co_spawn(self->ioc_, self->capture_.take(self->triggers_[i].why), net::detached);
+      });
+    }
+  }
+
+  const std::vector<detail::capture_trigger>& triggers() const { return triggers_; }
+
+  void cancel() {
+    for (auto& t : timers_) t->cancel();
+  }
+
+ private:
+  net::io_context& ioc_;
+  std::vector<detail::capture_trigger> triggers_;
+  detail::run_capture& capture_;
   std::vector<std::unique_ptr<net::steady_timer>> timers_;
   std::vector<bool> armed_;
 };
@@ -117,24 +180,40 @@ struct run_state {
   bool interrupted = false;
   run_facts facts;
   bool finished = false;
+  detail::run_capture* capture = nullptr;
 };
+
+/// Subscribes the plans to the timeline: only their anchors are passed on, posted, so that a
+/// client flooding events does not flood the run's queue and no action fires from inside
+/// another component's handler. Returns the subscription.
+std::size_t follow_anchors(net::io_context& ioc, timeline& log,
+                           const std::shared_ptr<signal_plan>& signals,
+                           const std::shared_ptr<capture_schedule>& captures, const scenario& s) {
+  auto anchors = std::make_shared<std::set<std::string>>();
+  for (const auto& step : s.signals) anchors->insert(step.after);
+  for (const auto& trigger : captures->triggers()) anchors->insert(trigger.after);
+  const std::size_t listener =
+      log.subscribe([&ioc, anchors, weak_signals = std::weak_ptr(signals),
+                     weak_captures = std::weak_ptr(captures)](const event& e) {
+        if (anchors->count(e.name()) == 0) return;
+        net::post(ioc, [weak_signals, weak_captures, e] {
+          if (auto p = weak_signals.lock()) p->on_event(e);
+          if (auto p = weak_captures.lock()) p->on_event(e);
+        });
+      });
+  for (const auto& e : log.snapshot()) {  // anchors that already happened
+    signals->on_event(e);
+    captures->on_event(e);
+  }
+  return listener;
+}
 
 net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const run_options& options,
                                mock::server& server, child_process& child, timeline& log,
-                               run_state& state) {
-  auto plan = std::make_shared<signal_plan>(ioc, s.signals, child);
-  auto anchors = std::make_shared<std::set<std::string>>();
-  for (const auto& step : s.signals) anchors->insert(step.after);
-  const std::size_t listener =
-      log.subscribe([&ioc, anchors, weak = std::weak_ptr(plan)](const event& e) {
-        // Only anchors matter here: a client flooding events must not flood the run's queue.
-        if (anchors->count(e.name()) == 0) return;
-        // Posted, so a signal never fires from inside another component's handler.
-        net::post(ioc, [weak, e] {
-          if (auto p = weak.lock()) p->on_event(e);
-        });
-      });
-  for (const auto& e : log.snapshot()) plan->on_event(e);  // anchors that already happened
+                               detail::run_capture& capture, run_state& state) {
+  auto plan = std::make_shared<signal_plan>(ioc, s.signals, child, capture);
+  auto captures = std::make_shared<capture_schedule>(ioc, detail::capture_triggers(s), capture);
+  const std::size_t listener = follow_anchors(ioc, log, plan, captures, s);
 
   const auto spawn = log.first("client.spawn");
   const mono_ns spawn_ns = spawn ? spawn->t_ns : now_ns();
@@ -142,7 +221,14 @@ net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const ru
   deadline.async_wait([&](boost::system::error_code ec) {
     if (ec || !child.running()) return;
     harness_event(log, "deadline", {{"deadline_ms", s.deadline_ms}});
-    child.send_signal(SIGKILL, signal_target::group, "deadline");
+    // The run is over for the verdict from here; the stacks say where the client was stuck.
+    net::co_spawn(
+        ioc,
+        [&]() -> net::awaitable<void> {
+          co_await capture.take("the deadline came");
+          if (child.running()) child.send_signal(SIGKILL, signal_target::group, "deadline");
+        },
+        net::detached);
   });
   net::steady_timer cancel_poll(ioc);
   std::function<void()> poll_cancel = [&] {
@@ -159,12 +245,14 @@ net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const ru
   };
   poll_cancel();
 
-  // The deadline's SIGKILL ends any client; the margin only covers a wedged machine.
-  const auto give_up =
-      to_steady(spawn_ns + ms_to_ns(s.deadline_ms)) + scaled(5s, options.time_scale);
+  // The deadline's SIGKILL (after a capture) ends any client; the margin only covers a wedged
+  // machine.
+  const auto give_up = to_steady(spawn_ns + ms_to_ns(s.deadline_ms)) + capture.budget() +
+                       scaled(5s, options.time_scale);
   const auto exit = co_await child.wait_exit(give_up);
   log.unsubscribe(listener);
   plan->cancel();
+  captures->cancel();
   deadline.cancel();
   cancel_poll.cancel();
   if (!exit) state.error = "the client did not exit even after SIGKILL";
@@ -182,6 +270,19 @@ net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const ru
                 {{"leaked", static_cast<std::int64_t>(state.facts.leaks.size())}});
   server.stop();
   state.finished = true;
+}
+
+/// How this run's client is captured: its manifest's runtime (or a guess), a scaled budget, and
+/// a scratch directory of its own (made only by a diagnoser that needs one).
+capture_settings capture_settings_for(const planned_run& plan, const run_options& options) {
+  capture_settings settings;
+  settings.diagnose = options.capture_stacks ? plan.client.diagnose : "none";
+  settings.budget = scaled(options.capture_budget, options.time_scale);
+  static std::atomic<std::uint64_t> runs{0};
+  settings.scratch =
+      std::filesystem::temp_directory_path() /
+      ("wsrepro-capture-" + std::to_string(::getpid()) + "-" + std::to_string(runs++));
+  return settings;
 }
 
 /// The placeholders a client's command and environment may use.
@@ -233,7 +334,7 @@ spawn_request make_spawn_request(const planned_run& plan, const run_options& opt
 void supervise_to_the_end(net::io_context& ioc, const scenario& s, const run_options& options,
                           mock::server& server, child_process& child, timeline& log,
                           run_state& state) {
-  net::co_spawn(ioc, supervise(ioc, s, options, server, child, log, state),
+  net::co_spawn(ioc, supervise(ioc, s, options, server, child, log, *state.capture, state),
                 [&ioc, &state](const std::exception_ptr& ex) {
                   if (ex) {
                     try {
@@ -247,7 +348,7 @@ void supervise_to_the_end(net::io_context& ioc, const scenario& s, const run_opt
   net::steady_timer watchdog(
       ioc, std::chrono::steady_clock::now() +
                std::chrono::milliseconds(static_cast<std::int64_t>(s.deadline_ms)) +
-               scaled(30s, options.time_scale));
+               state.capture->budget() + scaled(30s, options.time_scale));
   watchdog.async_wait([&](boost::system::error_code wait_error) {
     if (wait_error) return;
     state.error = "harness watchdog: the run did not finish in time";
@@ -278,7 +379,9 @@ void serve_and_run_client(const planned_run& plan, const run_options& options, n
     return;
   }
   r.argv = *argv;
-  if (auto problem = child.start(make_spawn_request(plan, options, values, server.tls(), *argv))) {
+  auto request = make_spawn_request(plan, options, values, server.tls(), *argv);
+  prepare_for_capture(argv->front(), state.capture->settings(), request.env);
+  if (auto problem = child.start(request)) {
     if (child.supervisor_lost()) {
       state.client_fault = *problem;
       state.facts.leaks = child.leaks();
@@ -361,6 +464,8 @@ results::run_result execute_run(const planned_run& plan, const run_options& opti
     for (const auto& [name, value] : plan.param_overrides) params.set(name, value);
     mock::server server(ioc, *info, params, log, server_options);
     child_process child(ioc, log);
+    detail::run_capture capture(ioc, child, log, capture_settings_for(plan, options));
+    state.capture = &capture;
     serve_and_run_client(plan, options, ioc, server, server_options.address, child, log, state, r);
     server.stop();
     // Let the connections finish their stop (bounded), then drop whatever is left.
@@ -368,6 +473,10 @@ results::run_result execute_run(const planned_run& plan, const run_options& opti
     ioc.run_for(scaled(100ms, options.time_scale));
     r.client_stdout = child.output(false);
     r.client_stderr = child.output(true);
+    r.diagnosis = std::move(capture.diagnosis());
+    state.capture = nullptr;
+    std::error_code ignored;
+    std::filesystem::remove_all(capture.settings().scratch, ignored);
   }
   r.duration_ms = ns_to_ms(now_ns() - started);
   r.timeline = log.snapshot();

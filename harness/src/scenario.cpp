@@ -165,6 +165,7 @@ std::string expectation::describe() const {
 void apply_time_scale(scenario& s, double factor) {
   s.deadline_ms *= factor;
   for (auto& step : s.signals) step.delay_ms *= factor;
+  for (auto& step : s.captures) step.delay_ms *= factor;
   const auto scale_text = [factor](std::string& value) {
     char* end = nullptr;
     const double ms = std::strtod(value.c_str(), &end);

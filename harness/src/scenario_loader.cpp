@@ -326,6 +326,26 @@ void read_signals(table_reader& top, scenario& s, error_sink& errors) {
   }
 }
 
+void read_captures(table_reader& top, scenario& s, error_sink& errors) {
+  const toml::array* steps = top.array_of_tables("capture");
+  if (steps == nullptr) return;
+  int index = 0;
+  for (const auto& element : *steps) {
+    const auto& table = *element.as_table();
+    table_reader reader(table, "capture[" + std::to_string(index++) + "]", errors);
+    capture_step step;
+    if (const auto after = reader.string("after", true)) {
+      if (auto problem = check_event_name(*after, false); !problem.empty()) {
+        errors.add(table.get("after")->source(), reader.key_path("after"), problem);
+      }
+      step.after = *after;
+    }
+    step.delay_ms = reader.number("delay_ms", 0, 86'400'000).value_or(0);
+    reader.finish();
+    s.captures.push_back(step);
+  }
+}
+
 void read_windows(table_reader& top, scenario& s, error_sink& errors) {
   const toml::array* windows = top.array_of_tables("window");
   if (windows == nullptr) return;
@@ -587,6 +607,7 @@ load_result parse_scenario(std::string_view text, const fs::path& file) {
     reader.finish();
   }
   read_signals(top, s, errors);
+  read_captures(top, s, errors);
   read_windows(top, s, errors);
   read_counts_and_fields(top, s, errors);
   read_expect(top, s, errors);

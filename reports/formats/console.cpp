@@ -84,6 +84,9 @@ class console_reporter final : public reporter {
       line += " " + std::string(name) + "=" + value_text(r.find(name));
     }
     if (r.outcome == verdict::fail) line += "\n          " + r.reason;
+    if (const auto stuck = r.diagnosis.summary(); !stuck.empty()) {
+      line += "\n          stuck: " + stuck;
+    }
     return line;
   }
 

@@ -77,6 +77,51 @@ json output_json(const results::captured_output& o) {
   return {{"data", o.data}, {"total_bytes", o.total_bytes}, {"truncated", o.truncated}};
 }
 
+json frame_json(const results::stack_frame& f) {
+  json j = {{"function", f.function}, {"file", f.file}, {"user_code", f.user_code}};
+  if (f.line > 0) j["line"] = f.line;
+  return j;
+}
+
+json process_stacks_json(const results::process_stacks& p) {
+  json threads = json::array();
+  for (const auto& t : p.threads) {
+    json frames = json::array();
+    for (const auto& f : t.frames) frames.push_back(frame_json(f));
+    threads.push_back({{"tid", t.tid},
+                       {"name", t.name},
+                       {"state", t.state},
+                       {"main", t.main},
+                       {"frames", std::move(frames)}});
+  }
+  json j = {{"pid", p.pid},
+            {"command", p.command},
+            {"runtime", p.runtime},
+            {"tool", p.tool},
+            {"paused", p.paused},
+            {"duration_ms", round_ms(p.duration_ms)},
+            {"threads", std::move(threads)}};
+  if (!p.error.empty()) j["error"] = p.error;
+  if (!p.notes.empty()) j["notes"] = p.notes;
+  if (!p.raw.empty()) j["raw"] = p.raw;
+  return j;
+}
+
+/// Where the client was stuck: each capture, its processes' stacks and the one line.
+json diagnosis_json(const results::diagnosis& d, mono_ns started_ns) {
+  json captures = json::array();
+  for (const auto& c : d.captures) {
+    json processes = json::array();
+    for (const auto& p : c.processes) processes.push_back(process_stacks_json(p));
+    captures.push_back({{"t_ms", round_ms(ns_to_ms(c.t_ns - started_ns))},
+                        {"why", c.why},
+                        {"duration_ms", round_ms(c.duration_ms)},
+                        {"blocked_at", c.blocked_at},
+                        {"processes", std::move(processes)}});
+  }
+  return {{"blocked_at", d.summary()}, {"captures", std::move(captures)}};
+}
+
 json run_json(const results::run_result& r) {
   json j = json::object();
   j["scenario"] = r.scenario_id;
@@ -140,6 +185,8 @@ json run_json(const results::run_result& r) {
   if (r.timeline_dropped > 0) j["timeline_dropped_events"] = r.timeline_dropped;
   j["output"] = {{"stdout", output_json(r.client_stdout)},
                  {"stderr", output_json(r.client_stderr)}};
+  // Only when stacks were taken (nothing hung otherwise), so other reports stay as they were.
+  if (!r.diagnosis.empty()) j["diagnosis"] = diagnosis_json(r.diagnosis, r.started_ns);
   return j;
 }
 

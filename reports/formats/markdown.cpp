@@ -136,6 +136,9 @@ std::string details_for(const results::run_result& r) {
     }
     out += '\n';
   }
+  if (const auto stuck = r.diagnosis.summary(); !stuck.empty()) {
+    out += "**Stuck:** " + inline_text(stuck) + " (stacks in report.json)\n\n";
+  }
   const auto& err = r.client_stderr;
   if (!err.data.empty()) {
     const std::string tail = clean_utf8(tail_lines(err.data, stderr_tail_lines));

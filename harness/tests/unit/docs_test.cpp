@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "test_paths.hpp"
+#include "wsrepro/harness/diagnosers.hpp"
 #include "wsrepro/harness/measurements.hpp"
 #include "wsrepro/harness/scenario_loader.hpp"
 #include "wsrepro/mock/registry.hpp"
@@ -47,6 +48,14 @@ TEST(docs, describe_every_measurement) {
   }
 }
 
+TEST(docs, describe_every_diagnoser) {
+  const std::string text = read_doc("docs/diagnosis.md");
+  for (const auto& d : diagnoser_specs()) {
+    EXPECT_NE(text.find("| `" + d.name + "` |"), std::string::npos)
+        << "docs/diagnosis.md's table of tools has no row for " << d.name;
+  }
+}
+
 TEST(docs, list_every_scenario_of_the_library) {
   const std::string text = read_doc("docs/scenarios.md");
   const auto loaded = load_scenarios({std::string(WSREPRO_TEST_DATA_DIR) + "/scenarios"});
@@ -67,9 +76,9 @@ TEST(docs, the_readme_links_every_page_and_every_link_resolves) {
   }
   // Every relative link of the README and the docs names a file that exists.
   const std::regex link(R"(\]\(([^)#:]+)(#[^)]*)?\))");
-  for (const char* doc :
-       {"README.md", "CONTRIBUTING.md", "docs/cli.md", "docs/scenarios.md", "docs/behaviours.md",
-        "docs/clients.md", "docs/measurements.md", "docs/library.md", "docs/seed-bugs.md"}) {
+  for (const char* doc : {"README.md", "CONTRIBUTING.md", "docs/cli.md", "docs/scenarios.md",
+                          "docs/behaviours.md", "docs/clients.md", "docs/measurements.md",
+                          "docs/library.md", "docs/seed-bugs.md", "docs/diagnosis.md"}) {
     const std::string text = read_doc(doc);
     ASSERT_FALSE(text.empty()) << doc;
     const fs::path dir = fs::path(WSREPRO_TEST_DATA_DIR) / fs::path(doc).parent_path();

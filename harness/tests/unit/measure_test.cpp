@@ -50,6 +50,24 @@ run_facts no_leaks() {
   return f;
 }
 
+TEST(measure, a_stack_capture_is_no_intervention_but_a_pause_it_caused_is_noted) {
+  auto capture = ev(1500 * ms, "harness", "capture");
+  capture.with("why", std::string("test"));
+  auto paused = ev(1540 * ms, "harness", "captured");
+  paused.with("paused", true).with("duration_ms", 40.0);
+  auto unpaused = ev(1600 * ms, "harness", "captured");
+  unpaused.with("paused", false).with("duration_ms", 20.0);
+  const std::vector<event> t{
+      ev(1000 * ms, "client", "spawn"), ev(1010 * ms, "server", "fault"), capture, paused, unpaused,
+      exit_event(2010 * ms, 1)};
+  const auto m = measure(t, with_signals(), no_leaks());
+  const auto& hang = get(m, "hang_ms");
+  EXPECT_DOUBLE_EQ(*hang.value, 1000.0);
+  EXPECT_FALSE(hang.lower_bound);  // the client ended on its own
+  EXPECT_EQ(hang.note, "includes up to 40.0 ms in which a stack capture stopped the client");
+  EXPECT_EQ(*get(m, "ended_by").text, "exit");
+}
+
 TEST(measure, hang_is_fault_to_exit_and_interrupt_not_applicable_when_no_signal_went_out) {
   const std::vector<event> t{ev(1000 * ms, "client", "spawn"), ev(1010 * ms, "server", "fault"),
                              exit_event(1013 * ms, 1)};

@@ -20,6 +20,9 @@ struct client_spec {
   std::string description;
   std::vector<std::string> command;         ///< with placeholders
   std::string interrupt_signal = "SIGINT";  ///< the signal that ends it politely
+  /// The runtime whose tool takes its stacks (python, node, native, ...; see `wsrepro list
+  /// diagnosers`); empty: guessed from the executable; "none": never captured.
+  std::string diagnose;
   std::optional<std::string> library;
   std::optional<std::string> library_version;
   std::optional<std::string> runtime_version;

@@ -4,6 +4,7 @@
 // `error` verdict, never an exception, and every wait has a deadline.
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -32,6 +33,10 @@ struct run_options {
   /// Set (e.g. by wsrepro's own SIGINT handler) to stop: running clients are killed, runs not
   /// yet started are skipped.
   const std::atomic<bool>* cancel = nullptr;
+  /// False (--diagnose none): no stacks are taken of any client.
+  bool capture_stacks = true;
+  /// The time one capture of a client's tree may take (scaled by time_scale).
+  std::chrono::milliseconds capture_budget{5000};
 };
 
 struct planned_run {

@@ -26,6 +26,14 @@ struct signal_step {
   signal_target target = signal_target::process;
 };
 
+/// A moment a scenario asks for the client's stacks ([[capture]]): `delay_ms` after the first
+/// `after` event, if the client is still running then. wsrepro also captures on its own before
+/// it ends a run and when an expectation's maximum has passed with the client still running.
+struct capture_step {
+  std::string after;
+  double delay_ms = 0;
+};
+
 /// A window measurement a scenario defines: from the first `from` event to the first `to`
 /// event after it.
 struct window_spec {
@@ -121,6 +129,7 @@ struct scenario {
   /// expectations (and known bugs' signatures) judge. Derived when the scenario is loaded.
   std::vector<std::string> situation;
   std::vector<signal_step> signals;
+  std::vector<capture_step> captures;
   std::vector<window_spec> windows;
   std::vector<count_spec> counts;
   std::vector<field_spec> fields;

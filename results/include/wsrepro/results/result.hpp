@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "wsrepro/common/event.hpp"
+#include "wsrepro/results/diagnosis.hpp"
 
 namespace wsrepro::results {
 
@@ -128,6 +129,8 @@ struct run_result {
   captured_output client_stdout;
   captured_output client_stderr;
   std::vector<leaked_process> leaks;
+  /// Where the client was stuck when wsrepro ended it (or when the scenario asked).
+  results::diagnosis diagnosis;
 
   const measurement* find(std::string_view name) const {
     for (const auto& m : measurements) {
@@ -144,6 +147,8 @@ inline void drop_details(run_result& r) {
   std::vector<event>().swap(r.timeline);
   std::string().swap(r.client_stdout.data);
   std::string().swap(r.client_stderr.data);
+  // The stacks too; each capture's one line stays.
+  for (auto& c : r.diagnosis.captures) std::vector<process_stacks>().swap(c.processes);
 }
 
 struct run_counts {

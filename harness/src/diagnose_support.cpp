@@ -1,0 +1,44 @@
+#include "diagnose_support.hpp"
+
+#include <cstdlib>
+
+#include "subprocess.hpp"
+#include "wsrepro/harness/client.hpp"
+#include "wsrepro/harness/environment.hpp"
+
+namespace wsrepro::harness::detail {
+
+namespace fs = std::filesystem;
+
+std::optional<fs::path> find_tool(const std::string& name, const char* env_var) {
+  if (const char* given = std::getenv(env_var); given != nullptr && *given != '\0') {
+    return fs::path(given);
+  }
+  if (auto on_path = find_program(name)) return on_path;
+  std::error_code ec;
+  const fs::path cached = environment_cache::default_root() / "tools" / "bin" / name;
+  if (fs::is_regular_file(cached, ec)) return cached;
+  return std::nullopt;
+}
+
+std::optional<std::string> run_tool(const std::vector<std::string>& argv,
+                                    std::chrono::milliseconds budget,
+                                    results::process_stacks& out) {
+  constexpr std::size_t raw_limit = std::size_t{256} * 1024;
+  subprocess_request request;
+  request.argv = argv;
+  request.timeout = budget;
+  request.capture_limit_bytes = raw_limit;
+  for (const auto& a : argv) out.tool += (out.tool.empty() ? "" : " ") + a;
+  const auto done = run_subprocess(request);
+  out.duration_ms = done.duration_ms;
+  out.raw = done.output;
+  if (done.succeeded()) return done.output;
+  out.error = fs::path(argv.front()).filename().string() + " " + done.describe();
+  if (const auto last = done.last_line(); !last.empty()) out.error += ": " + last;
+  return std::nullopt;
+}
+
+std::string exe_name(const process_identity& p) { return p.exe.filename().string(); }
+
+}  // namespace wsrepro::harness::detail
