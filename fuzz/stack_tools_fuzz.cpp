@@ -1,6 +1,7 @@
-// libFuzzer target: what the stack tools print (py-spy's JSON, eu-stack, jstack, a Node report),
-// as the diagnosers parse it. The tools read a client wsrepro does not control, so their output
-// is untrusted too: any bytes give threads or an error, and the one-line wait never fails.
+// libFuzzer target: what the stack tools print (py-spy's JSON, eu-stack, jstack, a Node report)
+// and the kernel's TCP table, as the diagnosers parse them. The tools read a client wsrepro does
+// not control, so their output is untrusted too: any bytes give threads or an error, and the
+// one-line wait never fails.
 
 #include <cstddef>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string_view>
 
 #include "../harness/src/diagnose_support.hpp"
+#include "../harness/src/socket_table.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace wsrepro::harness;
@@ -17,7 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<wsrepro::results::thread_stack> threads;
   std::string error;
   std::vector<std::string> notes;
-  switch (data[0] % 5) {
+  wsrepro::results::socket_state socket;
+  unsigned long long inode = 0;
+  switch (data[0] % 6) {
     case 0:
       threads = detail::parse_py_spy_json(text, 1, error);
       break;

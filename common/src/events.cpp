@@ -51,7 +51,7 @@ std::vector<event_kind> core_kinds() {
     {"harness", "error", "error", true, "wsrepro could not do what the run needed"},
     {"harness", "capture", "why", true,
      "wsrepro began taking the stacks of the client's tree (it is neither a signal nor an end)"},
-    {"harness", "captured", "why processes paused duration_ms blocked_at error", true,
+    {"harness", "captured", "why processes paused duration_ms blocked_at connection error", true,
      "the stacks were taken (or why not); paused: the tool stopped the client meanwhile"},
   };
 }

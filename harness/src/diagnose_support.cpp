@@ -39,6 +39,19 @@ std::optional<std::string> run_tool(const std::vector<std::string>& argv,
   return std::nullopt;
 }
 
+std::vector<std::string_view> split_words(std::string_view line) {
+  std::vector<std::string_view> out;
+  std::size_t at = 0;
+  while (at < line.size()) {
+    const auto start = line.find_first_not_of(" \t\r", at);
+    if (start == std::string_view::npos) break;
+    const auto end = line.find_first_of(" \t\r", start);
+    out.push_back(line.substr(start, end == std::string_view::npos ? end : end - start));
+    at = end == std::string_view::npos ? line.size() : end;
+  }
+  return out;
+}
+
 std::string exe_name(const process_identity& p) { return p.exe.filename().string(); }
 
 }  // namespace wsrepro::harness::detail

@@ -23,6 +23,9 @@ std::optional<std::filesystem::path> find_tool(const std::string& name, const ch
 std::optional<std::string> run_tool(const std::vector<std::string>& argv,
                                     std::chrono::milliseconds budget, results::process_stacks& out);
 
+/// The words of a line, split on blanks (spaces, tabs, carriage returns).
+std::vector<std::string_view> split_words(std::string_view line);
+
 /// The executable's file name: "python3.11" for /usr/bin/python3.11.
 std::string exe_name(const process_identity& p);
 

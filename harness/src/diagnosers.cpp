@@ -91,8 +91,11 @@ std::string main_thread_wait(const results::process_stacks& p) {
   const auto main = std::find_if(p.threads.begin(), p.threads.end(),
                                  [](const results::thread_stack& t) { return t.main; });
   if (main == p.threads.end()) {
-    return p.threads.empty() ? std::string() : describe_wait(p.threads.front());
+    return p.threads.empty() || p.threads.front().frames.empty() ? std::string()
+                                                                 : describe_wait(p.threads.front());
   }
+  // No frames: the process is starting or ending (an interpreter finalizing); nothing to name.
+  if (main->frames.empty()) return {};
   std::string line = describe_wait(*main);
   if (!joins_a_thread(*main)) return line;
   constexpr std::size_t most = 3;

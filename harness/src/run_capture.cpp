@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 
+#include "server_view.hpp"
 #include "wsrepro/harness/measurements.hpp"
 
 namespace wsrepro::harness::detail {
@@ -96,7 +97,7 @@ net::awaitable<void> run_capture::take(std::string why) {
     co_await pause.async_wait(use_tuple);
   }
   if (job->done) {
-    record(job->result);
+    record(std::move(job->result));
   } else {
     results::stack_capture late;
     late.t_ns = now_ns();
@@ -105,12 +106,13 @@ net::awaitable<void> run_capture::take(std::string why) {
     unfinished.pid = child_.pid();
     unfinished.error = "the capture did not finish within its budget";
     late.processes.push_back(std::move(unfinished));
-    record(late);
+    record(std::move(late));
   }
   busy_ = false;
 }
 
-void run_capture::record(const results::stack_capture& c) {
+void run_capture::record(results::stack_capture c) {
+  describe_connections(c, log_.snapshot());
   bool paused = false;
   std::string error;
   for (const auto& p : c.processes) {
@@ -124,10 +126,11 @@ void run_capture::record(const results::stack_capture& c) {
                 {"processes", static_cast<std::int64_t>(c.processes.size())},
                 {"paused", paused},
                 {"duration_ms", c.duration_ms},
-                {"blocked_at", c.blocked_at}};
+                {"blocked_at", c.blocked_at},
+                {"connection", c.connection}};
   if (!error.empty()) done.attrs.emplace_back("error", error);
   log_.emit(std::move(done));
-  diagnosis_.captures.push_back(c);
+  diagnosis_.captures.push_back(std::move(c));
 }
 
 }  // namespace wsrepro::harness::detail

@@ -53,7 +53,7 @@ class run_capture {
 
  private:
   struct pending;
-  void record(const results::stack_capture& c);
+  void record(results::stack_capture c);
 
   boost::asio::io_context& ioc_;
   child_process& child_;

@@ -5,6 +5,8 @@
 #include <fstream>
 
 #include "../shim/proc_table.hpp"
+#include "diagnose_support.hpp"
+#include "socket_table.hpp"
 #include "wsrepro/common/clock.hpp"
 #include "wsrepro/harness/client.hpp"
 
@@ -66,13 +68,8 @@ process_identity identify_program(const std::string& program) {
   // "#!/usr/bin/env node" or "#!/usr/bin/python3 -u": the interpreter is the first word, or
   // the one env runs.
   std::vector<std::string> words;
-  std::size_t at = 2;
-  while (at < first_line.size()) {
-    const auto start = first_line.find_first_not_of(" \t\r", at);
-    if (start == std::string::npos) break;
-    const auto end = first_line.find_first_of(" \t\r", start);
-    words.push_back(first_line.substr(start, end - start));
-    at = end == std::string::npos ? first_line.size() : end;
+  for (const auto w : detail::split_words(std::string_view(first_line).substr(2))) {
+    words.emplace_back(w);
   }
   if (words.empty()) return p;
   std::string interpreter = words.front();
@@ -127,6 +124,10 @@ results::stack_capture capture_stacks(int root, const capture_settings& settings
       d->capture(p, capture_context{left, settings.scratch}, out);
     }
     c.processes.push_back(std::move(out));
+  }
+  for (const auto& p : c.processes) {
+    auto sockets = detail::tcp_sockets_of(p.pid);
+    c.sockets.insert(c.sockets.end(), sockets.begin(), sockets.end());
   }
   c.duration_ms = ns_to_ms(now_ns() - c.t_ns);
   c.blocked_at = blocked_at(c, root);

@@ -87,6 +87,9 @@ class console_reporter final : public reporter {
     if (const auto stuck = r.diagnosis.summary(); !stuck.empty()) {
       line += "\n          stuck: " + stuck;
     }
+    if (const auto connection = r.diagnosis.connection_summary(); !connection.empty()) {
+      line += "\n          connection: " + connection;
+    }
     return line;
   }
 

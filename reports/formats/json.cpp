@@ -113,13 +113,28 @@ json diagnosis_json(const results::diagnosis& d, mono_ns started_ns) {
   for (const auto& c : d.captures) {
     json processes = json::array();
     for (const auto& p : c.processes) processes.push_back(process_stacks_json(p));
+    json sockets = json::array();
+    for (const auto& s : c.sockets) {
+      sockets.push_back({{"pid", s.pid},
+                         {"local", s.local},
+                         {"remote", s.remote},
+                         {"state", s.state},
+                         {"recv_queue", s.recv_queue},
+                         {"send_queue", s.send_queue},
+                         {"timer", s.timer},
+                         {"server_view", s.server_view}});
+    }
     captures.push_back({{"t_ms", round_ms(ns_to_ms(c.t_ns - started_ns))},
                         {"why", c.why},
                         {"duration_ms", round_ms(c.duration_ms)},
                         {"blocked_at", c.blocked_at},
-                        {"processes", std::move(processes)}});
+                        {"connection", c.connection},
+                        {"processes", std::move(processes)},
+                        {"sockets", std::move(sockets)}});
   }
-  return {{"blocked_at", d.summary()}, {"captures", std::move(captures)}};
+  return {{"blocked_at", d.summary()},
+          {"connection", d.connection_summary()},
+          {"captures", std::move(captures)}};
 }
 
 json run_json(const results::run_result& r) {

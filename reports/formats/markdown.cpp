@@ -139,6 +139,9 @@ std::string details_for(const results::run_result& r) {
   if (const auto stuck = r.diagnosis.summary(); !stuck.empty()) {
     out += "**Stuck:** " + inline_text(stuck) + " (stacks in report.json)\n\n";
   }
+  if (const auto connection = r.diagnosis.connection_summary(); !connection.empty()) {
+    out += "**Connection:** " + inline_text(connection) + "\n\n";
+  }
   const auto& err = r.client_stderr;
   if (!err.data.empty()) {
     const std::string tail = clean_utf8(tail_lines(err.data, stderr_tail_lines));

@@ -12,9 +12,26 @@ std::string stack_frame::describe() const {
   return out;
 }
 
+std::string socket_state::describe() const {
+  std::string out = local + " -> " + remote + " " + state + ", Recv-Q " +
+                    std::to_string(recv_queue) + ", Send-Q " + std::to_string(send_queue);
+  if (!timer.empty()) out += ", " + timer;
+  return out;
+}
+
 std::string diagnosis::summary() const {
   for (const auto& c : captures) {
     if (!c.blocked_at.empty()) return c.blocked_at;
+  }
+  return {};
+}
+
+std::string diagnosis::connection_summary() const {
+  for (const auto& c : captures) {
+    if (!c.blocked_at.empty()) return c.connection;
+  }
+  for (const auto& c : captures) {
+    if (!c.connection.empty()) return c.connection;
   }
   return {};
 }

@@ -84,6 +84,11 @@ TEST(stack_capture, names_the_join_a_native_client_waits_in) {
   ASSERT_EQ(r.diagnosis.captures.size(), 2u) << describe(r);
   EXPECT_NE(r.diagnosis.captures[0].why.find("hang_ms passed its maximum"), std::string::npos);
   EXPECT_EQ(r.diagnosis.captures[1].why, "the deadline came");
+  // Its socket as the kernel shows it, beside the server's side of the same connection.
+  EXPECT_EQ(r.diagnosis.connection_summary().substr(0, 35), "server keeps the connection open, m")
+      << r.diagnosis.connection_summary();
+  ASSERT_FALSE(r.diagnosis.captures[0].sockets.empty());
+  EXPECT_EQ(r.diagnosis.captures[0].sockets[0].state, "ESTABLISHED");
   const auto& process = r.diagnosis.captures[0].processes.at(0);
   EXPECT_EQ(process.runtime, "native");
   EXPECT_TRUE(process.paused);

@@ -5,6 +5,8 @@
 
 #include "diagnose_support.hpp"
 #include "run_capture.hpp"
+#include "server_view.hpp"
+#include "socket_table.hpp"
 #include "wsrepro/harness/diagnosers.hpp"
 #include "wsrepro/harness/scenario_loader.hpp"
 
@@ -219,6 +221,67 @@ TEST(diagnosers, recognised_from_the_executable) {
   p.exe = "/build/wsrepro-client-beast-async";
   EXPECT_EQ(diagnoser_for(p, "")->name, "native");
   EXPECT_EQ(diagnoser_for(p, "python")->name, "python");  // told beats guessed
+}
+
+TEST(socket_table, lines_of_tcp_and_tcp6_with_queues_and_timers) {
+  results::socket_state s;
+  unsigned long long inode = 0;
+  ASSERT_TRUE(parse_tcp_table_line(
+      "   3: 0100007F:D4F8 0100007F:9385 08 00000000:00000011 01:00000014 00000000     0        0 "
+      "2145931 1 0000000053c1a1b9 20 4 30 10 -1",
+      s, inode));
+  EXPECT_EQ(s.local, "127.0.0.1:54520");
+  EXPECT_EQ(s.remote, "127.0.0.1:37765");
+  EXPECT_EQ(s.state, "CLOSE_WAIT");
+  EXPECT_EQ(s.recv_queue, 17u);
+  EXPECT_EQ(s.send_queue, 0u);
+  EXPECT_EQ(s.timer.substr(0, 20), "retransmit timer in ");
+  EXPECT_EQ(inode, 2145931u);
+  ASSERT_TRUE(parse_tcp_table_line(
+      "   0: 00000000000000000000000001000000:A2F4 00000000000000000000000001000000:1F90 01 "
+      "00000005:00000000 00:00000000 00000000     0        0 77 1 0000000000000000 20 4 0 10 -1",
+      s, inode));
+  EXPECT_EQ(s.local, "[0:0:0:0:0:0:0:1]:41716");
+  EXPECT_EQ(s.state, "ESTABLISHED");
+  EXPECT_EQ(s.send_queue, 5u);
+  EXPECT_TRUE(s.timer.empty());
+  EXPECT_FALSE(parse_tcp_table_line("  sl  local_address rem_address   st tx_queue", s, inode));
+  EXPECT_FALSE(parse_tcp_table_line("0: 0100007F 0100007F:1 01 0:0 00:0 0 0 0 1", s, inode));
+  EXPECT_FALSE(parse_tcp_table_line("0: 0100007F:1 0100007F:1 zz 0:0 00:0 0 0 0 1", s, inode));
+}
+
+event server_event(mono_ns t_ms, std::string kind, int connection = 1) {
+  event e;
+  e.t_ns = t_ms * 1'000'000;
+  e.source = "server";
+  e.kind = std::move(kind);
+  e.connection = connection;
+  return e;
+}
+
+TEST(server_view, what_the_server_did_on_the_clients_connection) {
+  std::vector<event> timeline;
+  timeline.push_back(server_event(100, "accept", 0).with("peer", std::string("127.0.0.1:5000")));
+  timeline.push_back(server_event(100, "accept").with("peer", std::string("127.0.0.1:4000")));
+  timeline.push_back(server_event(200, "fault"));
+  timeline.push_back(
+      server_event(200, "frame_out").with("opcode", std::string("close")).with("code", 1000L));
+  timeline.push_back(server_event(300, "fin_out"));
+  timeline.push_back(server_event(400, "fin_in", 0));  // another connection's
+  EXPECT_EQ(server_view(timeline, "127.0.0.1:4000", 10'200'000'000),
+            "server sent FIN 9.9 s ago and keeps reading, misbehaved (its fault) 10.0 s ago, "
+            "last sent a close frame (code 1000) 10.0 s ago, saw no FIN from the client");
+  EXPECT_EQ(server_view(timeline, "127.0.0.1:4001", 10'200'000'000), "");
+
+  results::stack_capture c;
+  c.t_ns = 10'200'000'000;
+  results::socket_state s;
+  s.local = "127.0.0.1:4000";
+  s.state = "CLOSE_WAIT";
+  c.sockets.push_back(s);
+  describe_connections(c, timeline);
+  EXPECT_EQ(c.connection.substr(c.connection.find("; ")),
+            "; the client's socket: CLOSE_WAIT, Recv-Q 0, Send-Q 0");
 }
 
 TEST(capture_triggers, the_scenarios_own_and_each_maximum_on_a_span_to_the_exit) {

@@ -4,6 +4,7 @@
 // asks), and the one line that names the frame the client waits in. Plain data, like the rest
 // of the results model; the harness fills it, the reporters write it.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,23 @@ struct thread_stack {
   std::vector<stack_frame> frames;  ///< innermost first
 };
 
+/// A TCP socket of the client's tree as the kernel saw it during the capture.
+struct socket_state {
+  int pid = 0;
+  std::string local;             ///< 127.0.0.1:54321
+  std::string remote;            ///< 127.0.0.1:8080
+  std::string state;             ///< ESTABLISHED, CLOSE_WAIT, FIN_WAIT2, ...
+  std::uint64_t send_queue = 0;  ///< bytes not yet acknowledged by the peer
+  std::uint64_t recv_queue = 0;  ///< bytes received and not yet read by the client
+  std::string timer;             ///< "retransmit in 200 ms", "keepalive in 7200 s"; empty: none
+  /// The same connection as the server saw it, in words (what it sent last, whether it saw a FIN
+  /// or a close frame); empty when the socket is not one of the server's connections.
+  std::string server_view;
+
+  /// "127.0.0.1:54321 -> 127.0.0.1:8080 CLOSE_WAIT, Recv-Q 0, Send-Q 0"
+  std::string describe() const;
+};
+
 /// One process of the client's tree, as its runtime's tool saw it.
 struct process_stacks {
   int pid = 0;
@@ -52,15 +70,21 @@ struct stack_capture {
   std::string why;  ///< "the deadline came", "hang_ms passed its maximum (1000 ms)", "[[capture]]"
   double duration_ms = 0;
   std::vector<process_stacks> processes;
+  std::vector<socket_state> sockets;  ///< every TCP socket of the tree
   /// The frame the client waits in: the innermost frame of the thread that blocks its exit,
   /// and the innermost frame of the program or a library below it. Empty when nothing was taken.
   std::string blocked_at;
+  /// The client's connection to the server at that moment, both sides in one line ("server
+  /// sent FIN 9.9 s ago, saw no FIN from the client; the client's socket: CLOSE_WAIT, ...").
+  std::string connection;
 };
 
 struct diagnosis {
   std::vector<stack_capture> captures;
   /// The line of the first capture that has one: what reports print under the verdict.
   std::string summary() const;
+  /// The connection line of the capture the summary comes from (or of the first with one).
+  std::string connection_summary() const;
   bool empty() const { return captures.empty(); }
 };
 
