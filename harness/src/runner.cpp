@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <csignal>
+#include <ctime>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -453,6 +454,9 @@ results::run_result execute_run(const planned_run& plan, const run_options& opti
   }
   const mono_ns started = now_ns();
   r.started_ns = started;
+  timespec wall{};
+  ::clock_gettime(CLOCK_REALTIME, &wall);
+  r.started_unix_ns = std::int64_t{wall.tv_sec} * 1'000'000'000 + wall.tv_nsec;
   timeline log;  // outlives the io_context: pending handlers may log while being destroyed
   run_state state;
   {
@@ -481,6 +485,8 @@ results::run_result execute_run(const planned_run& plan, const run_options& opti
   r.duration_ms = ns_to_ms(now_ns() - started);
   r.timeline = log.snapshot();
   r.timeline_dropped = log.dropped();
+  r.wire = log.wire().snapshot();
+  r.wire_dropped_bytes = log.wire().dropped_bytes();
   std::stable_sort(r.timeline.begin(), r.timeline.end(),
                    [](const event& a, const event& b) { return a.t_ns < b.t_ns; });
   judge_run(plan, state, r);

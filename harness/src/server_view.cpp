@@ -1,7 +1,7 @@
 #include "server_view.hpp"
 
+#include <algorithm>
 #include <cstdio>
-#include <ranges>
 
 namespace wsrepro::harness::detail {
 
@@ -29,10 +29,9 @@ std::vector<const event*> connection_events(const std::vector<event>& timeline, 
 }
 
 const event* last_of(const std::vector<const event*>& events, std::string_view kind) {
-  for (const event* e : std::views::reverse(events)) {
-    if (e->kind == kind) return e;
-  }
-  return nullptr;
+  const auto it =
+      std::find_if(events.rbegin(), events.rend(), [&](const event* e) { return e->kind == kind; });
+  return it == events.rend() ? nullptr : *it;
 }
 
 std::string frame_text(const event& e) {
@@ -78,12 +77,11 @@ std::string server_view(const std::vector<event>& timeline, std::string_view cli
   } else {
     view += ", saw no FIN from the client";
   }
-  for (const event* e : std::views::reverse(events)) {
-    if (e->kind == "frame_in" && e->string_attr("opcode") == "close") {
-      view += ", got its close frame " + ago(e->t_ns, now);
-      break;
-    }
-  }
+  const auto client_close = std::find_if(events.rbegin(), events.rend(), [](const event* e) {
+    return e->kind == "frame_in" && e->string_attr("opcode") == "close";
+  });
+  if (client_close != events.rend())
+    view += ", got its close frame " + ago((*client_close)->t_ns, now);
   return view;
 }
 

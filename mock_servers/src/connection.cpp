@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl.hpp>
@@ -13,6 +14,7 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <cstdio>
 #include <map>
 #include <mutex>
 
@@ -102,7 +104,7 @@ net::awaitable<bool> connection::read_some(std::string& out) {
     out.clear();
     co_return false;
   }
-  std::array<char, 16 * 1024> buffer{};
+  std::array<char, std::size_t{16} * 1024> buffer{};
   // Two statements, not a conditional: GCC 12 mishandles co_await in conditions.
   std::tuple<boost::system::error_code, std::size_t> result;
   if (tls_) {
@@ -112,6 +114,7 @@ net::awaitable<bool> connection::read_some(std::string& out) {
   }
   const auto [ec, n] = result;
   out.assign(buffer.data(), n);
+  log_.wire().record(id_, true, out);
   if (!ec) co_return true;
   read_ended_ = ec == net::error::eof || ec == net::ssl::error::stream_truncated ||
                 ec == net::error::connection_reset;
@@ -164,6 +167,11 @@ net::awaitable<bool> connection::write_all(std::span<const std::string_view> pie
   }
   const auto [ec, n] = result;
   pass_write_turn();
+  // What reached the socket (all of it unless the write failed part way).
+  for (std::size_t left = n; const auto piece : pieces) {
+    log_.wire().record(id_, false, piece.substr(0, std::min(left, piece.size())));
+    left -= std::min(left, piece.size());
+  }
   if (ec) {
     if (!stopped_) {
       emit("write_error",
@@ -195,7 +203,7 @@ struct request_deadline {
 
 net::awaitable<std::optional<upgrade_request>> connection::read_request() {
   // Bounds what a client can make us hold: a longer header is refused (bad_request).
-  detail::request_reader reader(64 * 1024);
+  detail::request_reader reader(std::size_t{64} * 1024);
   // A client that never finishes its request (slowloris, or a half-open peer) would hold the
   // connection for ever: the whole request must be in within the timeout, however it drips.
   const auto deadline = std::make_shared<request_deadline>();
@@ -267,6 +275,22 @@ net::awaitable<bool> connection::write_response(std::string bytes, std::int64_t 
 }
 
 namespace {
+/// Bytes as text for a timeline: printable ASCII kept, anything else as \xHH.
+std::string printable(std::string_view bytes) {
+  std::string out;
+  for (const char c : bytes) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f && c != '\\') {
+      out.push_back(c);
+    } else {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", u);
+      out += escaped;
+    }
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string, attr_value>> frame_attrs(const frame& f) {
   std::vector<std::pair<std::string, attr_value>> attrs{
       {"opcode", opcode_name(f.opcode)},
@@ -277,6 +301,10 @@ std::vector<std::pair<std::string, attr_value>> frame_attrs(const frame& f) {
   if (f.opcode == opcodes::close) {
     if (auto code = close_code(f.payload))
       attrs.emplace_back("code", static_cast<std::int64_t>(*code));
+    if (f.payload.size() > 2) attrs.emplace_back("reason", printable(f.payload.substr(2, 123)));
+  } else if (!f.payload.empty()) {
+    // The first bytes say what the frame was without keeping all of it.
+    attrs.emplace_back("head", printable(f.payload.substr(0, 32)));
   }
   return attrs;
 }

@@ -17,7 +17,7 @@ class request_reader {
   enum class status { need_more, done, error };
 
   /// A header beyond `header_limit` bytes is an error, so a client cannot make us hold more.
-  explicit request_reader(std::size_t header_limit = 64 * 1024);
+  explicit request_reader(std::size_t header_limit = std::size_t{64} * 1024);
 
   /// Takes the next bytes; `done` once the request's header is complete (an upgrade request has
   /// no body: later bytes are left over).

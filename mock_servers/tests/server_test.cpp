@@ -129,6 +129,15 @@ TEST(echo, answers_the_upgrade_echoes_and_completes_the_close_handshake) {
   ASSERT_TRUE(close_reply);
   EXPECT_EQ(*close_reply, std::string("\x88\x02\x03\xe8"));
   EXPECT_EQ(client.next_end(), raw_client::end::fin);
+
+  // The frame log: each frame's first bytes, and a close frame's code and reason.
+  const auto in = testing::events_named(srv, "server.frame_in");
+  ASSERT_EQ(in.size(), 3u);
+  EXPECT_EQ(in[0].string_attr("head"), "hello");
+  EXPECT_EQ(in[1].string_attr("head"), "p");
+  EXPECT_EQ(in[2].int_attr("code"), 1000);
+  EXPECT_EQ(in[2].string_attr("reason"), "bye");
+  EXPECT_FALSE(in[2].attr("head"));
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #pragma once
 // A thread-safe, bounded, append-only list of events on the one monotonic clock. The mock
 // server, the supervisor and the client-output reader all write to the same timeline; the
-// runner subscribes to it to fire signals relative to events.
+// runner subscribes to it to fire signals relative to events. Beside the events it holds the
+// run's bytes on the wire (wire()), on the same clock.
 
 #include <cstddef>
 #include <functional>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "wsrepro/common/event.hpp"
+#include "wsrepro/common/wire_log.hpp"
 
 namespace wsrepro {
 
@@ -37,6 +39,10 @@ class timeline {
   /// Counts an event its producer did not keep (past its own bound).
   void discard();
 
+  /// The bytes of every connection, both ways.
+  wire_log& wire() { return wire_; }
+  const wire_log& wire() const { return wire_; }
+
  private:
   mutable std::mutex mutex_;
   std::vector<event> events_;
@@ -44,6 +50,7 @@ class timeline {
   std::size_t next_listener_id_ = 1;
   std::size_t max_events_;
   std::size_t dropped_ = 0;
+  wire_log wire_;
 };
 
 }  // namespace wsrepro

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "wsrepro/common/event.hpp"
+#include "wsrepro/common/wire_log.hpp"
 #include "wsrepro/results/diagnosis.hpp"
 
 namespace wsrepro::results {
@@ -115,6 +116,9 @@ struct run_result {
   std::vector<std::string> argv;
   std::string url;
   mono_ns started_ns = 0;  ///< the run's zero on the monotonic clock
+  /// The same moment on the wall clock (ns since the Unix epoch), only for capture files, which
+  /// need calendar time; never used to measure.
+  std::int64_t started_unix_ns = 0;
   double duration_ms = 0;
   std::vector<measurement> measurements;
   /// The events the scenario's situation needs (scenario::situation) and those the run never
@@ -128,6 +132,9 @@ struct run_result {
   std::size_t timeline_dropped = 0;  ///< high-volume events not kept (past the bound)
   captured_output client_stdout;
   captured_output client_stderr;
+  /// Every byte the server read and wrote, per connection (see wire_log), and what was not kept.
+  std::vector<wire_chunk> wire;
+  std::uint64_t wire_dropped_bytes = 0;
   std::vector<leaked_process> leaks;
   /// Where the client was stuck when wsrepro ended it (or when the scenario asked).
   results::diagnosis diagnosis;
@@ -147,6 +154,7 @@ inline void drop_details(run_result& r) {
   std::vector<event>().swap(r.timeline);
   std::string().swap(r.client_stdout.data);
   std::string().swap(r.client_stderr.data);
+  std::vector<wire_chunk>().swap(r.wire);
   // The stacks too; each capture's one line stays.
   for (auto& c : r.diagnosis.captures) std::vector<process_stacks>().swap(c.processes);
 }
