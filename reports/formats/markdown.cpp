@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "format.hpp"
+#include "mermaid.hpp"
 #include "wsrepro/common/statistics.hpp"
 #include "wsrepro/reports/formats.hpp"
 #include "wsrepro/reports/matrix.hpp"
@@ -136,6 +137,8 @@ std::string details_for(const results::run_result& r) {
     }
     out += '\n';
   }
+  // What happened when, drawn (GitHub renders Mermaid).
+  if (const auto chart = mermaid_gantt(r); !chart.empty()) out += chart + "\n";
   if (const auto stuck = r.diagnosis.summary(); !stuck.empty()) {
     out += "**Stuck:** " + inline_text(stuck) + " (stacks in report.json)\n\n";
   }
