@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -162,7 +163,42 @@ std::optional<std::string> wait_for_report(int pid, const fs::path& dir,
   return std::nullopt;
 }
 
+/// Whether the process was started with the report flags prepare() gives: without them
+/// SIGUSR2's default action would end a node, and a capture must never end a client.
+bool reports_on_sigusr2(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string entry;
+  while (std::getline(in, entry, '\0')) {
+    if (entry.starts_with("NODE_OPTIONS=") &&
+        entry.find("--report-on-signal") != std::string::npos &&
+        entry.find("--report-signal=SIGUSR2") != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Natively, with `note` saying why not through a report.
+void capture_natively(const process_identity& p, const capture_context& ctx,
+                      results::process_stacks& out, std::string_view note) {
+  out.notes.emplace_back(note);
+  const diagnoser_spec* native = find_diagnoser("native");
+  if (native == nullptr || native->capture == nullptr) {
+    out.error = std::string(note);
+    return;
+  }
+  out.tool.clear();
+  native->capture(p, ctx, out);
+}
+
 void capture(const process_identity& p, const capture_context& ctx, results::process_stacks& out) {
+  // Only a node with the flags handles SIGUSR2; any other process would die of it.
+  if (!recognises(p) || !reports_on_sigusr2(p.pid)) {
+    capture_natively(p, ctx, out,
+                     "no report: the process is not a node started with wsrepro's NODE_OPTIONS "
+                     "(SIGUSR2 would end it)");
+    return;
+  }
   out.tool = "NODE_OPTIONS=--report-on-signal, SIGUSR2";
   out.paused = true;  // the JavaScript thread writes the report
   const auto before = reports_in(ctx.scratch);
@@ -182,22 +218,15 @@ void capture(const process_identity& p, const capture_context& ctx, results::pro
     out.threads = parse_node_report(*text, out.notes, out.error);
     return;
   }
-  out.notes.emplace_back(loop_never_turned);
-  const diagnoser_spec* native = find_diagnoser("native");
-  if (native == nullptr || native->capture == nullptr) {
-    out.error = std::string(loop_never_turned);
-    return;
-  }
-  out.tool.clear();
-  native->capture(p, capture_context{ctx.budget - wait, ctx.scratch}, out);
+  capture_natively(p, capture_context{ctx.budget - wait, ctx.scratch}, out, loop_never_turned);
 }
 
 /// The JavaScript stack when code is running; when the loop is idle, what keeps it alive.
 std::string blocked_at(const results::process_stacks& p) {
-  if (!p.notes.empty() && p.notes.front() == loop_never_turned) {
-    return "the JavaScript thread never returned to the event loop (busy JavaScript, or a "
-           "blocking native call); natively, " +
-           main_thread_wait(p);
+  // Captured natively (capture_natively): why, then the native wait.
+  constexpr std::string_view no_report = "no report: ";
+  if (!p.notes.empty() && p.notes.front().starts_with(no_report)) {
+    return p.notes.front().substr(no_report.size()) + "; natively, " + main_thread_wait(p);
   }
   if (!p.threads.empty() && !p.threads.front().frames.empty()) {
     return describe_wait(p.threads.front());

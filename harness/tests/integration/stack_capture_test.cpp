@@ -128,6 +128,16 @@ TEST(stack_capture, says_when_a_node_client_never_returns_to_its_event_loop) {
       << describe(r);
 }
 
+TEST(stack_capture, never_signals_a_process_not_started_with_the_report_flags) {
+  // Told "node" for a Python client: it gets the report flags in NODE_OPTIONS but is no node,
+  // so no SIGUSR2 (whose default action would end it); its stacks are taken natively and the
+  // deadline ends it.
+  const auto s = hang_scenario("blackhole", 2500);
+  const auto r = run(s, "python3 " + test_client("hanging_client.py").string() + " {url}", "node");
+  expect_blocked_in(r, "not a node started with wsrepro's NODE_OPTIONS");
+  EXPECT_EQ(r.find("exit_signal")->text.value_or(""), "SIGKILL") << describe(r);
+}
+
 TEST(stack_capture, names_the_java_method_a_client_waits_in) {
   // The source launcher compiles first: a second or two before the client connects.
   const auto s = hang_scenario("stall", 8000);
