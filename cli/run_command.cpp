@@ -246,7 +246,7 @@ command add_run_command(CLI::App& app, const global_options& globals) {
   auto* sub = app.add_subcommand(
       "run",
       "Run scenarios against clients, judge them and write reports (report.json, "
-      "junit.xml, summary.md)");
+      "junit.xml, summary.md, traffic.md with pcap/)");
   sub->add_option("paths", settings->paths,
                   "Scenario files or directories (default: the scenarios/ library)");
   sub->add_option("--scenario,-s", settings->scenario_globs,
