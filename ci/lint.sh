@@ -10,3 +10,10 @@ else
   "$format" --dry-run --Werror "${files[@]}"
   echo "clang-format: ${#files[@]} files clean"
 fi
+# report.html's script is compiled into wsrepro as text: a syntax error would only show in a
+# browser, so Node parses it here.
+if command -v node >/dev/null 2>&1; then
+  mapfile -t scripts < <(git ls-files 'reports/html/*.js')
+  for script in "${scripts[@]}"; do node --check "$script"; done
+  echo "node --check: ${#scripts[@]} scripts parse"
+fi

@@ -274,7 +274,9 @@ int bench(const bench_settings& settings, const global_options& globals) {
   summary.interrupted = inv.interrupted().load();
   summary.exit_code = summary.interrupted ? harness_error : regressed ? expectation_failed : ok;
   inv.close_reports(summary);
-  std::cout << "\nRuns: " << inv.report_paths().front() << std::endl;
+  std::cout << "\nRuns:";
+  for (const auto& path : inv.report_paths()) std::cout << ' ' << path;
+  std::cout << std::endl;
   return summary.exit_code;
 }
 

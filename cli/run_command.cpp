@@ -245,8 +245,8 @@ command add_run_command(CLI::App& app, const global_options& globals) {
   auto settings = std::make_shared<run_settings>();
   auto* sub = app.add_subcommand(
       "run",
-      "Run scenarios against clients, judge them and write reports (report.json, "
-      "junit.xml, summary.md, traffic.md with pcap/)");
+      "Run scenarios against clients, judge them and write reports (report.html, "
+      "report.json, junit.xml, summary.md, traffic.md with pcap/)");
   sub->add_option("paths", settings->paths,
                   "Scenario files or directories (default: the scenarios/ library)");
   sub->add_option("--scenario,-s", settings->scenario_globs,

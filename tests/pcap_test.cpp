@@ -33,18 +33,6 @@ const std::map<std::string, std::string> opcode_names{{"0", "continuation"}, {"1
                                                       {"2", "binary"},       {"8", "close"},
                                                       {"9", "ping"},         {"10", "pong"}};
 
-/// A program on PATH (the test's processes are started without a PATH search).
-std::string on_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path != nullptr ? path : "/usr/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    const fs::path candidate = fs::path(dir) / program;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return program;
-}
-
 /// tshark's view: one line per WebSocket frame with its direction, opcode, mask and close code.
 frame_list frames_in_capture(const fs::path& file) {
   const auto r = run_process({on_path("tshark"),

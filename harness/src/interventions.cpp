@@ -36,6 +36,8 @@ void cut_short(results::measurement& m, const event& from, const event& action, 
   m.status = results::measurement_status::measured;
   m.value = ns_to_ms(action.t_ns - from.t_ns);
   m.lower_bound = true;
+  m.span_from_ns = from.t_ns;
+  m.span_to_ns = action.t_ns;
   const std::string what = action.name() == "harness.deadline"
                                ? std::string("the deadline came")
                                : "wsrepro sent " + action.string_attr("signal").value_or("?") +

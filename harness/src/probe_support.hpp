@@ -86,6 +86,8 @@ inline void set_span(results::measurement& m, const std::vector<event>& timeline
     return;
   }
   set_value(m, ns_to_ms(to.t_ns - from.t_ns));
+  m.span_from_ns = from.t_ns;
+  m.span_to_ns = to.t_ns;
   if (const double paused = paused_by_captures(timeline, from.t_ns, to.t_ns); paused > 0) {
     char note[128];
     std::snprintf(note, sizeof note,

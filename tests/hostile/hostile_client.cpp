@@ -271,6 +271,13 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 64; ++i) say(line);
     return 0;
   }
+  if (mode == "markup") {
+    // Output a report page must show as text and never run (tests/html_browser_test.cpp).
+    say(R"({"event":"note","text":"</script><script>document.title='PWNED'</script>"})");
+    say("<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED'\">");
+    std::fprintf(stderr, "</pre><b id=\"pwned\">not bold</b><!-- &amp;\n");
+    idle_forever();
+  }
   if (mode == "idle") idle_forever();
   if (mode == "exit") return 0;
   std::fprintf(stderr, "unknown mode %s\n", mode.c_str());

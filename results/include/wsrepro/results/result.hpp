@@ -63,6 +63,10 @@ struct measurement {
   std::string to_event;             ///< the event it stopped on (`client.exit`)
   bool lower_bound = false;  ///< the stop event was forced (deadline kill): real value is larger
   std::string note;
+  /// The span it measured on the monotonic clock, for drawing it on a timeline; both 0 when it
+  /// is not the time between two events (a count, a mean of gaps).
+  mono_ns span_from_ns = 0;
+  mono_ns span_to_ns = 0;
 };
 
 /// One expectation compared with one measurement.
