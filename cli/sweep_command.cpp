@@ -260,7 +260,10 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
     summary.counts.add(r.outcome);
   }
   summary.interrupted = inv.interrupted().load();
-  summary.exit_code = summary.interrupted || summary.counts.error > 0 ? harness_error : ok;
+  // The exit codes of every subcommand: a run that missed its expectation fails the sweep.
+  summary.exit_code = summary.interrupted || summary.counts.error > 0 ? harness_error
+                      : summary.counts.fail > 0                       ? expectation_failed
+                                                                      : ok;
   inv.close_reports(summary);
   const auto out = std::filesystem::path(settings.out_dir);
   std::cout << "\nReports:";

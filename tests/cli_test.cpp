@@ -717,6 +717,11 @@ TEST(races, sweep_prints_a_row_per_value) {
   EXPECT_EQ(doc.at("rows")[1].at("value"), 302);
   EXPECT_EQ(doc.at("rows")[1].at("cells").at("beast-async").at("pass"), 1);
   EXPECT_EQ(at(load_report(dir.path() / "out"), "/runs/2/server_params/status"), 303);
+  // A run that misses its expectation fails the sweep, as it fails any subcommand.
+  const auto missed =
+      run_wsrepro({"sweep", "handshake.redirect_302_keep_open", "--param", "status=302..302:1",
+                   "--client", "beast-threaded-naive", "--out", dir / "out3"});
+  EXPECT_EQ(missed.exit_code, 1) << describe(missed);
   const auto bad = run_wsrepro({"sweep", "handshake.redirect_302_keep_open", "--param",
                                 "nope=1..3:1", "--out", dir / "out2"});
   EXPECT_EQ(bad.exit_code, 2) << describe(bad);

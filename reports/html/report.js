@@ -10,6 +10,9 @@
   const LABELS = {pass: "pass", fail: "fail", known_bug: "known bug", skipped: "skipped", error: "error"};
   const LANES = ["server", "harness", "client", "driver"];
   const MAX_CHARTS = 40;
+  // A browser stays responsive with a few thousand rows and sections; report.json has the rest.
+  const MAX_TABLE_ROWS = 5000;
+  const MAX_SECTIONS = 1500;
 
   // --- building elements -----------------------------------------------------------------
 
@@ -101,6 +104,15 @@
     return out;
   }
 
+  // Not Math.min(...values): spreading a bench's 100,000 values overflows the call stack.
+  function minOf(values, start) {
+    return values.reduce((m, v) => (v < m ? v : m), start === undefined ? Infinity : start);
+  }
+
+  function maxOf(values) {
+    return values.reduce((m, v) => (v > m ? v : m), -Infinity);
+  }
+
   function quantile(sorted, q) {
     if (sorted.length === 0) return NaN;
     const at = (sorted.length - 1) * q;
@@ -132,7 +144,7 @@
 
   function verdictTable(runs, id) {
     const body = el("tbody");
-    for (const run of runs) {
+    for (const run of runs.slice(0, MAX_TABLE_ROWS)) {
       const link = el("a", {href: "#run-" + run.index}, run.scenario);
       body.appendChild(el("tr", {class: "verdict-row"},
         el("td", {class: "num"}, run.index),
@@ -142,10 +154,11 @@
         el("td", {class: "num"}, run.headline ? run.headline + " = " + measurementText(run.measurements[run.headline]) : "–"),
         el("td", {}, run.reason || "")));
     }
-    return el("table", {id: id, class: "verdicts"},
+    const more = runs.length > MAX_TABLE_ROWS ? el("p", {class: "note"}, (runs.length - MAX_TABLE_ROWS) + " more runs are in report.json.") : null;
+    return [more, el("table", {id: id, class: "verdicts"},
       el("thead", {}, el("tr", {}, el("th", {}, "#"), el("th", {}, "verdict"), el("th", {}, "scenario"),
         el("th", {}, "client"), el("th", {}, "headline"), el("th", {}, "why"))),
-      body);
+      body)];
   }
 
   function versionMatrices(matrices) {
@@ -215,7 +228,7 @@
     const W = 460, H = 220, L = 50, R = 16, T = 14, B = 40;
     const {figure, plot} = chartFrame(title, "histogram", W, H);
     // The bins cover the values; the axis also reaches the threshold, so it can be drawn.
-    let binLo = Math.min(...values), binHi = Math.max(...values);
+    let binLo = minOf(values), binHi = maxOf(values);
     if (binHi === binLo) { binHi = binLo + Math.max(1, Math.abs(binLo) * 0.01); }
     const fit = fitThreshold(binLo, binHi, threshold);
     const lo = fit.lo, hi = fit.hi;
@@ -223,7 +236,7 @@
     const width = (binHi - binLo) / binCount;
     const bins = new Array(binCount).fill(0);
     for (const v of values) bins[Math.min(binCount - 1, Math.floor((v - binLo) / width))] += 1;
-    const top = Math.max(...bins);
+    const top = maxOf(bins);
     const xs = (v) => L + (v - lo) / (hi - lo) * (W - L - R);
     const ys = (c) => H - B - c / top * (H - B - T);
     yAxis(plot, ys, 0, top, L, T, H - B, "");
@@ -248,9 +261,10 @@
     const W = 460, H = 240, L = 60, R = 16, T = 14, B = 44;
     const {figure, plot} = chartFrame(title, "sweep", W, H);
     const xsv = points.map((p) => p.x), ysv = points.map((p) => p.y);
-    let x0 = Math.min(...xsv), x1 = Math.max(...xsv);
+    const x0 = minOf(xsv);
+    let x1 = maxOf(xsv);
     if (x1 === x0) x1 = x0 + 1;
-    const fit = fitThreshold(Math.min(0, ...ysv), Math.max(...ysv), threshold);
+    const fit = fitThreshold(minOf(ysv, 0), maxOf(ysv), threshold);
     const y0 = fit.lo, y1 = fit.hi > fit.lo ? fit.hi : fit.lo + 1;
     const xs = (v) => L + (v - x0) / (x1 - x0) * (W - L - R);
     const ys = (v) => H - B - (v - y0) / (y1 - y0) * (H - B - T);
@@ -280,7 +294,7 @@
     const W = Math.max(320, 110 * series.length + 80), H = 260, L = 60, R = 16, T = 14, B = 50;
     const {figure, plot} = chartFrame(title, "distribution", W, H);
     const all = series.flatMap((s) => s.values);
-    const fit = fitThreshold(Math.min(0, ...all), Math.max(...all), threshold);
+    const fit = fitThreshold(minOf(all, 0), maxOf(all), threshold);
     const y0 = fit.lo, y1 = fit.hi > fit.lo ? fit.hi : fit.lo + 1;
     const ys = (v) => H - B - (v - y0) / (y1 - y0) * (H - B - T);
     yAxis(plot, ys, y0, y1, L, T, H - B, unit);
@@ -293,7 +307,10 @@
       plot.appendChild(svg("rect", {class: "box", x: cx - 22, y: ys(q3), width: 44, height: Math.max(1, ys(q1) - ys(q3))},
         tip(s.name + ": n " + sorted.length + ", median " + withUnit(q2, unit) + ", quartiles " + num(q1) + "–" + num(q3))));
       plot.appendChild(svg("line", {class: "median", x1: cx - 22, x2: cx + 22, y1: ys(q2), y2: ys(q2)}));
+      // At most 1000 points per client, evenly taken: the box already sums up the rest.
+      const every = Math.max(1, Math.ceil(s.values.length / 1000));
       s.values.forEach((v, k) => {
+        if (k % every !== 0) return;
         // A fixed spread, not a random one: the same report draws the same picture.
         const dx = ((k * 7) % 13 - 6) * 2.2;
         plot.appendChild(svg("circle", {class: "dot " + s.verdicts[k] + (s.lower[k] ? " lower" : ""), cx: cx + 30 + dx / 3, cy: ys(v), r: 2.5}));
@@ -581,7 +598,10 @@
     }
     const needLook = runs.filter((r) => r.verdict !== "pass" && r.verdict !== "skipped");
     append(root, [el("h2", {id: "verdict-table"}, "Runs")]);
-    if (needLook.length) append(root, [el("h3", {}, "Runs that need a look (" + needLook.length + ")"), verdictTable(needLook, "need-look")]);
+    if (needLook.length) {
+      append(root, [el("details", {class: "sub", open: needLook.length <= 60 ? "" : null},
+        el("summary", {}, "Runs that need a look (" + needLook.length + ")"), verdictTable(needLook, "need-look"))]);
+    }
     append(root, [el("details", {class: "sub", open: runs.length <= 60 ? "" : null},
       el("summary", {}, "All " + runs.length + " runs, in plan order"), verdictTable(runs, "verdicts"))]);
     const figures = charts(runs);
@@ -592,12 +612,20 @@
     }
     append(root, [el("h2", {id: "details"}, "Run details"),
       el("p", {class: "legend"}, "Runs that need a look are open; click any other run to draw it.")]);
-    let opened = 0;
+    let opened = 0, sections = 0, left = 0;
     for (const run of runs) {
-      const needsLook = run.verdict !== "pass" && run.verdict !== "skipped" && opened < 20;
-      if (needsLook) opened += 1;
-      root.appendChild(runSection(run, needsLook));
+      const needsLook = run.verdict !== "pass" && run.verdict !== "skipped";
+      // Past MAX_SECTIONS only runs that need a look get a section (up to twice as many).
+      if (sections >= MAX_SECTIONS && !(needsLook && sections < 2 * MAX_SECTIONS)) {
+        left += 1;
+        continue;
+      }
+      sections += 1;
+      const open = needsLook && opened < 20;
+      if (open) opened += 1;
+      root.appendChild(runSection(run, open));
     }
+    if (left) root.appendChild(el("p", {class: "note"}, left + " more runs are in report.json."));
     // A link to a run opens it.
     const openTarget = () => {
       const target = document.getElementById(location.hash.slice(1));
