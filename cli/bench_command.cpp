@@ -272,7 +272,11 @@ int bench(const bench_settings& settings, const global_options& globals) {
   run_rounds(settings, base, inv, reporter, results, units, summary);
   const bool regressed = judge_bench(settings, max_regression, baseline, units, results);
   summary.interrupted = inv.interrupted().load();
-  summary.exit_code = summary.interrupted ? harness_error : regressed ? expectation_failed : ok;
+  const bool empty = summary.counts.skipped == summary.counts.total() && !globals.allow_empty;
+  summary.exit_code = summary.interrupted ? harness_error
+                      : regressed         ? expectation_failed
+                      : empty             ? nothing_ran
+                                          : ok;
   inv.close_reports(summary);
   std::cout << "\nRuns:";
   for (const auto& path : inv.report_paths()) std::cout << ' ' << path;

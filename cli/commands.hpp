@@ -18,6 +18,8 @@ struct global_options {
   std::string command_line;  ///< as typed, for the reports
   /// --diagnose: the runtime of --client-cmd clients for stack capture; "none": no capture.
   std::string diagnose;
+  /// --allow-empty: an invocation whose runs were all skipped exits 0 rather than 4.
+  bool allow_empty = false;
 };
 
 using command = std::function<int()>;

@@ -10,6 +10,9 @@ enum exit_code : int {
   expectation_failed = 1,  ///< some expectation not met (or a skip under --strict)
   bad_input = 2,           ///< usage, scenario, client or program errors
   harness_error = 3,       ///< wsrepro itself failed, or was interrupted
+  /// Nothing was judged: every run was skipped (as pytest's 5 and nextest's 4, an empty
+  /// invocation is not green); --allow-empty makes it 0.
+  nothing_ran = 4,
 };
 
 /// Thrown by subcommands for bad input; main prints the message and exits 2.

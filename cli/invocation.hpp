@@ -24,7 +24,7 @@ namespace wsrepro::cli {
 
 /// The exit code of an invocation that judged runs: 3 on a harness error or an interruption, 1
 /// when an expectation failed (or, with --strict, a run was skipped), else 0.
-int exit_code_for(const results::run_summary& summary, bool strict);
+int exit_code_for(const results::run_summary& summary, bool strict, bool allow_empty);
 
 class invocation {
  public:

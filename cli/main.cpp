@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "suggestions.hpp"
 #include "wsrepro/harness/diagnosers.hpp"
 
 #ifndef WSREPRO_VERSION
@@ -26,7 +27,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.footer(
       "Exit codes: 0 every expectation met, 1 some expectation not met, 2 bad input, "
-      "3 harness error or interrupted.");
+      "3 harness error or interrupted, 4 nothing ran (every run skipped; --allow-empty: 0).");
   wsrepro::cli::global_options globals;
   for (int i = 0; i < argc; ++i) globals.command_line += (i ? " " : "") + std::string(argv[i]);
   app.add_option("--data-dir", globals.data_dir,
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
                  "wsrepro list diagnosers); none: take no stacks of any client")
       ->type_name("RUNTIME")
       ->check([](const std::string& value) { return wsrepro::harness::check_diagnose(value); });
+  app.add_flag("--allow-empty", globals.allow_empty,
+               "Exit 0 when every run was skipped (by default such an invocation exits 4: "
+               "nothing was checked)");
 
   const auto run = wsrepro::cli::add_run_command(app, globals);
   const auto serve = wsrepro::cli::add_serve_command(app);
@@ -61,7 +65,9 @@ int main(int argc, char** argv) {
     // Help and version are successes; every other parse error is bad input (2), whatever
     // CLI11's own code for it.
     const int code = app.exit(e);
-    return code == 0 ? wsrepro::cli::ok : wsrepro::cli::bad_input;
+    if (code == 0) return wsrepro::cli::ok;
+    std::cerr << wsrepro::cli::suggest_for_unknown_arguments(app, argc, argv);
+    return wsrepro::cli::bad_input;
   }
   try {
     for (const auto* sub : app.get_subcommands()) {

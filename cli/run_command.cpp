@@ -229,7 +229,7 @@ int run(const run_settings& settings_in, const global_options& globals) {
     }
   }
   summary.interrupted = inv.interrupted().load();
-  summary.exit_code = exit_code_for(summary, settings.strict);
+  summary.exit_code = exit_code_for(summary, settings.strict, globals.allow_empty);
   inv.close_reports(summary);
   if (!inv.report_paths().empty()) {
     std::cout << "Reports:";

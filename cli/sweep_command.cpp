@@ -261,9 +261,7 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   }
   summary.interrupted = inv.interrupted().load();
   // The exit codes of every subcommand: a run that missed its expectation fails the sweep.
-  summary.exit_code = summary.interrupted || summary.counts.error > 0 ? harness_error
-                      : summary.counts.fail > 0                       ? expectation_failed
-                                                                      : ok;
+  summary.exit_code = exit_code_for(summary, false, globals.allow_empty);
   inv.close_reports(summary);
   const auto out = std::filesystem::path(settings.out_dir);
   std::cout << "\nReports:";

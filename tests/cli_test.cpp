@@ -244,6 +244,20 @@ TEST(bad_input, nan_in_a_scenario_names_the_file_line_and_key) {
                    "x.toml:" + std::to_string(line) + ":15: key 'deadline_ms': must be a number");
 }
 
+TEST(bad_input, a_mistyped_subcommand_or_option_gets_a_did_you_mean) {
+  const auto sub = run_wsrepro({"rn"});
+  EXPECT_EQ(sub.exit_code, 2) << describe(sub);
+  EXPECT_TRUE(contains(sub.err, "unknown subcommand 'rn'; did you mean 'run'?")) << describe(sub);
+  const auto option = run_wsrepro({"run", "--clinet", "beast-async"});
+  EXPECT_EQ(option.exit_code, 2) << describe(option);
+  EXPECT_TRUE(contains(option.err, "unknown option '--clinet'; did you mean '--client'?"))
+      << describe(option);
+  // A global option after the subcommand is still known; nothing is suggested for it.
+  const auto global = run_wsrepro({"bench", "--runz", "3", "--allow-empty"});
+  EXPECT_TRUE(contains(global.err, "did you mean '--runs'?")) << describe(global);
+  EXPECT_FALSE(contains(global.err, "'--allow-empty'")) << describe(global);
+}
+
 TEST(bad_input, a_sweep_that_would_overflow_is_refused_at_once) {
   expect_bad_input({"sweep", "seed.send_after_close", "--param",
                     "delay_ms=9223372036854775800..9223372036854775807:5"},
@@ -726,6 +740,20 @@ TEST(races, sweep_prints_a_row_per_value) {
                                 "nope=1..3:1", "--out", dir / "out2"});
   EXPECT_EQ(bad.exit_code, 2) << describe(bad);
   EXPECT_TRUE(contains(bad.err, "no integer parameter 'nope'")) << describe(bad);
+}
+
+// Every run skipped: nothing was checked, which is not green unless the user says so.
+TEST(client_errors, an_invocation_whose_runs_were_all_skipped_exits_4_unless_allowed) {
+  temp_dir out;
+  const std::vector<std::string> args{
+      "run", "--scenario", "seed.send_after_close", "--client", "beast-async", "--out", out.str()};
+  const auto r = run_wsrepro(args);
+  EXPECT_EQ(r.exit_code, 4) << describe(r);
+  EXPECT_EQ(at(load_report(out.path()), "/summary/skipped"), 1);
+  auto allowed = args;
+  allowed.insert(allowed.begin(), "--allow-empty");
+  const auto a = run_wsrepro(allowed);
+  EXPECT_EQ(a.exit_code, 0) << describe(a);
 }
 
 TEST(client_errors, unmatched_scenario_glob_is_bad_input) {
