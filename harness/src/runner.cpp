@@ -10,8 +10,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <ctime>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -184,6 +186,41 @@ struct run_state {
   detail::run_capture* capture = nullptr;
 };
 
+/// Watches wsrepro's own interruption (Ctrl+C to wsrepro) every 20 ms and kills the client
+/// when it comes. It lives in a shared_ptr its handler holds: a completion already queued when
+/// the run ends (cancel() cannot withdraw it) finds `stopped_` and touches nothing else.
+class cancel_poller : public std::enable_shared_from_this<cancel_poller> {
+ public:
+  cancel_poller(net::io_context& ioc, const std::atomic<bool>* cancel, child_process& child,
+                run_state& state)
+      : timer_(ioc), cancel_(cancel), child_(child), state_(state) {}
+
+  void start() {
+    timer_.expires_after(20ms);
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->stopped_) return;
+      if (self->cancel_ != nullptr && self->cancel_->load() && self->child_.running()) {
+        self->state_.interrupted = true;
+        self->child_.send_signal(SIGKILL, signal_target::group, "wsrepro interrupted");
+        return;
+      }
+      self->start();
+    });
+  }
+
+  void stop() {
+    stopped_ = true;
+    timer_.cancel();
+  }
+
+ private:
+  net::steady_timer timer_;
+  const std::atomic<bool>* cancel_;
+  child_process& child_;
+  run_state& state_;
+  bool stopped_ = false;
+};
+
 /// Subscribes the plans to the timeline: only their anchors are passed on, posted, so that a
 /// client flooding events does not flood the run's queue and no action fires from inside
 /// another component's handler. Returns the subscription.
@@ -231,20 +268,8 @@ net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const ru
         },
         net::detached);
   });
-  net::steady_timer cancel_poll(ioc);
-  std::function<void()> poll_cancel = [&] {
-    cancel_poll.expires_after(20ms);
-    cancel_poll.async_wait([&](boost::system::error_code ec) {
-      if (ec) return;
-      if (options.cancel != nullptr && options.cancel->load() && child.running()) {
-        state.interrupted = true;
-        child.send_signal(SIGKILL, signal_target::group, "wsrepro interrupted");
-        return;
-      }
-      poll_cancel();
-    });
-  };
-  poll_cancel();
+  const auto cancel_poll = std::make_shared<cancel_poller>(ioc, options.cancel, child, state);
+  cancel_poll->start();
 
   // The deadline's SIGKILL (after a capture) ends any client; the margin only covers a wedged
   // machine.
@@ -255,7 +280,7 @@ net::awaitable<void> supervise(net::io_context& ioc, const scenario& s, const ru
   plan->cancel();
   captures->cancel();
   deadline.cancel();
-  cancel_poll.cancel();
+  cancel_poll->stop();
   if (!exit) state.error = "the client did not exit even after SIGKILL";
 
   // Let the server see the end of the connection (FIN, RST, close) before it is stopped.
