@@ -2,6 +2,8 @@
 // benchmark: warm-up runs, then N runs or a minimum time, robust statistics, the ratio of two
 // clients with its confidence interval, exports, and a regression gate against a baseline.
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
@@ -20,6 +22,7 @@
 #include "run_plan.hpp"
 #include "validators.hpp"
 #include "wsrepro/harness/runner.hpp"
+#include "wsrepro/reports/progress.hpp"
 
 namespace wsrepro::cli {
 
@@ -131,11 +134,30 @@ void run_rounds(const bench_settings& settings, const std::vector<harness::plann
   const auto elapsed_s = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
+  // On a terminal a status line (redrawn on stderr); in a log a line only when a run is slow.
+  reports::run_progress progress(
+      std::cerr, {.tty_fd = reports::is_live_terminal(STDERR_FILENO) ? STDERR_FILENO : -1});
+  {
+    // Warm-up and measured rounds; with --min-time the number is not known ahead.
+    const auto rounds =
+        static_cast<std::size_t>(settings.warmup) +
+        static_cast<std::size_t>(settings.min_time_s > 0 ? settings.max_runs : settings.runs);
+    results::plan_outline plan;
+    plan.jobs = 1;
+    if (settings.min_time_s > 0) plan.open_ended_max = rounds * base.size();
+    for (std::size_t k = 0; k < rounds; ++k) {
+      for (const auto& run : base) plan.runs.push_back(harness::outline(run));
+    }
+    for (std::size_t i = 0; i < plan.runs.size(); ++i) plan.runs[i].index = i;
+    progress.plan(plan);
+  }
   std::uint64_t index = 0;
   const auto one_round = [&](bool measured) {
     auto round = repetitions(base, 0, results.seed, index, {}, settings.time_scale);
     for (std::size_t c = 0; c < round.size() && !interrupted.load(); ++c) {
+      progress.started(harness::outline(round[c]));
       const auto r = harness::execute_run(round[c], options);
+      progress.finished(r);
       if (!measured) {
         record(r, false, results.measurements, results.clients[c], units);
         continue;
@@ -152,9 +174,8 @@ void run_rounds(const bench_settings& settings, const std::vector<harness::plann
                              (elapsed_s() - measured_start >= settings.min_time_s && round >= 3);
     if ((settings.min_time_s > 0 ? enough_time : enough_runs) || round >= settings.max_runs) break;
     one_round(true);
-    std::cerr << "\rbench  " << round + 1 << " rounds" << std::flush;
   }
-  std::cerr << "\n";
+  progress.stop();
 }
 
 /// Judge: each series summed up, each client against the first, and the medians against the

@@ -196,7 +196,9 @@ std::pair<std::size_t, outcome> test_near_middle(bisector& b,
 }
 
 /// The search: both ends first (an untestable end moves inwards), then halving, skipping
-/// untestable versions like `git bisect skip`. The exit code and the verdict in words.
+/// untestable versions like `git bisect skip`. The exit code and the verdict in words: 0 the
+/// change was found, 1 no change (or it lies among untestable versions), 3 interrupted, 4 no
+/// version could be tested.
 std::pair<int, std::string> search(bisector& b, const std::vector<std::string>& versions,
                                    const std::atomic<bool>& interrupted) {
   // The ends first; an untestable end moves inwards.
@@ -216,7 +218,7 @@ std::pair<int, std::string> search(bisector& b, const std::vector<std::string>& 
     code = harness_error;
     verdict_line = "interrupted";
   } else if (lo_outcome == outcome::untestable || hi_outcome == outcome::untestable) {
-    code = harness_error;
+    code = nothing_ran;
     verdict_line = "no version in the range could be tested";
   } else if (lo_outcome == hi_outcome) {
     code = expectation_failed;
@@ -238,7 +240,7 @@ std::pair<int, std::string> search(bisector& b, const std::vector<std::string>& 
       code = harness_error;
       verdict_line = "interrupted";
     } else if (hi - lo > 1) {
-      code = harness_error;
+      code = expectation_failed;
       verdict_line = "the change lies between " + versions[lo] + " and " + versions[hi] +
                      ", whose versions in between could not be tested";
     } else {

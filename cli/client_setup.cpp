@@ -22,14 +22,31 @@ std::vector<harness::client_spec> resolve_clients(const harness::client_catalogu
                                                   const std::vector<std::string>& selectors) {
   std::vector<harness::client_spec> out;
   for (const auto& selector : selectors) {
-    const std::string name = selector.substr(0, selector.find('@'));
-    if (catalogue.find(name) == nullptr) {
-      throw usage_error{unknown_name_message("client", name, catalogue.names())};
+    const auto at = selector.find('@');
+    const std::string name = selector.substr(0, at);
+    const std::string version = at == std::string::npos ? "" : selector.substr(at);
+    // A glob names every client it matches, in the catalogue's order.
+    std::vector<std::string> names;
+    if (name.find_first_of("*?[") != std::string::npos) {
+      for (const auto& known : catalogue.names()) {
+        if (harness::glob_match(name, known)) names.push_back(known);
+      }
+      if (names.empty()) {
+        std::string list;
+        for (const auto& k : catalogue.names()) list += (list.empty() ? "" : ", ") + k;
+        throw usage_error{"no client matches --client " + name + " (known: " + list + ")"};
+      }
+    } else if (catalogue.find(name) == nullptr) {
+      throw usage_error{"--client: " + unknown_name_message("client", name, catalogue.names())};
+    } else {
+      names.push_back(name);
     }
-    std::string error;
-    auto instances = catalogue.resolve(selector, error);
-    if (instances.empty()) throw usage_error{"--client " + selector + ": " + error};
-    for (auto& c : instances) out.push_back(std::move(c));
+    for (const auto& n : names) {
+      std::string error;
+      auto instances = catalogue.resolve(n + version, error);
+      if (instances.empty()) throw usage_error{"--client " + selector + ": " + error};
+      for (auto& c : instances) out.push_back(std::move(c));
+    }
   }
   return out;
 }
@@ -51,7 +68,7 @@ std::map<std::string, std::string> prepare_clients(std::vector<harness::client_s
   std::vector<harness::environment_state> states(needed.size());
   std::mutex print_mutex;
   const auto progress = [&](const std::string& line) {
-    if (quiet) return;
+    if (quiet && !harness::is_lock_wait_line(line)) return;
     std::lock_guard lock(print_mutex);
     std::cerr << "setup  " << line << std::endl;
   };

@@ -1,11 +1,14 @@
 #include "report_files.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <ctime>
 #include <iostream>
 
 #include "catalogue.hpp"
 #include "exit_codes.hpp"
+#include "wsrepro/reports/progress.hpp"
 
 #ifndef WSREPRO_VERSION
 #define WSREPRO_VERSION "0.0.0"
@@ -63,14 +66,21 @@ report_files::report_files(const fs::path& out_dir, const std::vector<std::strin
   fs::create_directories(out_dir, ec);
   if (ec) throw usage_error{"cannot create --out " + out_dir.string() + ": " + ec.message()};
   std::vector<std::string> side_files;
+  fs::path replay_report;
+  for (const auto* format : chosen) {
+    if (format->replayable) replay_report = out_dir / format->file_name;
+  }
+  const int tty_fd = reports::is_live_terminal(STDOUT_FILENO) ? STDOUT_FILENO : -1;
   try {
     for (const auto* format : chosen) {
       if (format->file_name.empty()) {
-        if (terminal) reporter_.add(format->make({std::cout, out_dir, quiet}));
+        if (terminal) {
+          reporter_.add(format->make({std::cout, out_dir, quiet, tty_fd, replay_report}));
+        }
         continue;
       }
       auto file = std::make_unique<atomic_file>(out_dir / format->file_name);
-      reporter_.add(format->make({file->stream(), out_dir, quiet}));
+      reporter_.add(format->make({file->stream(), out_dir, quiet, -1, replay_report}));
       paths_.push_back(file->target().string());
       files_.push_back(std::move(file));
       for (const auto side : format->side_files) side_files.push_back((out_dir / side).string());

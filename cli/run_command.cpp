@@ -86,6 +86,7 @@ std::vector<results::run_result> execute_all(const std::vector<harness::planned_
       plan.insert(plan.end(), batch.begin(), batch.end());
     }
     pin_replay(plan);
+    reporter.plan_known(harness::outline(plan, settings.jobs));
     return harness::execute_plan(plan, options, on_finished);
   }
   // Enough repetitions per batch to keep every job busy; stop after the batch that failed.
@@ -103,6 +104,9 @@ std::vector<results::run_result> execute_all(const std::vector<harness::planned_
     const std::size_t room = static_cast<std::size_t>(settings.max_runs) - results.size();
     if (plan.size() > room) plan.resize(room);
     pin_replay(plan);
+    auto outline = harness::outline(plan, settings.jobs);
+    outline.open_ended_max = static_cast<std::size_t>(settings.max_runs);
+    reporter.plan_known(outline);
     auto done = harness::execute_plan(plan, options, on_finished);
     const bool failed = std::any_of(done.begin(), done.end(), [](const auto& r) {
       return r.outcome == verdict::fail || r.outcome == verdict::error;
@@ -150,21 +154,29 @@ std::optional<replay_source> apply_replay(run_settings& settings) {
   return replay;
 }
 
-/// The scenarios whose id matches one of `globs` (all of them without globs).
+/// The scenarios whose id matches one of `globs` (all of them without globs). Each glob must
+/// match some scenario: a mistyped id is bad input with a did-you-mean, never silently nothing.
 std::vector<harness::scenario> select_scenarios(std::vector<harness::scenario> scenarios,
                                                 const std::vector<std::string>& globs) {
   if (globs.empty()) return scenarios;
+  std::vector<std::string> ids;
+  ids.reserve(scenarios.size());
+  for (const auto& s : scenarios) ids.push_back(s.id);
+  for (const auto& glob : globs) {
+    const bool matched = std::any_of(ids.begin(), ids.end(),
+                                     [&](const auto& id) { return harness::glob_match(glob, id); });
+    if (matched) continue;
+    if (glob.find_first_of("*?[") == std::string::npos) {
+      throw usage_error{"--scenario: " + unknown_name_message("scenario", glob, ids)};
+    }
+    throw usage_error{"no scenario matches --scenario " + glob + " (see: wsrepro list scenarios)"};
+  }
   std::vector<harness::scenario> selected;
   for (auto& s : scenarios) {
     const bool match = std::any_of(globs.begin(), globs.end(), [&](const auto& glob) {
       return harness::glob_match(glob, s.id);
     });
     if (match) selected.push_back(std::move(s));
-  }
-  if (selected.empty()) {
-    std::string list;
-    for (const auto& g : globs) list += (list.empty() ? "" : ", ") + g;
-    throw usage_error{"no scenario matches --scenario " + list + " (see: wsrepro list scenarios)"};
   }
   return selected;
 }
@@ -220,6 +232,9 @@ int run(const run_settings& settings_in, const global_options& globals) {
   options.keep_details = false;
   options.tls = settings.tls;
   options.listen = settings.listen;
+  options.on_started = [&reporter](const harness::planned_run& run) {
+    reporter.run_started(harness::outline(run));
+  };
   results::run_summary summary;
   {
     const harness::stress_load load({settings.stress_cpu, settings.stress_io});
@@ -254,7 +269,8 @@ command add_run_command(CLI::App& app, const global_options& globals) {
   sub->add_option("--client,-c", settings->clients,
                   "Run this client (repeatable) on every selected scenario that applies to it; "
                   "the others are skipped. NAME@VERSION, NAME@FIRST..LAST for versioned clients "
-                  "(NAME alone: every pinned version). Default: each scenario's own clients")
+                  "(NAME alone: every pinned version); NAME may be a glob ('beast-*'). "
+                  "Default: each scenario's own clients")
       ->type_name("NAME[@VERSION]");
   auto* client_cmd =
       sub->add_option(
@@ -287,7 +303,9 @@ command add_run_command(CLI::App& app, const global_options& globals) {
   sub->add_option("--listen", settings->listen,
                   "Listen on this loopback address instead of each scenario's (127.0.0.1 or ::1)")
       ->check(CLI::IsMember({"127.0.0.1", "::1"}));
-  sub->add_flag("--quiet,-q", settings->quiet, "No line per run, only the table");
+  sub->add_flag("--quiet,-q", settings->quiet,
+                "No line per run: only the failures, matrices and totals at the end (and, on a "
+                "terminal, the status line)");
   sub->add_option("--repeat,-n", settings->repeat,
                   "Run every (scenario, client) N times; the summary gives the rate of runs that "
                   "missed the expectation, its 95% Wilson interval and how to replay each")

@@ -2,6 +2,8 @@
 // function of one server parameter (e.g. seed bug 5: how late the close frame may come before
 // send() stops raising).
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
@@ -21,6 +23,7 @@
 #include "wsrepro/common/statistics.hpp"
 #include "wsrepro/harness/runner.hpp"
 #include "wsrepro/reports/matrix.hpp"
+#include "wsrepro/reports/progress.hpp"
 #include "wsrepro/results/statistics.hpp"
 
 namespace wsrepro::cli {
@@ -205,15 +208,23 @@ class sweep_reporter final : public results::reporter {
 
   void begin(const results::report_context& /*context*/) override {}
 
+  void plan_known(const results::plan_outline& plan) override { progress_.plan(plan); }
+  void run_started(const results::run_outline& run) override { progress_.started(run); }
+
   void run_finished(const results::run_result& r) override {
-    std::cout << "  " << pad(r.client, 28) << pad(std::string(results::to_string(r.outcome)), 10)
-              << r.headline << " " << reports::headline_text(r) << std::endl;
+    // Each line says which value it belongs to: with --jobs they end in any order.
+    const std::string counter = progress_.finished(r);
+    progress_.print(counter + " " +
+                    pad(name_ + "=" + std::to_string(plan_values_.at(r.index)), 20) + " " +
+                    pad(r.client, 28) + pad(std::string(results::to_string(r.outcome)), 10) +
+                    r.headline + " " + reports::headline_text(r) + "\n");
     results::run_result summary = r;
     results::drop_details(summary);
     runs_.push_back(std::move(summary));
   }
 
   void end(const results::run_summary& /*summary*/) override {
+    progress_.stop();
     // The table lists clients in plan order, whatever order parallel jobs finished in.
     std::sort(runs_.begin(), runs_.end(),
               [](const auto& a, const auto& b) { return a.index < b.index; });
@@ -228,6 +239,8 @@ class sweep_reporter final : public results::reporter {
   std::string name_;
   std::vector<std::int64_t> plan_values_;  ///< the swept value of each run, by plan index
   std::vector<results::run_result> runs_;
+  reports::run_progress progress_{
+      std::cout, {.tty_fd = reports::is_live_terminal(STDOUT_FILENO) ? STDOUT_FILENO : -1}};
 };
 
 int sweep(const sweep_settings& settings, const global_options& globals) {
@@ -253,10 +266,14 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   auto& reporter =
       inv.open_reports(settings.out_dir, {}, true, /*terminal=*/false, context,
                        std::make_unique<sweep_reporter>(settings, s, name, plan_values));
+  reporter.plan_known(harness::outline(plan, settings.jobs));
+  auto options = inv.run_options(settings.jobs);
+  options.on_started = [&reporter](const harness::planned_run& run) {
+    reporter.run_started(harness::outline(run));
+  };
   results::run_summary summary;
-  for (const auto& r :
-       harness::execute_plan(plan, inv.run_options(settings.jobs),
-                             [&](const results::run_result& r) { reporter.run_finished(r); })) {
+  for (const auto& r : harness::execute_plan(
+           plan, options, [&](const results::run_result& r) { reporter.run_finished(r); })) {
     summary.counts.add(r.outcome);
   }
   summary.interrupted = inv.interrupted().load();

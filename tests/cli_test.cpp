@@ -410,9 +410,19 @@ TEST(run_exit_codes, naive_client_fails_with_1) {
   EXPECT_TRUE(contains(message, "hang_ms")) << message;
   EXPECT_TRUE(contains(message, "<= 1000")) << message;
 
+  // The run line with its place in the plan, its cause, and the failures again at the end.
   static const std::regex fail_line(
-      R"((^|\n)FAIL +handshake\.redirect_302_keep_open +beast-threaded-naive)");
+      R"((^|\n)\[1/1\] FAIL +handshake\.redirect_302_keep_open +beast-threaded-naive)");
   EXPECT_TRUE(std::regex_search(r.out, fail_line)) << describe(r);
+  EXPECT_TRUE(contains(
+      r.out, "replay: wsrepro run --replay " + (out.path() / "report.json").string() + "#0\n"))
+      << describe(r);
+  EXPECT_TRUE(contains(r.out,
+                       "\n1 run failed:\nFAIL      handshake.redirect_302_keep_open on "
+                       "beast-threaded-naive\n"))
+      << describe(r);
+  EXPECT_FALSE(contains(r.out, "verdict   scenario")) << "no second table\n" << describe(r);
+  EXPECT_FALSE(contains(r.out, "\r")) << "no status line into a pipe\n" << describe(r);
 
   // 11. Neither the shim nor the client outlives the run.
   const std::string url = string_at(run, "/url");
@@ -761,6 +771,35 @@ TEST(client_errors, unmatched_scenario_glob_is_bad_input) {
   const auto r = run_wsrepro({"run", "--scenario", "nomatch.*", "--out", out.str()});
   EXPECT_EQ(r.exit_code, 2) << describe(r);
   EXPECT_TRUE(contains(r.err, "nomatch.*")) << describe(r);
+  // One pattern that matches nothing is an error even when another one matches.
+  const auto typo = run_wsrepro({"run", "--scenario", "handshake.*", "--scenario",
+                                 "handshake.redirect_302_keep_opn", "--out", out.str()});
+  EXPECT_EQ(typo.exit_code, 2) << describe(typo);
+  EXPECT_TRUE(contains(typo.err,
+                       "unknown scenario 'handshake.redirect_302_keep_opn'; did you "
+                       "mean 'handshake.redirect_302_keep_open'?"))
+      << describe(typo);
+}
+
+TEST(client_errors, a_mistyped_client_gets_a_did_you_mean_and_a_client_glob_expands) {
+  temp_dir out;
+  const auto typo = run_wsrepro(
+      {"run", "--scenario", keep_open_id, "--client", "beast-asynk", "--out", out.str()});
+  EXPECT_EQ(typo.exit_code, 2) << describe(typo);
+  EXPECT_TRUE(contains(typo.err, "did you mean 'beast-async'?")) << describe(typo);
+  const auto none =
+      run_wsrepro({"run", "--scenario", keep_open_id, "--client", "nosuch-*", "--out", out.str()});
+  EXPECT_EQ(none.exit_code, 2) << describe(none);
+  EXPECT_TRUE(contains(none.err, "no client matches --client nosuch-*")) << describe(none);
+  // 'beast-*' is both Beast clients: two runs, one of which (the naive one) fails.
+  const auto glob = run_wsrepro(
+      {"run", "-q", "--scenario", keep_open_id, "--client", "beast-*", "--out", out.str()});
+  EXPECT_EQ(glob.exit_code, 1) << describe(glob);
+  const auto report = load_report(out.path());
+  std::set<std::string> clients;
+  for (const auto& run : report.at("runs")) clients.insert(run.at("client").get<std::string>());
+  EXPECT_TRUE(clients.count("beast-async") == 1 && clients.count("beast-threaded-naive") == 1)
+      << describe(glob);
 }
 
 // --- 8. a client that never connects ----------------------------------------------------------

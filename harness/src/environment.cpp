@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -66,28 +68,65 @@ bool write_marker(const fs::path& file, const std::map<std::string, std::string>
   return !ec;
 }
 
-/// An exclusive flock on `file`, polled so that it has a deadline and can be cancelled.
+/// Who holds a lock file, as its holder wrote it: "pid=N since_unix=T".
+std::string lock_holder(int fd) {
+  char buf[128] = {};
+  const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) return "another wsrepro";
+  std::istringstream in(std::string(buf, static_cast<std::size_t>(n)));
+  std::string pid;
+  std::string since;
+  in >> pid >> since;
+  if (!pid.starts_with("pid=") || !since.starts_with("since_unix=")) return "another wsrepro";
+  std::string text = "another wsrepro (pid " + pid.substr(4);
+  char* end = nullptr;
+  const long long t = std::strtoll(since.c_str() + 11, &end, 10);
+  const long long age = static_cast<long long>(std::time(nullptr)) - t;
+  if (end != nullptr && *end == '\0' && age >= 0 && age < 1'000'000) {
+    text += ", setting it up for " + std::to_string(age) + " s";
+  }
+  return text + ")";
+}
+
+/// An exclusive flock on `file`, polled so that it has a deadline and can be cancelled. While
+/// it waits it says so (whose lock, since when) after 1 s and then every 15 s; once it holds
+/// the lock it writes its own pid and start time into the file for the next waiter.
 class file_lock {
  public:
-  file_lock(const fs::path& file, const std::atomic<bool>* cancel, std::string& problem) {
+  file_lock(const fs::path& file, const std::atomic<bool>* cancel, std::string& problem,
+            const std::function<void(const std::string&)>& waiting) {
     fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) {
       problem = "cannot open the lock file " + file.string();
       return;
     }
-    const auto deadline = std::chrono::steady_clock::now() + lock_timeout;
+    const auto started = std::chrono::steady_clock::now();
+    const auto deadline = started + lock_timeout;
+    auto next_word = started + 1s;
     while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       if (cancel != nullptr && cancel->load()) {
         problem = "cancelled while waiting for another build of this environment";
         return;
       }
-      if (std::chrono::steady_clock::now() >= deadline) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) {
         problem = "another build of this environment held " + file.string() + " for 30 min";
         return;
+      }
+      if (now >= next_word && waiting) {
+        const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started);
+        waiting("waiting " + std::to_string(waited.count()) + " s for " + lock_holder(fd_) +
+                " that holds " + file.string());
+        next_word = now + 15s;
       }
       std::this_thread::sleep_for(100ms);
     }
     locked_ = true;
+    const std::string me = "pid=" + std::to_string(::getpid()) +
+                           " since_unix=" + std::to_string(std::time(nullptr)) + "\n";
+    if (::ftruncate(fd_, 0) == 0) {
+      [[maybe_unused]] const ssize_t n = ::pwrite(fd_, me.data(), me.size(), 0);
+    }
   }
   ~file_lock() {
     if (fd_ >= 0) ::close(fd_);  // releases the flock
@@ -102,6 +141,11 @@ class file_lock {
 };
 
 }  // namespace
+
+bool is_lock_wait_line(const std::string& line) {
+  return line.find(": waiting ") != std::string::npos &&
+         line.find(" that holds ") != std::string::npos;
+}
 
 const std::vector<std::string>& setup_placeholders() {
   static const std::vector<std::string> names{"env", "version", "python", "data"};
@@ -216,7 +260,10 @@ environment_state environment_cache::build(const environment_spec& env, const st
     return state;
   }
   std::string problem;
-  file_lock lock(state.dir.string() + ".lock", cancel, problem);
+  const auto waiting = [&](const std::string& line) {
+    if (progress) progress(label + ": " + line);
+  };
+  file_lock lock(state.dir.string() + ".lock", cancel, problem, waiting);
   if (!lock.locked()) {
     state.problem = problem;
     return state;

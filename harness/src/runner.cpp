@@ -518,6 +518,28 @@ results::run_result execute_run(const planned_run& plan, const run_options& opti
   return r;
 }
 
+results::run_outline outline(const planned_run& run) {
+  results::run_outline o;
+  o.index = run.index;
+  o.scenario_id = run.scenario_ptr != nullptr ? run.scenario_ptr->id : std::string();
+  o.client = run.client.display_name();
+  if (run.client.version.empty() && run.client.library_version) {
+    o.client += "@" + *run.client.library_version;
+  }
+  o.repetition = run.repetition;
+  o.deadline_ms = run.scenario_ptr != nullptr ? run.scenario_ptr->deadline_ms : 0;
+  o.skipped = run.skip_reason.has_value();
+  return o;
+}
+
+results::plan_outline outline(const std::vector<planned_run>& plan, int jobs) {
+  results::plan_outline o;
+  o.jobs = jobs;
+  o.runs.reserve(plan.size());
+  for (const auto& run : plan) o.runs.push_back(outline(run));
+  return o;
+}
+
 std::vector<results::run_result> execute_plan(
     const std::vector<planned_run>& plan, const run_options& options,
     const std::function<void(const results::run_result&)>& on_finished) {
@@ -528,6 +550,10 @@ std::vector<results::run_result> execute_plan(
     for (;;) {
       const std::size_t i = next++;
       if (i >= plan.size()) return;
+      if (options.on_started) {
+        std::lock_guard lock(report_mutex);
+        options.on_started(plan[i]);
+      }
       results::run_result r;
       if (options.cancel != nullptr && options.cancel->load() && !plan[i].skip_reason) {
         r = base_result(plan[i]);

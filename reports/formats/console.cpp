@@ -1,15 +1,19 @@
-// The terminal: a line per run as it finishes (unless --quiet), then the verdict table (or, for
-// repeated runs, the missed rate per pair and how to replay the runs that missed), the version
-// matrices and the totals.
+// The terminal: a line per run as it finishes with its place in the plan ("[ 3/68]"; unless
+// --quiet), and under a failure its cause (the reason, where the client was stuck, the last
+// lines it wrote, how to replay it); on a terminal a status line with the runs under way and
+// the ETA. At the end the failures (or, for repeated runs, the missed rate per pair), the
+// version matrices and the totals: the whole table is in summary.md.
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "format.hpp"
 #include "wsrepro/reports/formats.hpp"
 #include "wsrepro/reports/matrix.hpp"
+#include "wsrepro/reports/progress.hpp"
 #include "wsrepro/results/statistics.hpp"
 
 namespace wsrepro::reports {
@@ -20,6 +24,75 @@ using results::verdict;
 
 // The measurements a run line and the table show.
 constexpr std::string_view shown[] = {"hang_ms", "interrupt_latency_ms", "ended_by"};
+constexpr std::size_t tail_lines = 10;  // of a failed client's stderr and stdout
+constexpr std::size_t tail_line_chars = 240;
+constexpr std::size_t failures_listed = 50;  // at the end; the rest are in summary.md
+constexpr std::string_view indent = "          ";
+
+bool is_failure(const results::run_result& r, bool strict) {
+  return r.outcome == verdict::fail || r.outcome == verdict::error ||
+         (strict && r.outcome == verdict::skipped);
+}
+
+/// A client's line made safe for a terminal: valid UTF-8, control characters shown as ^X (an
+/// escape sequence in a client's output must not repaint the user's screen), at most
+/// tail_line_chars long.
+std::string printable(std::string_view line) {
+  std::string out;
+  for (const char c : line.substr(0, tail_line_chars)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 && c != '\t') {
+      out += '^';
+      out += static_cast<char>(u + 0x40);
+    } else if (u == 0x7F) {
+      out += "^?";
+    } else {
+      out += c;
+    }
+  }
+  out = clean_utf8(out);  // a character cut at the limit becomes U+FFFD
+  if (line.size() > tail_line_chars) out += "...";
+  return out;
+}
+
+/// The last `tail_lines` lines of what the client wrote on one stream, indented under a
+/// heading; empty when it wrote nothing.
+std::string output_tail(std::string_view stream, const results::captured_output& o) {
+  std::string_view data = o.data;
+  while (!data.empty() && (data.back() == '\n' || data.back() == '\r')) data.remove_suffix(1);
+  if (data.empty()) return {};
+  std::vector<std::string_view> lines;
+  std::size_t end = data.size();
+  std::size_t total = 1;
+  for (std::size_t i = data.size(); i-- > 0;) {
+    if (data[i] != '\n') continue;
+    ++total;
+    if (lines.size() < tail_lines) lines.push_back(data.substr(i + 1, end - i - 1));
+    end = i;
+  }
+  if (lines.size() < tail_lines) lines.push_back(data.substr(0, end));
+  std::string text = std::string(indent) + std::string(stream);
+  text += lines.size() < total ? " (last " + std::to_string(lines.size()) + " of " +
+                                     std::to_string(total) + " lines)"
+                               : "";
+  text += o.truncated ? ", cut at " + std::to_string(o.data.size()) + " of " +
+                            std::to_string(o.total_bytes) + " bytes:\n"
+                      : ":\n";
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+    std::string_view line = *it;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    text += std::string(indent) + "| " + printable(line) + "\n";
+  }
+  return text;
+}
+
+/// How to make this run again, alone: `wsrepro run --replay REPORT#N`.
+std::string replay_command(const results::run_result& r, const std::filesystem::path& report) {
+  if (report.empty()) return {};
+  std::string command = "wsrepro run --replay " + report.string() + "#" + std::to_string(r.index);
+  if (r.client.starts_with("cmd:")) command += " --client-cmd '...' (the same)";
+  return command;
+}
 
 std::string pad(std::string s, std::size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
@@ -38,30 +111,54 @@ std::string value_text(const results::measurement* m) {
 class console_reporter final : public reporter {
  public:
   explicit console_reporter(const format_output& o)
-      : out_(o.out), out_dir_(o.out_dir), quiet_(o.quiet) {}
+      : out_(o.out), replay_report_(o.replay_report), quiet_(o.quiet), tty_fd_(o.tty_fd) {}
 
   void begin(const results::report_context& context) override {
     repeated_ = context.repeat != 1;
-    rows_.clear();
+    strict_ = context.strict;
+    failures_.clear();
+    failures_left_out_ = 0;
     pairs_.clear();
     matrices_.clear();
+    progress_.emplace(out_, progress_settings{.tty_fd = tty_fd_});
+  }
+
+  void plan_known(const results::plan_outline& plan) override {
+    if (progress_) progress_->plan(plan);
+  }
+
+  void run_started(const results::run_outline& run) override {
+    if (progress_) progress_->started(run);
   }
 
   void run_finished(const results::run_result& r) override {
-    if (!quiet_) out_ << run_line(r) << std::endl;
-    std::string row = pad(std::string(upper_label(r.outcome)), 10) + pad(r.scenario_id, 40) + " " +
-                      pad(r.client, 24) + " " + pad(value_text(r.find(shown[0])), 10) +
-                      pad(value_text(r.find(shown[1])), 22) + value_text(r.find(shown[2]));
-    rows_.emplace_back(r.index, std::move(row));
+    const std::string counter = progress_ ? progress_->finished(r) : std::string();
+    const bool failed = is_failure(r, strict_);
+    if (!quiet_ && progress_) {
+      progress_->print(counter + " " + run_line(r) + (failed ? cause(r) : std::string()) + "\n");
+    }
+    if (failed) {
+      if (failures_.size() < failures_listed) {
+        failures_.emplace_back(
+            r.index, pad(std::string(upper_label(r.outcome)), 10) + r.scenario_id + " on " +
+                         label(r) + "\n" + std::string(indent) + r.reason + "\n" +
+                         (replay_report_.empty() ? std::string()
+                                                 : std::string(indent) + "replay: " +
+                                                       replay_command(r, replay_report_) + "\n"));
+      } else {
+        ++failures_left_out_;
+      }
+    }
     pairs_.add(r);
     matrices_.add(r);
   }
 
   void end(const results::run_summary& summary) override {
+    if (progress_) progress_->stop();
     if (repeated_) {
       write_repetitions();
     } else {
-      write_table();
+      write_failures();
     }
     write_matrices();
     const auto& c = summary.counts;
@@ -76,30 +173,51 @@ class console_reporter final : public reporter {
   }
 
  private:
-  static std::string run_line(const results::run_result& r) {
+  /// The client, and the repetition when runs are repeated.
+  std::string label(const results::run_result& r) const {
+    return repeated_ && r.repetition > 0 ? r.client + " #" + std::to_string(r.repetition)
+                                         : r.client;
+  }
+
+  std::string run_line(const results::run_result& r) const {
     std::string line = pad(std::string(upper_label(r.outcome)), 10) + pad(r.scenario_id, 40) + " " +
-                       pad(r.client, 24);
-    if (r.outcome == verdict::skipped || r.outcome == verdict::error) return line + " " + r.reason;
+                       pad(label(r), 24);
+    if (r.outcome == verdict::skipped || r.outcome == verdict::error) {
+      return line + " " + r.reason;
+    }
     for (const auto name : shown) {
       line += " " + std::string(name) + "=" + value_text(r.find(name));
     }
-    if (r.outcome == verdict::fail) line += "\n          " + r.reason;
+    if (r.outcome == verdict::fail) line += "\n" + std::string(indent) + r.reason;
     if (const auto stuck = r.diagnosis.summary(); !stuck.empty()) {
-      line += "\n          stuck: " + stuck;
+      line += "\n" + std::string(indent) + "stuck: " + stuck;
     }
     if (const auto connection = r.diagnosis.connection_summary(); !connection.empty()) {
-      line += "\n          connection: " + connection;
+      line += "\n" + std::string(indent) + "connection: " + connection;
     }
     return line;
   }
 
-  void write_table() {
-    std::sort(rows_.begin(), rows_.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    out_ << "\n"
-         << pad("verdict", 10) << pad("scenario", 40) << " " << pad("client", 24) << " "
-         << pad("hang_ms", 10) << pad("interrupt_latency_ms", 22) << "ended_by\n";
-    for (const auto& row : rows_) out_ << row.second << "\n";
+  /// Under a failed run's line: the last lines the client wrote and how to replay the run.
+  std::string cause(const results::run_result& r) const {
+    std::string text =
+        "\n" + output_tail("stderr", r.client_stderr) + output_tail("stdout", r.client_stdout);
+    if (const auto replay = replay_command(r, replay_report_); !replay.empty()) {
+      text += std::string(indent) + "replay: " + replay + "\n";
+    }
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    return text;
+  }
+
+  void write_failures() {
+    if (failures_.empty()) return;
+    const std::size_t count = failures_.size() + failures_left_out_;
+    out_ << "\n" << count << (count == 1 ? " run failed" : " runs failed") << ":\n";
+    std::sort(failures_.begin(), failures_.end());
+    for (const auto& f : failures_) out_ << f.second;
+    if (failures_left_out_ > 0) {
+      out_ << "and " << failures_left_out_ << " more (see summary.md and report.json)\n";
+    }
   }
 
   /// Per (scenario, client): the runs, the missed rate with its 95% Wilson interval, the
@@ -125,8 +243,11 @@ class console_reporter final : public reporter {
       out_ << pad(p.scenario, 40) << " " << pad(p.client, 24) << " "
            << pad(std::to_string(p.outcomes.total()), 6) << pad(rate, 30) << median << "\n";
       for (std::size_t k = 0; k < p.missed.size() && k < 3; ++k) {
-        out_ << "    missed: seed " << p.missed[k].seed << ", replay with --replay "
-             << (out_dir_ / "report.json").string() << "#" << p.missed[k].index << "\n";
+        out_ << "    missed: seed " << p.missed[k].seed;
+        if (!replay_report_.empty()) {
+          out_ << ", replay with --replay " << replay_report_.string() << "#" << p.missed[k].index;
+        }
+        out_ << "\n";
       }
     }
   }
@@ -143,10 +264,15 @@ class console_reporter final : public reporter {
   }
 
   std::ostream& out_;
-  std::filesystem::path out_dir_;
+  std::filesystem::path replay_report_;
   bool quiet_;
+  int tty_fd_;
   bool repeated_ = false;
-  std::vector<std::pair<std::size_t, std::string>> rows_;  ///< plan index, table row
+  bool strict_ = false;
+  std::optional<run_progress> progress_;
+  /// The first failures_listed (plan index, text), listed at the end in plan order.
+  std::vector<std::pair<std::size_t, std::string>> failures_;
+  std::size_t failures_left_out_ = 0;
   results::run_statistics pairs_;
   matrix_collector matrices_;
 };
@@ -162,8 +288,9 @@ std::unique_ptr<reporter> make(const format_output& o) {
 void wsrepro_register_format_console() {
   wsrepro::reports::register_format({"console",
                                      "",
-                                     "the terminal: a line per run, then the verdicts, repetition "
-                                     "rates, version matrices and totals",
+                                     "the terminal: a line per run with its progress and, under a "
+                                     "failure, its cause; then the failures, repetition rates, "
+                                     "version matrices and totals",
                                      {},
                                      true,
                                      wsrepro::reports::make});

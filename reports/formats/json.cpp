@@ -117,5 +117,6 @@ void wsrepro_register_format_json() {
                                      "everything known about every run, for tools and diffs",
                                      {"runs.jsonl"},
                                      true,
-                                     wsrepro::reports::make});
+                                     wsrepro::reports::make,
+                                     true});
 }

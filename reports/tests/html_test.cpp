@@ -60,7 +60,7 @@ run_result hostile_run(std::size_t index, verdict v) {
 
 std::string render_html(const std::vector<run_result>& runs) {
   std::ostringstream out;
-  auto reporter = find_format("html")->make({out, {}, false});
+  auto reporter = find_format("html")->make({out, {}, false, -1, {}});
   results::report_context context;
   context.command_line = "wsrepro run <script>";
   reporter->begin(context);

@@ -211,13 +211,20 @@ std::unique_ptr<reporter> make_format(std::string_view name, std::ostream& out,
                                       const std::filesystem::path& out_dir = {}) {
   const auto* format = wsrepro::reports::find_format(name);
   if (format == nullptr) throw std::runtime_error("no format " + std::string(name));
-  return format->make({out, out_dir, false});
+  // As `wsrepro run` makes it: the runs can be replayed from report.json in --out.
+  return format->make(
+      {out, out_dir, false, -1, (out_dir.empty() ? "wsrepro-out" : out_dir) / "report.json"});
 }
 
 std::string render(std::string_view format, const std::vector<run_result>& runs) {
   std::ostringstream out;
   auto r = make_format(format, out);
   r->begin(sample_context());
+  results::plan_outline plan;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    plan.runs.push_back({i, runs[i].scenario_id, runs[i].client, 0, 30'000, false});
+  }
+  r->plan_known(plan);
   // As the runner does: each run knows its place in the plan.
   for (std::size_t i = 0; i < runs.size(); ++i) {
     run_result copy = runs[i];

@@ -27,6 +27,14 @@ void multi_reporter::begin(const report_context& context) {
   for_each_reporter(reporters_, [&](reporter& r) { r.begin(context); });
 }
 
+void multi_reporter::plan_known(const plan_outline& plan) {
+  for_each_reporter(reporters_, [&](reporter& r) { r.plan_known(plan); });
+}
+
+void multi_reporter::run_started(const run_outline& run) {
+  for_each_reporter(reporters_, [&](reporter& r) { r.run_started(run); });
+}
+
 void multi_reporter::run_finished(const run_result& result) {
   for_each_reporter(reporters_, [&](reporter& r) { r.run_finished(result); });
 }

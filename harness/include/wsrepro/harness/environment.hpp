@@ -41,6 +41,10 @@ struct environment_state {
   double setup_ms = 0;
 };
 
+/// Whether a progress line says that the set-up waits for another process's lock: shown even
+/// with --quiet, so a long wait is never silent.
+bool is_lock_wait_line(const std::string& line);
+
 /// The placeholders set-up steps may use: {env} {version} {python} {data}.
 const std::vector<std::string>& setup_placeholders();
 

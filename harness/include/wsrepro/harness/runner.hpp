@@ -16,9 +16,12 @@
 #include "wsrepro/harness/client.hpp"
 #include "wsrepro/harness/paths.hpp"
 #include "wsrepro/harness/scenario.hpp"
+#include "wsrepro/results/reporter.hpp"
 #include "wsrepro/results/result.hpp"
 
 namespace wsrepro::harness {
+
+struct planned_run;
 
 struct run_options {
   search_paths paths;
@@ -37,6 +40,8 @@ struct run_options {
   bool capture_stacks = true;
   /// The time one capture of a client's tree may take (scaled by time_scale).
   std::chrono::milliseconds capture_budget{5000};
+  /// Called (serialised with execute_plan's on_finished) as each run starts, for progress.
+  std::function<void(const planned_run&)> on_started;
 };
 
 struct planned_run {
@@ -50,6 +55,11 @@ struct planned_run {
   std::map<std::string, std::int64_t> param_overrides;
   std::optional<std::string> skip_reason;
 };
+
+/// What progress reporters are told of a run before it runs.
+results::run_outline outline(const planned_run& run);
+/// The whole plan as outlines, for reporter::plan_known().
+results::plan_outline outline(const std::vector<planned_run>& plan, int jobs);
 
 results::run_result execute_run(const planned_run& plan, const run_options& options);
 

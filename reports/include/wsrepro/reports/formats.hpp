@@ -22,6 +22,10 @@ struct format_output {
   /// memory (tests).
   std::filesystem::path out_dir;
   bool quiet = false;  ///< the terminal wants no line per run
+  /// `out` is this terminal, where a status line may be redrawn; -1: a file, a pipe or a log.
+  int tty_fd = -1;
+  /// The report `--replay FILE#N` can read, when this invocation writes one (else empty).
+  std::filesystem::path replay_report;
 };
 
 struct report_format {
@@ -31,6 +35,7 @@ struct report_format {
   std::vector<std::string_view> side_files;  ///< other files it leaves in --out
   bool by_default = true;                    ///< written when --format is not given
   std::unique_ptr<reporter> (*make)(const format_output&) = nullptr;
+  bool replayable = false;  ///< `wsrepro run --replay FILE#N` reads its file
 };
 
 /// Every registered format, in the order of their file names.
