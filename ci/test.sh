@@ -3,8 +3,9 @@
 # ASan+UBSan, runs the whole test suite (unit and integration), checks formatting, smoke-runs
 # the benchmarks and the default scenario suite, then ThreadSanitizer and the fuzzers (20 s
 # each; WSREPRO_FUZZ_SECONDS changes it); clang-tidy checks the recently changed sources. Every
-# stage has a time budget. Compiles go through ccache when it is there (install-deps installs
-# it), so a second CI run on the same machine rebuilds in a fraction of the time.
+# stage has a time budget, enforced in CI (.ci/run sets WSREPRO_STAGE_BUDGETS). Compiles go
+# through ccache when it is there (install-deps installs it), so a second CI run on the same
+# machine rebuilds in a fraction of the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/lib.sh
