@@ -1,5 +1,7 @@
 #include "invocation.hpp"
 
+#include <iostream>
+
 #include "catalogue.hpp"
 #include "client_setup.hpp"
 #include "exit_codes.hpp"
@@ -101,5 +103,9 @@ void invocation::close_reports(results::run_summary& summary) {
 }
 
 const std::vector<std::string>& invocation::report_paths() const { return reports_->paths(); }
+
+std::ostream& invocation::own_output() const {
+  return reports_ && reports_->stdout_is_data() ? std::cerr : std::cout;
+}
 
 }  // namespace wsrepro::cli

@@ -62,6 +62,9 @@ class invocation {
   void close_reports(results::run_summary& summary);
   /// The files the reports were written to (after close_reports()).
   const std::vector<std::string>& report_paths() const;
+  /// Where wsrepro's own lines go: standard error when a format writes data on standard output
+  /// (--format jsonl), else standard output.
+  std::ostream& own_output() const;
 
  private:
   const global_options& globals_;

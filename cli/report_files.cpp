@@ -74,6 +74,7 @@ report_files::report_files(const fs::path& out_dir, const std::vector<std::strin
   try {
     for (const auto* format : chosen) {
       if (format->file_name.empty()) {
+        stdout_is_data_ = stdout_is_data_ || (terminal && format->owns_stdout);
         if (terminal) {
           reporter_.add(format->make({std::cout, out_dir, quiet, tty_fd, replay_report}));
         }

@@ -37,6 +37,8 @@ class report_files {
   void add(std::unique_ptr<reports::reporter> own) { reporter_.add(std::move(own)); }
   /// The reports, then the journal.
   const std::vector<std::string>& paths() const { return paths_; }
+  /// A chosen format writes data on standard output: wsrepro's own lines must go to stderr.
+  bool stdout_is_data() const { return stdout_is_data_; }
   /// Puts every report in place (after reporter().end()).
   void commit();
 
@@ -44,6 +46,7 @@ class report_files {
   results::multi_reporter reporter_;
   std::vector<std::unique_ptr<atomic_file>> files_;
   std::vector<std::string> paths_;
+  bool stdout_is_data_ = false;
 };
 
 }  // namespace wsrepro::cli

@@ -247,9 +247,10 @@ int run(const run_settings& settings_in, const global_options& globals) {
   summary.exit_code = exit_code_for(summary, settings.strict, globals.allow_empty);
   inv.close_reports(summary);
   if (!inv.report_paths().empty()) {
-    std::cout << "Reports:";
-    for (const auto& w : inv.report_paths()) std::cout << " " << w;
-    std::cout << std::endl;
+    auto& out = inv.own_output();
+    out << "Reports:";
+    for (const auto& w : inv.report_paths()) out << " " << w;
+    out << std::endl;
   }
   return summary.exit_code;
 }

@@ -68,10 +68,24 @@ inline std::string string_at(const json& doc, const std::string& pointer) {
   return v.is_string() ? v.get<std::string>() : std::string();
 }
 
+/// Checks a report.json (or, with `jsonl`, a `--format jsonl` stream) against
+/// reports/schema/report.schema.json, with Debian's Python and its jsonschema package.
+inline void expect_valid_json(const fs::path& file, bool jsonl = false) {
+  std::vector<std::string> argv{"/usr/bin/python3", (data_dir / "tests/validate_json.py").string(),
+                                (data_dir / "reports/schema/report.schema.json").string(),
+                                file.string()};
+  if (jsonl) argv.emplace_back("--jsonl");
+  const auto r = wsrepro::test::run_process(argv, milliseconds(60'000));
+  EXPECT_EQ(r.exit_code, 0) << file << " does not match the schema:\n" << r.out << r.err;
+}
+
+/// report.json in `out`, parsed, after checking it against the schema: every report a test
+/// reads is validated.
 inline json load_report(const fs::path& out) {
   const std::string text = wsrepro::test::read_text(out / "report.json");
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded()) ADD_FAILURE() << "report.json does not parse:\n" << text;
+  expect_valid_json(out / "report.json");
   return doc;
 }
 

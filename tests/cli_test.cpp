@@ -313,7 +313,7 @@ TEST(list, scenarios) {
 TEST(list, formats) {
   const auto r = run_wsrepro({"list", "formats", "--verbose"});
   EXPECT_EQ(r.exit_code, 0) << describe(r);
-  for (const char* name : {"console", "json", "junit", "markdown", "runs.jsonl"}) {
+  for (const char* name : {"console", "json", "jsonl", "junit", "markdown", "runs.jsonl"}) {
     EXPECT_TRUE(contains(r.out, name)) << name << "\n" << describe(r);
   }
 }
@@ -354,6 +354,30 @@ TEST(run_formats, only_the_chosen_outputs_are_written) {
   EXPECT_FALSE(contains(r.out, "PASS")) << "no console output without the console format\n"
                                         << describe(r);
   EXPECT_TRUE(contains(r.out, "Reports: ")) << describe(r);
+}
+
+TEST(run_formats, jsonl_streams_a_line_per_run_on_stdout_that_the_schema_accepts) {
+  temp_dir out;
+  const auto r = run_wsrepro({"run", "--scenario", "handshake.redirect*", "--client", "beast-async",
+                              "--format", "jsonl,json", "--out", out.str()});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  std::vector<json> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(json::parse(line, nullptr, false));
+    ASSERT_FALSE(lines.back().is_discarded()) << "not JSON: " << line << "\n" << describe(r);
+  }
+  ASSERT_EQ(lines.size(), 4u) << describe(r);
+  EXPECT_EQ(lines.front().at("event"), "begin");
+  EXPECT_EQ(lines.front().at("schema_version"), 1);
+  EXPECT_EQ(lines[1].at("event"), "run");
+  EXPECT_EQ(lines[1].at("run").at("client"), "beast-async");
+  EXPECT_EQ(lines.back().at("summary").at("total"), 2);
+  // wsrepro's own lines went to stderr, and the stream and report.json match the schema.
+  EXPECT_TRUE(contains(r.err, "Reports:")) << describe(r);
+  wsrepro::test::write_text(out.path() / "stream.jsonl", r.out);
+  wsrepro::test::expect_valid_json(out.path() / "stream.jsonl", true);
+  EXPECT_EQ(at(load_report(out.path()), "/schema_version"), 1);
 }
 
 TEST(list, unknown_kind_exits_2) {

@@ -243,6 +243,7 @@ json pair_json(const results::pair_statistics& p) {
 
 json context_json(const results::report_context& context) {
   json doc = json::object();
+  doc["schema_version"] = report_schema_version;
   doc["wsrepro_version"] = context.wsrepro_version;
   doc["command_line"] = context.command_line;
   doc["started_at"] = context.started_at;

@@ -1,6 +1,7 @@
 #pragma once
-// The JSON documents of report.json, shared by the formats that embed them (report.json and
-// report.html's data): one schema, written in one place.
+// The JSON documents of report.json, shared by the formats that embed them (report.json, the
+// jsonl stream and report.html's data): one schema, written in one place and described by
+// reports/schema/report.schema.json.
 
 #include <vector>
 
@@ -14,6 +15,10 @@ namespace wsrepro::reports {
 
 // Insertion order keeps the documents stable and readable: the order is the documented one.
 using json = nlohmann::ordered_json;
+
+/// report.json's schema_version: raised when a field is removed or changes meaning (new fields
+/// may appear within a version). reports/schema/report.schema.json says the same.
+inline constexpr int report_schema_version = 1;
 
 /// One run, as report.json lists it.
 json run_json(const results::run_result& r);

@@ -36,6 +36,8 @@ struct report_format {
   bool by_default = true;                    ///< written when --format is not given
   std::unique_ptr<reporter> (*make)(const format_output&) = nullptr;
   bool replayable = false;  ///< `wsrepro run --replay FILE#N` reads its file
+  /// Its standard output is data for a program: wsrepro's own lines go to standard error.
+  bool owns_stdout = false;
 };
 
 /// Every registered format, in the order of their file names.
