@@ -1,5 +1,7 @@
 // summary.md: the short page a CI job shows: counts, one table row per run, and details of the
-// runs that need a look.
+// runs that need a look. It stays under GitHub's 1 MiB step-summary limit whatever the number
+// of runs: repeated runs are summed up per (scenario, client) rather than listed, and each
+// section has a byte budget beyond which it says what it left to report.json.
 
 #include <algorithm>
 #include <cstdio>
@@ -118,64 +120,132 @@ struct run_entry {
 /// Details beyond this many failed runs are left to report.json: the page stays short, and the
 /// reporter's memory does not grow with a long run of failures.
 constexpr std::size_t max_detailed_runs = 50;
+/// Budgets that keep the page under GitHub's 1 MiB job-summary limit (1,048,576 bytes): table
+/// rows of runs that did not pass, of runs that passed, each failure's details, and the rows of
+/// the repetition table.
+constexpr std::size_t max_missed_row_bytes = 256 * std::size_t{1024};
+constexpr std::size_t max_passed_row_bytes = 128 * std::size_t{1024};
+constexpr std::size_t max_detail_bytes = 8 * std::size_t{1024};
+constexpr std::size_t max_pair_rows = 400;
+constexpr std::size_t max_matrix_rows = 400;
+constexpr std::size_t max_stderr_line_chars = 300;
+
+/// At most `limit` bytes of `text`, cut at a line end (or a UTF-8 character boundary).
+std::string cut_to(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t end = text.rfind('\n', limit);
+  if (end == std::string::npos || end < limit / 2) {
+    end = limit;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) --end;
+  }
+  text.resize(end);
+  return text;
+}
+
+/// Each line at most max_stderr_line_chars characters: one huge line must not fill the page.
+std::string shorten_lines(std::string_view text) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (line.size() > max_stderr_line_chars) {
+      out += cut_to(std::string(line), max_stderr_line_chars) + " …";
+    } else {
+      out += line;
+    }
+    if (end == text.size()) break;
+    out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
 
 std::string details_for(const results::run_result& r) {
-  std::string out =
+  std::string head =
       "### " + inline_text(r.scenario_id) + " · " + inline_text(run_label(r)) + "\n\n";
   // Labelled, so a reason starting with `#` or `-` stays a plain paragraph. A failure's reason
   // is its unmet checks, listed below with the met ones.
-  if (!r.reason.empty() && r.checks.empty()) out += "**Reason:** " + inline_text(r.reason) + "\n\n";
+  if (!r.reason.empty() && r.checks.empty()) {
+    head += "**Reason:** " + inline_text(r.reason) + "\n\n";
+  }
   for (const auto& c : r.checks) {
-    out += std::string(c.met ? "- ✅ " : "- ❌ ") + inline_text(c.message) + "\n";
+    head += std::string(c.met ? "- ✅ " : "- ❌ ") + inline_text(c.message) + "\n";
   }
-  if (!r.checks.empty()) out += '\n';
+  if (!r.checks.empty()) head += '\n';
   if (r.known_bug) {
-    out += "Known bug " + inline_text(r.known_bug->id) + " (" + inline_text(r.known_bug->summary) +
-           ") is expected here; its signature:\n\n";
+    head += "Known bug " + inline_text(r.known_bug->id) + " (" + inline_text(r.known_bug->summary) +
+            ") is expected here; its signature:\n\n";
     for (const auto& c : r.known_bug->checks) {
-      out += std::string(c.met ? "- ✅ " : "- ❌ ") + inline_text(c.message) + "\n";
+      head += std::string(c.met ? "- ✅ " : "- ❌ ") + inline_text(c.message) + "\n";
     }
-    out += '\n';
+    head += '\n';
   }
-  // What happened when, drawn (GitHub renders Mermaid).
-  if (const auto chart = mermaid_gantt(r); !chart.empty()) out += chart + "\n";
   if (const auto stuck = r.diagnosis.summary(); !stuck.empty()) {
-    out += "**Stuck:** " + inline_text(stuck) + " (stacks in report.json)\n\n";
+    head += "**Stuck:** " + inline_text(stuck) + " (stacks in report.json)\n\n";
   }
   if (const auto connection = r.diagnosis.connection_summary(); !connection.empty()) {
-    out += "**Connection:** " + inline_text(connection) + "\n\n";
+    head += "**Connection:** " + inline_text(connection) + "\n\n";
   }
+  // What happened when, drawn (GitHub renders Mermaid).
+  const std::string chart = mermaid_gantt(r);
+  std::string output;
   const auto& err = r.client_stderr;
   if (!err.data.empty()) {
-    const std::string tail = clean_utf8(tail_lines(err.data, stderr_tail_lines));
+    const std::string tail = clean_utf8(shorten_lines(tail_lines(err.data, stderr_tail_lines)));
     const std::string fence = fence_for(tail);
-    out += "stderr (last " + std::to_string(stderr_tail_lines) + " lines";
+    output = "stderr (last " + std::to_string(stderr_tail_lines) + " lines";
     if (err.truncated) {
-      out += " of the first " + std::to_string(err.data.size()) + " of " +
-             std::to_string(err.total_bytes) + " bytes";
+      output += " of the first " + std::to_string(err.data.size()) + " of " +
+                std::to_string(err.total_bytes) + " bytes";
     }
-    out += "):\n\n" + fence + "text\n" + tail + "\n" + fence + "\n\n";
+    output += "):\n\n" + fence + "text\n" + tail + "\n" + fence + "\n\n";
   }
-  return out;
+  // Within its budget: the chart goes first, then the output; the text is cut at a line end
+  // (it holds no fence that a cut could leave open).
+  const std::string more = "… (more of this run in report.json)\n\n";
+  if (head.size() + chart.size() + output.size() <= max_detail_bytes) {
+    return head + (chart.empty() ? "" : chart + "\n") + output;
+  }
+  if (head.size() + output.size() <= max_detail_bytes) return head + output + more;
+  if (head.size() <= max_detail_bytes) return head + more;
+  return cut_to(head, max_detail_bytes) + "\n\n" + more;
 }
 
 class markdown_reporter final : public reporter {
  public:
   explicit markdown_reporter(std::ostream& out) : out_(out) {}
 
-  void begin(const results::report_context&) override {}
+  void begin(const results::report_context& context) override { repeated_ = context.repeat != 1; }
 
   void run_finished(const results::run_result& r) override {
+    matrices_.add(r);
+    pairs_.add(r);
+    const bool passed = r.outcome == verdict::pass;
+    // Repeated runs are summed up per pair; only the ones that did not pass are listed.
+    if (passed && repeated_) {
+      ++passed_summed_up_;
+      return;
+    }
     std::string row = "| " + std::string(verdict_label(r.outcome)) + " | " + cell(r.scenario_id) +
                       " | " + cell(run_label(r));
     for (std::string_view name : table_measurements) row += " | " + measurement_cell(r, name);
-    row += " | " + cell(r.reason) + " |\n";
+    row += " | " + cell(cut_to(r.reason, 600)) + " |\n";
+    auto& used = passed ? passed_row_bytes_ : missed_row_bytes_;
+    const std::size_t budget = passed ? max_passed_row_bytes : max_missed_row_bytes;
     const bool needs_details = r.outcome == verdict::fail || r.outcome == verdict::error;
     std::string details;
     if (needs_details && ++detailed_ <= max_detailed_runs) details = details_for(r);
-    runs_.push_back({r.index, std::move(row), std::move(details)});
-    matrices_.add(r);
-    pairs_.add(r);
+    if (used + row.size() > budget) {
+      ++(passed ? passed_left_out_ : missed_left_out_);
+      row.clear();
+    } else {
+      used += row.size();
+    }
+    if (!row.empty() || !details.empty()) {
+      runs_.push_back({r.index, std::move(row), std::move(details)});
+    }
   }
 
   void end(const results::run_summary& summary) override {
@@ -194,6 +264,10 @@ class markdown_reporter final : public reporter {
     write_repetitions();
     std::stable_sort(runs_.begin(), runs_.end(),
                      [](const run_entry& a, const run_entry& b) { return a.index < b.index; });
+    if (repeated_ && (!runs_.empty() || missed_left_out_ > 0)) {
+      out_ << "Runs that did not pass (the " << passed_summed_up_
+           << " that passed are counted above; every run is in report.json):\n\n";
+    }
     if (!runs_.empty()) {
       out_ << "| verdict | scenario | client";
       for (std::string_view name : table_measurements) out_ << " | " << name;
@@ -201,6 +275,12 @@ class markdown_reporter final : public reporter {
       out_ << "|---|---|---|---:|---:|---|---|\n";
       for (const auto& r : runs_) out_ << r.row;
       out_ << '\n';
+    }
+    if (missed_left_out_ + passed_left_out_ > 0) {
+      out_ << "… and " << missed_left_out_ << " more runs that did not pass and "
+           << passed_left_out_
+           << " more that passed: this page stays under GitHub's 1 MiB limit; every run is in "
+              "report.json.\n\n";
     }
     for (const auto& r : runs_) out_ << r.details;
     if (detailed_ > max_detailed_runs) {
@@ -210,6 +290,8 @@ class markdown_reporter final : public reporter {
     out_.flush();
     runs_.clear();
     detailed_ = 0;
+    missed_row_bytes_ = passed_row_bytes_ = 0;
+    missed_left_out_ = passed_left_out_ = passed_summed_up_ = 0;
   }
 
  private:
@@ -218,7 +300,13 @@ class markdown_reporter final : public reporter {
     if (pairs_.repeated()) {
       out_ << "## Repeated runs\n\n| scenario | client | runs | missed (95% CI) | headline median "
               "| seeds of missed runs (run index) |\n|---|---|---:|---|---|---|\n";
+      std::size_t rows = 0;
       for (const auto& p : pairs_.pairs()) {
+        if (++rows > max_pair_rows) {
+          out_ << "\n… and " << pairs_.pairs().size() - max_pair_rows
+               << " more (scenario, client) pairs in report.json's statistics.\n";
+          break;
+        }
         std::string rate = none.data();
         if (const auto ci = p.missed_rate()) {
           char buf[96];
@@ -255,7 +343,13 @@ class markdown_reporter final : public reporter {
     out_ << " |\n|---|---|---";
     for (std::size_t i = 0; i < m.versions.size(); ++i) out_ << "|---";
     out_ << "|\n";
+    std::size_t rows = 0;
     for (const auto& row : m.rows) {
+      if (++rows > max_matrix_rows) {
+        out_ << "\n… and " << m.rows.size() - max_matrix_rows
+             << " more rows in report.json's version_matrices.\n";
+        break;
+      }
       out_ << "| " << cell(row.scenario_id) << " | " << cell(row.client_name) << " | "
            << cell(row.headline);
       for (const auto& c : row.cells) {
@@ -270,8 +364,14 @@ class markdown_reporter final : public reporter {
   }
 
   std::ostream& out_;
+  bool repeated_ = false;
   std::vector<run_entry> runs_;
   std::size_t detailed_ = 0;
+  std::size_t missed_row_bytes_ = 0;
+  std::size_t passed_row_bytes_ = 0;
+  std::size_t missed_left_out_ = 0;
+  std::size_t passed_left_out_ = 0;
+  std::size_t passed_summed_up_ = 0;
   matrix_collector matrices_;
   results::run_statistics pairs_;
 };

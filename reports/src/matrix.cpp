@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <set>
+#include <tuple>
 
 #include "wsrepro/common/version.hpp"
 
@@ -81,25 +84,27 @@ std::vector<version_matrix> matrix_collector::build() const {
     out.push_back({library, {}, {}, {}});
     return out.back();
   };
+  std::set<std::pair<std::string, std::string>> seen;  // (library, version): sort each once
   for (const auto& e : entries_) {
     auto& m = matrix_for(e.matrix);
-    m.versions.push_back(e.version);
+    if (seen.insert({e.matrix, e.version}).second) m.versions.push_back(e.version);
     if (!e.runtime.empty() &&
         std::find(m.runtimes.begin(), m.runtimes.end(), e.runtime) == m.runtimes.end()) {
       m.runtimes.push_back(e.runtime);
     }
   }
   for (auto& m : out) sort_versions(m.versions);
+  // (library, scenario, client) -> row: building stays O(n log n) with many scenarios.
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> rows;
   for (const auto& e : entries_) {
     auto& m = matrix_for(e.matrix);
-    auto row = std::find_if(m.rows.begin(), m.rows.end(), [&](const matrix_row& x) {
-      return x.scenario_id == e.scenario_id && x.client_name == e.client_name;
-    });
-    if (row == m.rows.end()) {
+    const auto [slot, added] =
+        rows.try_emplace({e.matrix, e.scenario_id, e.client_name}, m.rows.size());
+    if (added) {
       m.rows.push_back(
           {e.scenario_id, e.client_name, e.headline, std::vector<matrix_cell>(m.versions.size())});
-      row = std::prev(m.rows.end());
     }
+    auto* row = &m.rows[slot->second];
     const auto column = static_cast<std::size_t>(
         std::find_if(m.versions.begin(), m.versions.end(),
                      [&](const std::string& v) { return compare_versions(v, e.version) == 0; }) -

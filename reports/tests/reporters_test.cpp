@@ -571,5 +571,43 @@ TEST(Markdown, DetailsStopAfterFiftyFailedRuns) {
   EXPECT_NE(md.find("and 10 more failed runs"), std::string::npos);
 }
 
+/// summary.md for `count` runs (every third failing, with a long stderr line), repeated or not.
+std::string big_summary(std::size_t count, bool repeated) {
+  std::ostringstream out;
+  auto r = make_format("markdown", out);
+  auto context = sample_context();
+  context.repeat = repeated ? static_cast<int>(count / 10) : 1;
+  r->begin(context);
+  results::run_summary summary;
+  run_result failing = failing_run();
+  failing.client_stderr.data = std::string(5'000, 'x') + "\n" + failing.client_stderr.data;
+  const run_result passing = passing_run();
+  for (std::size_t i = 0; i < count; ++i) {
+    run_result copy = i % 3 == 0 ? failing : passing;
+    copy.index = i;
+    copy.scenario_id += "_" + std::to_string(i % (repeated ? 10 : count));
+    copy.repetition = repeated ? static_cast<int>(i / 10) + 1 : 0;
+    summary.counts.add(copy.outcome);
+    r->run_finished(copy);
+  }
+  r->end(summary);
+  return out.str();
+}
+
+TEST(Markdown, StaysUnderGithubsStepSummaryLimitForAnyNumberOfRuns) {
+  constexpr std::size_t github_limit = 1024 * 1024;
+  const std::string once = big_summary(30'000, false);
+  EXPECT_LT(once.size(), github_limit);
+  EXPECT_NE(once.find("more that passed: this page stays under GitHub's 1 MiB limit"),
+            std::string::npos);
+  EXPECT_NE(once.find("more failed runs: their details are in report.json"), std::string::npos);
+  const std::string repeated = big_summary(100'000, true);
+  EXPECT_LT(repeated.size(), github_limit);
+  EXPECT_NE(repeated.find("## Repeated runs"), std::string::npos);
+  EXPECT_NE(repeated.find("Runs that did not pass (the 66666 that passed are counted above"),
+            std::string::npos)
+      << repeated.substr(0, 4000);
+}
+
 }  // namespace
 }  // namespace wsrepro::reports

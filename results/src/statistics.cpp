@@ -52,18 +52,15 @@ std::optional<double> pair_statistics::headline_median() const {
 }
 
 void run_statistics::add(const run_result& r) {
-  auto it = std::find_if(pairs_.begin(), pairs_.end(), [&](const pair_statistics& p) {
-    return p.scenario == r.scenario_id && p.client == r.client;
-  });
-  if (it == pairs_.end()) {
+  const auto [slot, added] = index_.try_emplace({r.scenario_id, r.client}, pairs_.size());
+  if (added) {
     pair_statistics p;
     p.scenario = r.scenario_id;
     p.client = r.client;
     p.headline = r.headline;
     pairs_.push_back(std::move(p));
-    it = std::prev(pairs_.end());
   }
-  it->add(r);
+  pairs_[slot->second].add(r);
 }
 
 bool run_statistics::repeated() const {
