@@ -48,6 +48,7 @@ struct run_settings {
   std::string listen;
   // Races: repetition, seeded jitter, replay, load.
   int repeat = 1;
+  int retries = 0;
   bool until_fail = false;
   int max_runs = 100;
   std::vector<std::string> jitters;
@@ -123,6 +124,10 @@ void check_run_settings(const run_settings& settings) {
   if (settings.client_cmd_given &&
       settings.client_cmd.find_first_not_of(" \t") == std::string::npos) {
     throw usage_error{"--client-cmd is empty: give the client's command line, e.g. 'prog {url}'"};
+  }
+  if (settings.until_fail && settings.retries > 0) {
+    throw usage_error{
+        "--until-fail and --retries do not mix: one looks for a failure, the other retries it"};
   }
   if (settings.until_fail && settings.repeat > 1) {
     throw usage_error{
@@ -212,6 +217,7 @@ results::report_context run_context(const invocation& inv, const run_settings& s
   context.seed = seed;
   context.jitter = settings.jitters;
   context.repeat = settings.until_fail ? 0 : settings.repeat;
+  context.retries = settings.retries;
   context.stress_cpu = settings.stress_cpu;
   context.stress_io = settings.stress_io;
   return context;
@@ -232,6 +238,7 @@ int run(const run_settings& settings_in, const global_options& globals) {
   options.keep_details = false;
   options.tls = settings.tls;
   options.listen = settings.listen;
+  options.retries = settings.retries;
   options.on_started = [&reporter](const harness::planned_run& run) {
     reporter.run_started(harness::outline(run));
   };
@@ -240,7 +247,7 @@ int run(const run_settings& settings_in, const global_options& globals) {
     const harness::stress_load load({settings.stress_cpu, settings.stress_io});
     for (const auto& r :
          execute_all(plan.base, settings, options, seed, plan.jitters, replay, reporter)) {
-      summary.counts.add(r.outcome);
+      summary.counts.add(r);
     }
   }
   summary.interrupted = inv.interrupted().load();
@@ -311,6 +318,11 @@ command add_run_command(CLI::App& app, const global_options& globals) {
                   "Run every (scenario, client) N times; the summary gives the rate of runs that "
                   "missed the expectation, its 95% Wilson interval and how to replay each")
       ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  sub->add_option("--retries", settings->retries,
+                  "Make a run that fails again, up to N more times; one that then passes is "
+                  "flaky: it passes, but is counted and listed apart (JUnit flakyFailure)")
+      ->check(CLI::Range(0, 20))
       ->capture_default_str();
   sub->add_flag("--until-fail", settings->until_fail,
                 "Repeat until a run fails (at most --max-runs runs); --jobs runs repetitions in "

@@ -274,7 +274,7 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   results::run_summary summary;
   for (const auto& r : harness::execute_plan(
            plan, options, [&](const results::run_result& r) { reporter.run_finished(r); })) {
-    summary.counts.add(r.outcome);
+    summary.counts.add(r);
   }
   summary.interrupted = inv.interrupted().load();
   // The exit codes of every subcommand: a run that missed its expectation fails the sweep.

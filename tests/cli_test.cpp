@@ -661,6 +661,38 @@ command = ["sh", "-c", "{libexec}/wsrepro-client-beast-async {url}; case {versio
 
 // --until-fail stops at the first failing run: a client that passes twice, then lingers 2 s
 // after the 302 (its count kept in a file).
+TEST(retries, a_run_that_fails_then_passes_is_flaky_counted_apart_and_junit_says_so) {
+  temp_dir out;
+  // Fails its first attempt (exits before connecting), behaves from the second on.
+  const std::string marker = (out.path() / "attempted").string();
+  const std::string client = std::string(WSREPRO_TEST_LIBEXEC_DIR) + "/wsrepro-client-beast-async";
+  const std::string script = "if [ -e " + marker + " ]; then exec " + client +
+                             " \"$0\"; else touch " + marker + "; exit 3; fi";
+  const std::vector<std::string> args{
+      "run",   "--scenario", keep_open_id, "--client-cmd", "/bin/sh -c '" + script + "' {url}",
+      "--out", out.str()};
+  const auto without = run_wsrepro(args);
+  EXPECT_EQ(without.exit_code, 1) << describe(without);
+  fs::remove(marker);
+  auto with_retries = args;
+  with_retries.insert(with_retries.end(), {"--retries", "2"});
+  const auto r = run_wsrepro(with_retries);
+  EXPECT_EQ(r.exit_code, 0) << "flaky passes, but is not hidden\n" << describe(r);
+  EXPECT_TRUE(contains(r.out, "FLAKY     " + keep_open_id)) << describe(r);
+  EXPECT_TRUE(contains(r.out, "passed on attempt 2 of 2; attempt 1: ")) << describe(r);
+  EXPECT_TRUE(contains(r.out, "1 run was flaky (failed, then passed on a retry):")) << describe(r);
+  EXPECT_TRUE(contains(r.out, "1 passed (1 flaky)")) << describe(r);
+  const json run = only_run(load_report(out.path()));
+  EXPECT_EQ(at(run, "/verdict"), "pass");
+  EXPECT_EQ(at(run, "/flaky"), true);
+  EXPECT_EQ(at(run, "/failed_attempts/0/verdict"), "fail");
+  EXPECT_EQ(at(load_report(out.path()), "/summary/flaky"), 1);
+  const std::string junit = wsrepro::test::read_text(out.path() / "junit.xml");
+  EXPECT_TRUE(contains(junit, "<flakyFailure message=")) << junit;
+  EXPECT_FALSE(contains(junit, "<failure")) << junit;
+  EXPECT_TRUE(contains(wsrepro::test::read_text(out.path() / "summary.md"), "1 passed (1 flaky)"));
+}
+
 TEST(races, until_fail_stops_at_the_first_failure_and_replay_repeats_a_run) {
   temp_dir dir;
   const std::string counter = dir / "count";

@@ -518,6 +518,26 @@ results::run_result execute_run(const planned_run& plan, const run_options& opti
   return r;
 }
 
+namespace {
+
+/// A run, and again while it fails (fail or error) and --retries allows: known bugs and skips
+/// are what they are, and an interrupted wsrepro makes no more attempts.
+results::run_result execute_with_retries(const planned_run& run, const run_options& options) {
+  results::run_result r = execute_run(run, options);
+  std::vector<results::failed_attempt> failed;
+  for (int attempt = 0; attempt < options.retries; ++attempt) {
+    const bool failed_now =
+        r.outcome == results::verdict::fail || r.outcome == results::verdict::error;
+    if (!failed_now || (options.cancel != nullptr && options.cancel->load())) break;
+    failed.push_back({r.outcome, r.reason, r.duration_ms});
+    r = execute_run(run, options);
+  }
+  r.failed_attempts = std::move(failed);
+  return r;
+}
+
+}  // namespace
+
 results::run_outline outline(const planned_run& run) {
   results::run_outline o;
   o.index = run.index;
@@ -560,7 +580,7 @@ std::vector<results::run_result> execute_plan(
         r.outcome = results::verdict::skipped;
         r.reason = "not run: wsrepro was interrupted";
       } else {
-        r = execute_run(plan[i], options);
+        r = execute_with_retries(plan[i], options);
       }
       std::lock_guard lock(report_mutex);
       if (on_finished) on_finished(r);

@@ -117,6 +117,7 @@ class console_reporter final : public reporter {
     repeated_ = context.repeat != 1;
     strict_ = context.strict;
     failures_.clear();
+    flaky_.clear();
     failures_left_out_ = 0;
     pairs_.clear();
     matrices_.clear();
@@ -136,6 +137,10 @@ class console_reporter final : public reporter {
     const bool failed = is_failure(r, strict_);
     if (!quiet_ && progress_) {
       progress_->print(counter + " " + run_line(r) + (failed ? cause(r) : std::string()) + "\n");
+    }
+    if (r.flaky() && flaky_.size() < failures_listed) {
+      flaky_.emplace_back(
+          r.index, "FLAKY     " + r.scenario_id + " on " + label(r) + attempts_line(r) + "\n");
     }
     if (failed) {
       if (failures_.size() < failures_listed) {
@@ -165,10 +170,11 @@ class console_reporter final : public reporter {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", summary.duration_ms / 1000);
     out_ << "\n"
-         << c.total() << (c.total() == 1 ? " run: " : " runs: ") << c.pass << " passed, " << c.fail
-         << " failed, " << c.known_bug << " known bugs, " << c.skipped << " skipped, " << c.error
-         << " errors in " << seconds << " s" << (summary.interrupted ? " (interrupted)" : "")
-         << "\n";
+         << c.total() << (c.total() == 1 ? " run: " : " runs: ") << c.pass << " passed"
+         << (c.flaky > 0 ? " (" + std::to_string(c.flaky) + " flaky)" : std::string()) << ", "
+         << c.fail << " failed, " << c.known_bug << " known bugs, " << c.skipped << " skipped, "
+         << c.error << " errors in " << seconds << " s"
+         << (summary.interrupted ? " (interrupted)" : "") << "\n";
     out_.flush();
   }
 
@@ -179,15 +185,30 @@ class console_reporter final : public reporter {
                                          : r.client;
   }
 
+  static std::string verdict_text(const results::run_result& r) {
+    return r.flaky() ? "FLAKY" : std::string(upper_label(r.outcome));
+  }
+
+  /// Under a run that was retried: how its attempts went, and the first failure's reason.
+  static std::string attempts_line(const results::run_result& r) {
+    if (r.failed_attempts.empty()) return {};
+    const auto attempts = r.failed_attempts.size() + 1;
+    return "\n" + std::string(indent) +
+           (r.flaky() ? "passed on attempt " + std::to_string(attempts) + " of " +
+                            std::to_string(attempts)
+                      : std::to_string(attempts) + " attempts, none passed") +
+           "; attempt 1: " + r.failed_attempts.front().reason;
+  }
+
   std::string run_line(const results::run_result& r) const {
-    std::string line = pad(std::string(upper_label(r.outcome)), 10) + pad(r.scenario_id, 40) + " " +
-                       pad(label(r), 24);
+    std::string line = pad(verdict_text(r), 10) + pad(r.scenario_id, 40) + " " + pad(label(r), 24);
     if (r.outcome == verdict::skipped || r.outcome == verdict::error) {
       return line + " " + r.reason;
     }
     for (const auto name : shown) {
       line += " " + std::string(name) + "=" + value_text(r.find(name));
     }
+    line += attempts_line(r);
     if (r.outcome == verdict::fail) line += "\n" + std::string(indent) + r.reason;
     if (const auto stuck = r.diagnosis.summary(); !stuck.empty()) {
       line += "\n" + std::string(indent) + "stuck: " + stuck;
@@ -210,6 +231,13 @@ class console_reporter final : public reporter {
   }
 
   void write_failures() {
+    if (!flaky_.empty()) {
+      std::sort(flaky_.begin(), flaky_.end());
+      out_ << "\n"
+           << flaky_.size() << (flaky_.size() == 1 ? " run was" : " runs were")
+           << " flaky (failed, then passed on a retry):\n";
+      for (const auto& f : flaky_) out_ << f.second;
+    }
     if (failures_.empty()) return;
     const std::size_t count = failures_.size() + failures_left_out_;
     out_ << "\n" << count << (count == 1 ? " run failed" : " runs failed") << ":\n";
@@ -272,6 +300,7 @@ class console_reporter final : public reporter {
   std::optional<run_progress> progress_;
   /// The first failures_listed (plan index, text), listed at the end in plan order.
   std::vector<std::pair<std::size_t, std::string>> failures_;
+  std::vector<std::pair<std::size_t, std::string>> flaky_;  ///< listed before the failures
   std::size_t failures_left_out_ = 0;
   results::run_statistics pairs_;
   matrix_collector matrices_;

@@ -1,6 +1,7 @@
 // junit.xml: one testsuite per scenario, one testcase per run, for CI test-result pages.
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -101,6 +102,15 @@ void write_testcase(xml_writer& w, const results::run_result& r) {
     case verdict::known_bug:  // passes: the bug is expected; the verdict property says which
       break;
   }
+  // --retries, as Maven Surefire writes reruns: the attempts that failed before a pass make it
+  // flaky (flakyFailure, flakyError); before a failure they are reruns (rerunFailure, ...).
+  const bool passed = r.outcome == verdict::pass;
+  for (const auto& a : r.failed_attempts) {
+    const bool error = a.outcome == verdict::error;
+    const char* tag =
+        passed ? (error ? "flakyError" : "flakyFailure") : (error ? "rerunError" : "rerunFailure");
+    w.empty(tag, {{"message", a.reason}, {"type", error ? "harness" : "expectation"}});
+  }
 
   for (const auto& [tag, output] :
        {std::pair{"system-out", &r.client_stdout}, std::pair{"system-err", &r.client_stderr}}) {
@@ -120,12 +130,9 @@ class junit_reporter final : public reporter {
   void begin(const results::report_context&) override {}
 
   void run_finished(const results::run_result& result) override {
-    auto it = std::find_if(suites_.begin(), suites_.end(),
-                           [&](const suite& s) { return s.name == result.scenario_id; });
-    if (it == suites_.end()) {
-      suites_.push_back({result.scenario_id, {}, 0, {}});
-      it = std::prev(suites_.end());
-    }
+    const auto [slot, added] = suite_index_.try_emplace(result.scenario_id, suites_.size());
+    if (added) suites_.push_back({result.scenario_id, {}, 0, {}});
+    const auto it = suites_.begin() + static_cast<std::ptrdiff_t>(slot->second);
     it->counts.add(result.outcome);
     it->duration_ms += result.duration_ms;
     // Rendered now (at testsuite depth) and spooled: the reporter keeps where, not what.
@@ -161,12 +168,14 @@ class junit_reporter final : public reporter {
     w.end();
     out_.flush();
     suites_.clear();
+    suite_index_.clear();
   }
 
  private:
   std::ostream& out_;
   std::unique_ptr<spool> spool_;
   std::vector<suite> suites_;
+  std::map<std::string, std::size_t> suite_index_;  ///< scenario -> its suite in suites_
 };
 
 std::unique_ptr<reporter> make(const format_output& o) {

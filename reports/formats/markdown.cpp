@@ -224,12 +224,16 @@ class markdown_reporter final : public reporter {
     pairs_.add(r);
     const bool passed = r.outcome == verdict::pass;
     // Repeated runs are summed up per pair; only the ones that did not pass are listed.
-    if (passed && repeated_) {
+    if (passed && repeated_ && !r.flaky()) {
       ++passed_summed_up_;
       return;
     }
-    std::string row = "| " + std::string(verdict_label(r.outcome)) + " | " + cell(r.scenario_id) +
-                      " | " + cell(run_label(r));
+    const std::string verdict_text =
+        r.flaky()
+            ? "🔁 flaky (passed on attempt " + std::to_string(r.failed_attempts.size() + 1) + ")"
+            : std::string(verdict_label(r.outcome));
+    std::string row =
+        "| " + verdict_text + " | " + cell(r.scenario_id) + " | " + cell(run_label(r));
     for (std::string_view name : table_measurements) row += " | " + measurement_cell(r, name);
     row += " | " + cell(cut_to(r.reason, 600)) + " |\n";
     auto& used = passed ? passed_row_bytes_ : missed_row_bytes_;
@@ -253,10 +257,11 @@ class markdown_reporter final : public reporter {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", summary.duration_ms / 1000.0);
     out_ << "# wsrepro report\n\n";
-    out_ << "**" << c.pass << " passed, " << c.fail << " failed**, "
-         << plural(c.known_bug, "known bug", "known bugs") << ", " << c.skipped << " skipped, "
-         << plural(c.error, "error", "errors") << ", " << plural(c.total(), "run", "runs") << " in "
-         << seconds << " s";
+    out_ << "**" << c.pass << " passed"
+         << (c.flaky > 0 ? " (" + std::to_string(c.flaky) + " flaky)" : std::string()) << ", "
+         << c.fail << " failed**, " << plural(c.known_bug, "known bug", "known bugs") << ", "
+         << c.skipped << " skipped, " << plural(c.error, "error", "errors") << ", "
+         << plural(c.total(), "run", "runs") << " in " << seconds << " s";
     if (summary.interrupted) out_ << " (interrupted)";
     out_ << "\n\n";
     for (const auto& m : matrices_.build()) write_matrix(m);

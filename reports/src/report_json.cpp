@@ -175,6 +175,16 @@ json run_json(const results::run_result& r) {
     j["situation"] = {{"requires", r.situation}, {"missing", r.situation_missing}};
   }
   j["checks"] = checks_json(r.checks);
+  if (!r.failed_attempts.empty()) {
+    json attempts = json::array();
+    for (const auto& a : r.failed_attempts) {
+      attempts.push_back({{"verdict", results::to_string(a.outcome)},
+                          {"reason", a.reason},
+                          {"duration_ms", round_ms(a.duration_ms)}});
+    }
+    j["failed_attempts"] = std::move(attempts);
+    j["flaky"] = r.flaky();
+  }
   if (r.known_bug) {
     json bug_checks = checks_json(r.known_bug->checks);
     j["known_bug"] = {{"id", r.known_bug->id},
@@ -251,6 +261,7 @@ json context_json(const results::report_context& context) {
   doc["strict"] = context.strict;
   doc["seed"] = context.seed;
   doc["repeat"] = context.repeat;
+  doc["retries"] = context.retries;
   doc["jitter"] = context.jitter;
   doc["stress"] = {{"cpu_threads", context.stress_cpu}, {"io", context.stress_io}};
   return doc;
@@ -264,6 +275,7 @@ json summary_json(const results::run_summary& summary) {
           {"known_bug", c.known_bug},
           {"skipped", c.skipped},
           {"error", c.error},
+          {"flaky", c.flaky},
           {"duration_ms", round_ms(summary.duration_ms)},
           {"exit_code", summary.exit_code},
           {"interrupted", summary.interrupted}};

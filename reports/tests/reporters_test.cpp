@@ -594,6 +594,24 @@ std::string big_summary(std::size_t count, bool repeated) {
   return out.str();
 }
 
+TEST(Junit, RetriedRunsAreWrittenAsSurefireWritesReruns) {
+  run_result flaky = passing_run();
+  flaky.failed_attempts = {{verdict::fail, "exited before it connected", 12},
+                           {verdict::error, "client failed to start", 3}};
+  run_result failed = failing_run();
+  failed.failed_attempts = {{verdict::fail, "first try", 10}};
+  const std::string xml = render("junit", {flaky, failed});
+  EXPECT_NE(xml.find(R"(<flakyFailure message="exited before it connected" type="expectation"/>)"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(<flakyError message="client failed to start" type="harness"/>)"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(<rerunFailure message="first try" type="expectation"/>)"),
+            std::string::npos)
+      << xml;
+}
+
 TEST(Markdown, StaysUnderGithubsStepSummaryLimitForAnyNumberOfRuns) {
   constexpr std::size_t github_limit = 1024 * 1024;
   const std::string once = big_summary(30'000, false);

@@ -40,6 +40,9 @@ struct run_options {
   bool capture_stacks = true;
   /// The time one capture of a client's tree may take (scaled by time_scale).
   std::chrono::milliseconds capture_budget{5000};
+  /// --retries: a run that fails (fail or error) is made again up to this many times; the
+  /// attempts that failed go into its result (failed_attempts), the last one is its verdict.
+  int retries = 0;
   /// Called (serialised with execute_plan's on_finished) as each run starts, for progress.
   std::function<void(const planned_run&)> on_started;
 };

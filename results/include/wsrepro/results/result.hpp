@@ -97,6 +97,13 @@ struct leaked_process {
   std::string command;
 };
 
+/// An attempt of a run that failed before --retries made it again.
+struct failed_attempt {
+  verdict outcome = verdict::fail;
+  std::string reason;
+  double duration_ms = 0;
+};
+
 struct run_result {
   std::string scenario_id;
   std::string scenario_title;
@@ -131,6 +138,9 @@ struct run_result {
   std::vector<std::string> situation_missing;
   std::vector<check> checks;
   std::optional<known_bug_outcome> known_bug;
+  /// --retries: the attempts before this one that failed (fail or error), oldest first. A run
+  /// that passes after one is flaky; the verdict and everything else are the last attempt's.
+  std::vector<failed_attempt> failed_attempts;
   std::string headline = "hang_ms";  ///< the measurement that sums the run up in a matrix
   std::vector<event> timeline;
   std::size_t timeline_dropped = 0;  ///< high-volume events not kept (past the bound)
@@ -149,6 +159,8 @@ struct run_result {
     }
     return nullptr;
   }
+  /// Passed only after an attempt failed (--retries): counted apart, never silently green.
+  bool flaky() const { return outcome == verdict::pass && !failed_attempts.empty(); }
 };
 
 /// Keeps a run's summary (verdict, measurements, checks) and drops what is bulky: the timeline
@@ -165,7 +177,12 @@ inline void drop_details(run_result& r) {
 
 struct run_counts {
   int pass = 0, fail = 0, known_bug = 0, skipped = 0, error = 0;
+  int flaky = 0;  ///< of the passes, those that failed before a retry passed
   int total() const { return pass + fail + known_bug + skipped + error; }
+  void add(const run_result& r) {
+    add(r.outcome);
+    if (r.flaky()) ++flaky;
+  }
   void add(verdict v) {
     switch (v) {
       case verdict::pass:
@@ -197,6 +214,7 @@ struct report_context {
   std::uint64_t seed = 0;           ///< the invocation's seed; each run's is derived from it
   std::vector<std::string> jitter;  ///< --jitter as given
   int repeat = 1;                   ///< --repeat; 0 for --until-fail
+  int retries = 0;                  ///< --retries: attempts after a failed one
   int stress_cpu = 0;               ///< --stress-cpu busy threads
   bool stress_io = false;           ///< --stress-io
 };
