@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "catalogue.hpp"
 #include "commands.hpp"
@@ -15,6 +16,84 @@
 namespace wsrepro::cli {
 
 namespace {
+
+using json = nlohmann::ordered_json;
+
+/// `list KIND --json`: an array of objects, one per item, with what -v shows as fields.
+json items_json(const std::string& what, const global_options& globals) {
+  json out = json::array();
+  if (what == "behaviours") {
+    for (const auto& b : mock::all_behaviours()) {
+      json params = json::array();
+      for (const auto& p : b.params) {
+        params.push_back({{"name", p.name},
+                          {"type", mock::to_string(p.type)},
+                          {"default", mock::to_string(p.default_value)},
+                          {"choices", p.choices},
+                          {"description", p.description}});
+      }
+      out.push_back({{"name", b.name},
+                     {"description", b.summary},
+                     {"fault_event", b.fault_event},
+                     {"params", std::move(params)}});
+    }
+  } else if (what == "formats") {
+    for (const auto& f : reports::formats()) {
+      out.push_back({{"name", f.name},
+                     {"description", f.description},
+                     {"file", f.file_name.empty() ? json(nullptr) : json(f.file_name)},
+                     {"side_files", f.side_files},
+                     {"default", f.by_default}});
+    }
+  } else if (what == "events") {
+    (void)mock::all_behaviours();  // their own kinds join the vocabulary as they register
+    for (const auto& k : event_vocabulary()) {
+      out.push_back({{"name", k.name()},
+                     {"description", k.doc},
+                     {"attributes", k.attributes},
+                     {"always_kept", k.essential}});
+    }
+  } else if (what == "measurements") {
+    for (const auto& m : harness::measurement_specs()) {
+      out.push_back({{"name", m.name},
+                     {"description", m.doc},
+                     {"unit", m.text ? json(nullptr) : json(m.unit)},
+                     {"text_values", m.text_values},
+                     {"from", m.from},
+                     {"to", m.to},
+                     {"needs", m.needs}});
+    }
+  } else if (what == "diagnosers") {
+    for (const auto& d : harness::diagnoser_specs()) {
+      out.push_back({{"name", d.name}, {"description", d.doc}, {"tools", d.tools}});
+    }
+  } else if (what == "clients") {
+    const auto catalogue = load_clients(resolve_paths(globals));
+    for (const auto& c : catalogue.all()) {
+      out.push_back({{"name", c.name},
+                     {"description", c.description},
+                     {"command", c.command},
+                     {"library", c.library ? json(*c.library) : json(nullptr)},
+                     {"versions", c.versions},
+                     {"manifest", c.manifest.string()}});
+    }
+  } else {
+    for (const auto& s : load_scenarios(resolve_paths(globals), {})) {
+      json bugs = json::array();
+      for (const auto& b : s.known_bugs) bugs.push_back(b.id);
+      out.push_back({{"id", s.id},
+                     {"category", s.category},
+                     {"title", s.title},
+                     {"behaviour", s.behaviour},
+                     {"clients", s.clients},
+                     {"expect", s.expect.describe()},
+                     {"known_bugs", std::move(bugs)},
+                     {"deadline_ms", s.deadline_ms},
+                     {"file", s.file.string()}});
+    }
+  }
+  return out;
+}
 
 std::string default_text(const mock::param_spec& p) {
   const std::string v = mock::to_string(p.default_value);
@@ -87,7 +166,11 @@ void list_diagnosers(bool verbose) {
   }
 }
 
-int list(const std::string& what, bool verbose, const global_options& globals) {
+int list(const std::string& what, bool verbose, bool as_json, const global_options& globals) {
+  if (as_json) {
+    std::cout << items_json(what, globals).dump(2) << std::endl;
+    return ok;
+  }
   if (what == "diagnosers") {
     list_diagnosers(verbose);
     return ok;
@@ -141,6 +224,7 @@ int list(const std::string& what, bool verbose, const global_options& globals) {
 command add_list_command(CLI::App& app, const global_options& globals) {
   auto what = std::make_shared<std::string>();
   auto verbose = std::make_shared<bool>(false);
+  auto as_json = std::make_shared<bool>(false);
   auto* sub = app.add_subcommand("list",
                                  "List what wsrepro knows: scenarios, clients, behaviours, report "
                                  "formats, timeline events, measurements or stack-capture "
@@ -151,7 +235,9 @@ command add_list_command(CLI::App& app, const global_options& globals) {
       ->check(CLI::IsMember({"scenarios", "clients", "behaviours", "formats", "events",
                              "measurements", "diagnosers"}));
   sub->add_flag("--verbose,-v", *verbose, "Also show parameters, commands and files");
-  return [what, verbose, &globals] { return list(*what, *verbose, globals); };
+  sub->add_flag("--json", *as_json,
+                "A JSON array on standard output, an object per item with what -v shows");
+  return [what, verbose, as_json, &globals] { return list(*what, *verbose, *as_json, globals); };
 }
 
 }  // namespace wsrepro::cli

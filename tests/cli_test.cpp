@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -378,6 +379,35 @@ TEST(run_formats, jsonl_streams_a_line_per_run_on_stdout_that_the_schema_accepts
   wsrepro::test::write_text(out.path() / "stream.jsonl", r.out);
   wsrepro::test::expect_valid_json(out.path() / "stream.jsonl", true);
   EXPECT_EQ(at(load_report(out.path()), "/schema_version"), 1);
+}
+
+TEST(list, json_lists_every_kind_for_tools) {
+  for (const char* kind :
+       {"scenarios", "clients", "behaviours", "formats", "events", "measurements", "diagnosers"}) {
+    const auto r = run_wsrepro({"list", kind, "--json"});
+    ASSERT_EQ(r.exit_code, 0) << kind << "\n" << describe(r);
+    const json items = json::parse(r.out, nullptr, false);
+    ASSERT_TRUE(items.is_array() && !items.empty()) << kind << "\n" << describe(r);
+    EXPECT_TRUE(items[0].contains(std::string(kind) == "scenarios" ? "id" : "name")) << r.out;
+  }
+  const json scenarios = json::parse(run_wsrepro({"list", "scenarios", "--json"}).out);
+  const auto keep_open = std::find_if(scenarios.begin(), scenarios.end(),
+                                      [](const json& s) { return s.at("id") == keep_open_id; });
+  ASSERT_NE(keep_open, scenarios.end());
+  EXPECT_EQ(keep_open->at("behaviour"), "redirect");
+}
+
+TEST(clients, status_as_json_and_clean_of_an_empty_cache) {
+  temp_dir cache;
+  const auto status = run_wsrepro({"--cache", cache.str(), "clients", "status", "--json"});
+  ASSERT_EQ(status.exit_code, 0) << describe(status);
+  const json doc = json::parse(status.out, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << describe(status);
+  ASSERT_FALSE(doc.at("environments").empty()) << describe(status);
+  EXPECT_EQ(doc.at("environments")[0].at("ready"), false);
+  const auto clean = run_wsrepro({"--cache", cache.str(), "clients", "clean"});
+  EXPECT_EQ(clean.exit_code, 0) << describe(clean);
+  EXPECT_TRUE(contains(clean.out, "0 environments removed")) << describe(clean);
 }
 
 TEST(list, unknown_kind_exits_2) {

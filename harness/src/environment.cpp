@@ -10,6 +10,8 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -179,21 +181,79 @@ std::map<std::string, std::string> environment_cache::placeholder_values(
           {"data", data_dir_.string()}};
 }
 
+/// The runtime a set-up step runs on is part of what the environment depends on: a cache
+/// restored on another image, with another interpreter behind the same path, must not count as
+/// ready. Asked once per program by each cache (an invocation has one).
+std::string environment_cache::runtime_identity(const std::string& program) const {
+  {
+    std::lock_guard lock(runtimes_mutex_);
+    if (const auto it = runtimes_.find(program); it != runtimes_.end()) return it->second;
+  }
+  subprocess_request request;
+  request.argv = {program, "--version"};
+  request.timeout = 15s;
+  request.capture_limit_bytes = 4096;
+  const auto result = run_subprocess(request);
+  const std::string identity = result.started ? result.output : "not found: " + result.error;
+  std::lock_guard lock(runtimes_mutex_);
+  return runtimes_.emplace(program, identity).first->second;
+}
+
 std::string environment_cache::fingerprint(const environment_spec& env,
                                            const std::string& version) const {
-  // What the built environment depends on: the steps as they will run and the probe.
-  std::uint64_t hash = fnv1a("wsrepro-env-1");
+  // What the built environment depends on: the steps as they will run, the version of each
+  // step's program (the interpreter or runtime), and the probe.
+  std::uint64_t hash = fnv1a("wsrepro-env-2");
   const auto values = placeholder_values(env, version);
   std::string error;
   for (const auto& step : env.setup) {
     const auto argv = expand_command(step, values, error);
     hash = fnv1a(argv ? join(*argv) : join(step), hash);
     hash = fnv1a("\n", hash);
+    if (argv && !argv->empty()) hash = fnv1a(runtime_identity(argv->front()), hash);
   }
   hash = fnv1a(join(env.probe), hash);
   char text[17];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
   return text;
+}
+
+namespace {
+
+std::uintmax_t bytes_under(const fs::path& dir) {
+  std::uintmax_t total = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec),
+       end;
+       !ec && it != end; it.increment(ec)) {
+    std::error_code size_error;
+    if (it->is_regular_file(size_error)) total += it->file_size(size_error);
+  }
+  return total;
+}
+
+}  // namespace
+
+std::uintmax_t environment_cache::remove(const environment_spec& env, const std::string& version,
+                                         std::string& problem) const {
+  const fs::path dir = dir_of(env, version);
+  const fs::path lock_file = dir.string() + ".lock";
+  std::error_code ec;
+  if (!fs::exists(dir, ec) && !fs::exists(dir.string() + ".log", ec)) return 0;
+  // Taken without waiting: an environment another wsrepro is building is not pulled away.
+  const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (fd >= 0) ::close(fd);
+    problem = "another wsrepro is setting it up; left alone";
+    return 0;
+  }
+  const std::uintmax_t freed = bytes_under(dir);
+  fs::remove_all(dir, ec);
+  if (ec) problem = "cannot remove " + dir.string() + ": " + ec.message();
+  fs::remove(dir.string() + ".log", ec);
+  fs::remove(lock_file, ec);
+  ::close(fd);
+  return freed;
 }
 
 environment_state environment_cache::inspect(const environment_spec& env,
@@ -208,7 +268,9 @@ environment_state environment_cache::inspect(const environment_spec& env,
   }
   const auto it = marker.find("fingerprint");
   if (it == marker.end() || it->second != fingerprint(env, version)) {
-    state.problem = "out of date: the manifest entry changed since it was set up";
+    state.problem =
+        "out of date: the manifest entry or the runtime its set-up ran on changed since it was "
+        "set up";
     return state;
   }
   state.ready = true;
@@ -305,13 +367,20 @@ environment_state environment_cache::build(const environment_spec& env, const st
     subprocess_result result;
     const std::string what =
         "set-up step " + std::to_string(i + 1) + "/" + std::to_string(env.setup.size());
-    if (!run_step(env.setup[i], what, step_timeout, result)) return state;
+    if (!run_step(env.setup[i], what, step_timeout, result)) {
+      // A failed set-up leaves nothing but its log: no half-made environment of any size.
+      fs::remove_all(state.dir, ec);
+      return state;
+    }
   }
   std::map<std::string, std::string> marker{{"fingerprint", fingerprint(env, version)},
                                             {"version", version}};
   if (!env.probe.empty()) {
     subprocess_result result;
-    if (!run_step(env.probe, "version probe", probe_timeout, result)) return state;
+    if (!run_step(env.probe, "version probe", probe_timeout, result)) {
+      fs::remove_all(state.dir, ec);
+      return state;
+    }
     std::istringstream lines(result.output);
     std::getline(lines, marker["library_version"]);
     std::getline(lines, marker["runtime_version"]);

@@ -81,6 +81,41 @@ TEST_F(environment_cache_test, a_failed_step_is_a_problem_with_its_output_not_re
   EXPECT_NE(state.problem.find("exited 7: no such package"), std::string::npos) << state.problem;
   EXPECT_TRUE(fs::exists(state.log));
   EXPECT_FALSE(cache.inspect(spec(), "1.0").ready);
+  // Nothing of the half-made environment is left, only the log the problem names.
+  EXPECT_FALSE(fs::exists(state.dir)) << state.dir;
+}
+
+TEST_F(environment_cache_test, another_runtime_behind_the_same_path_makes_it_out_of_date) {
+  // A set-up program whose --version answer is in a file: "another image".
+  fs::create_directories(root_);
+  const fs::path runtime = root_ / "fake-runtime";
+  const fs::path version_file = root_ / "runtime-version";
+  std::ofstream(version_file) << "Fake 1.0\n";
+  std::ofstream(runtime) << "#!/bin/sh\nif [ \"$1\" = --version ]; then cat "
+                         << version_file.string() << "; fi\n";
+  fs::permissions(runtime, fs::perms::owner_all);
+  auto env = spec();
+  env.setup.push_back({runtime.string(), "setup"});
+  ASSERT_TRUE(environment_cache(root_, "/data").ensure(env, "1.0", nullptr).ready);
+  EXPECT_TRUE(environment_cache(root_, "/data").inspect(env, "1.0").ready);
+  std::ofstream(version_file) << "Fake 2.0\n";
+  const auto state = environment_cache(root_, "/data").inspect(env, "1.0");
+  EXPECT_FALSE(state.ready);
+  EXPECT_NE(state.problem.find("out of date"), std::string::npos) << state.problem;
+}
+
+TEST_F(environment_cache_test, remove_frees_an_environment_its_log_and_lock) {
+  environment_cache cache(root_, "/data");
+  const auto built =
+      cache.ensure(spec("head -c 100000 /dev/zero > {env}/bin/blob"), "1.0", nullptr);
+  ASSERT_TRUE(built.ready) << built.problem;
+  std::string problem;
+  EXPECT_GE(cache.remove(spec(), "1.0", problem), 100'000u);
+  EXPECT_TRUE(problem.empty()) << problem;
+  EXPECT_FALSE(fs::exists(built.dir));
+  EXPECT_FALSE(fs::exists(built.log));
+  EXPECT_FALSE(fs::exists(built.dir.string() + ".lock"));
+  EXPECT_EQ(cache.remove(spec(), "1.0", problem), 0u) << "nothing left to remove";
 }
 
 TEST_F(environment_cache_test, an_interrupted_build_never_counts_as_ready) {

@@ -7,6 +7,7 @@
 // ready.
 
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -67,6 +68,11 @@ class environment_cache {
   environment_state ensure(const environment_spec& env, const std::string& version,
                            const std::atomic<bool>* cancel, const progress_fn& progress = {});
 
+  /// Removes an environment, its log and its lock file, unless another process is building it
+  /// (then `problem` says so). The bytes freed; 0 when there was nothing.
+  std::uintmax_t remove(const environment_spec& env, const std::string& version,
+                        std::string& problem) const;
+
   /// What the cache holds now, without building anything.
   environment_state inspect(const environment_spec& env, const std::string& version) const;
 
@@ -90,6 +96,10 @@ class environment_cache {
   std::mutex mutex_;
   std::map<std::string, environment_state> failed_;  ///< by dir: not retried in this process
   std::map<std::string, std::unique_ptr<std::mutex>> building_;  ///< by dir: one build at a time
+  /// What each set-up program's `--version` said, asked once per program by this cache.
+  std::string runtime_identity(const std::string& program) const;
+  mutable std::mutex runtimes_mutex_;
+  mutable std::map<std::string, std::string> runtimes_;
 };
 
 }  // namespace wsrepro::harness
