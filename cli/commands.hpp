@@ -14,8 +14,10 @@ namespace wsrepro::cli {
 struct global_options {
   std::string data_dir;
   std::string libexec_dir;
-  std::string cache_dir;     ///< --cache: where client environments live
-  std::string command_line;  ///< as typed, for the reports
+  std::string cache_dir;                   ///< --cache: where client environments live
+  std::vector<std::string> scenario_dirs;  ///< --scenarios: more scenario directories
+  std::vector<std::string> client_dirs;    ///< --clients: more client-manifest directories
+  std::string command_line;                ///< as typed, for the reports
   /// --diagnose: the runtime of --client-cmd clients for stack capture; "none": no capture.
   std::string diagnose;
   /// --allow-empty: an invocation whose runs were all skipped exits 0 rather than 4.

@@ -37,6 +37,14 @@ int main(int argc, char** argv) {
                  "Directory holding wsrepro-shim and the reference clients (default: beside "
                  "this executable, then PREFIX/libexec/wsrepro; env WSREPRO_LIBEXEC_DIR)");
 
+  app.add_option("--scenarios", globals.scenario_dirs,
+                 "A directory of scenario files that add to the built-in library (repeatable; "
+                 "also WSREPRO_SCENARIOS, colon-separated)")
+      ->type_name("DIR");
+  app.add_option("--clients", globals.client_dirs,
+                 "A directory of client manifests (*.toml) that add to the built-in clients "
+                 "(repeatable; also WSREPRO_CLIENTS, colon-separated)")
+      ->type_name("DIR");
   app.add_option("--cache", globals.cache_dir,
                  "Directory for client environments (venvs, npm prefixes) (default: "
                  "$WSREPRO_CACHE_DIR, else $XDG_CACHE_HOME/wsrepro, else ~/.cache/wsrepro)")

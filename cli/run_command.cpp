@@ -284,7 +284,8 @@ command add_run_command(CLI::App& app, const global_options& globals) {
       sub->add_option(
              "--client-cmd", settings->client_cmd,
              "An ad-hoc client: 'PROG ARGS {url}', split like a shell does but run without "
-             "one. Placeholders: {url} {host} {port} {libexec} {data} {ca_file}")
+             "one. Placeholders: {url} {host} {port} {libexec} {data} {ca_file} "
+             "{manifest_dir}")
           ->type_name("CMD");
   sub->add_option("--out,-o", settings->out_dir, "Directory for the reports")
       ->capture_default_str();

@@ -71,13 +71,9 @@ void check_programs(const std::vector<harness::planned_run>& plan,
         !checked.insert(run.client.display_name()).second) {
       continue;
     }
-    std::map<std::string, std::string> values{{"url", "ws://127.0.0.1:1/"},
-                                              {"host", "127.0.0.1"},
-                                              {"port", "1"},
-                                              {"libexec", paths.libexec_dir.string()},
-                                              {"data", paths.data_dir.string()},
-                                              {"ca_file", "/dev/null"}};
-    values.insert(run.client.environment_values.begin(), run.client.environment_values.end());
+    const auto values =
+        harness::client_values(run.client, paths.libexec_dir, paths.data_dir,
+                               {"ws://127.0.0.1:1/", "127.0.0.1", "1", "/dev/null"});
     std::string error;
     auto argv = harness::expand_command(run.client.command, values, error);
     if (!argv) throw usage_error{"client " + run.client.name + ": " + error};

@@ -852,6 +852,46 @@ TEST(client_errors, an_invocation_whose_runs_were_all_skipped_exits_4_unless_all
   EXPECT_EQ(a.exit_code, 0) << describe(a);
 }
 
+TEST(outside_the_tree, scenario_and_client_dirs_add_to_the_built_in_ones) {
+  temp_dir mine;
+  fs::create_directories(mine.path() / "scenarios");
+  fs::create_directories(mine.path() / "clients");
+  std::string scenario =
+      wsrepro::test::read_text(data_dir / "scenarios/handshake/redirect_302_keep_open.toml");
+  scenario.replace(scenario.find(keep_open_id), keep_open_id.size(), "mine.keep_open");
+  scenario.replace(scenario.find(R"(clients = ["beast-async"])"), 25, R"(clients = ["my-driver"])");
+  wsrepro::test::write_text(mine.path() / "scenarios/keep_open.toml", scenario);
+  // A driver beside its manifest ({manifest_dir}) that imports wsrepro's Python helper.
+  wsrepro::test::write_text(mine.path() / "clients/my_driver.py",
+                            "import sys, wsrepro_driver\nprint('helper ok', sys.argv[1])\n");
+  wsrepro::test::write_text(mine.path() / "clients/mine.toml", R"([[client]]
+name = "my-driver"
+description = "a driver of my own"
+command = ["/usr/bin/python3", "{manifest_dir}/my_driver.py", "{url}"]
+)");
+  temp_dir out;
+  const auto r = run_wsrepro({"--scenarios", (mine.path() / "scenarios").string(), "--clients",
+                              (mine.path() / "clients").string(), "run", "--scenario", "mine.*",
+                              "--out", out.str()});
+  // It connects to nothing, so the scenario's situation is never reached: a failure, not bad input.
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  const json run = only_run(load_report(out.path()));
+  EXPECT_EQ(at(run, "/scenario"), "mine.keep_open");
+  EXPECT_EQ(at(run, "/client"), "my-driver");
+  EXPECT_TRUE(contains(string_at(run, "/output/stdout/data"), "helper ok ws://")) << run.dump(2);
+  // The built-in library is still there beside them.
+  const auto listed =
+      run_wsrepro({"--scenarios", (mine.path() / "scenarios").string(), "list", "scenarios"});
+  EXPECT_TRUE(contains(listed.out, "mine.keep_open") && contains(listed.out, keep_open_id))
+      << describe(listed);
+  const auto missing =
+      run_wsrepro({"--clients", (mine.path() / "nope").string(), "list", "clients"});
+  EXPECT_EQ(missing.exit_code, 2) << describe(missing);
+  EXPECT_TRUE(
+      contains(missing.err, "--clients " + (mine.path() / "nope").string() + ": not a directory"))
+      << describe(missing);
+}
+
 TEST(client_errors, unmatched_scenario_glob_is_bad_input) {
   temp_dir out;
   const auto r = run_wsrepro({"run", "--scenario", "nomatch.*", "--out", out.str()});

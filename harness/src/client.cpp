@@ -17,8 +17,9 @@ namespace wsrepro::harness {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& known_placeholders() {
-  static const std::vector<std::string> names{"url",     "host", "port",    "libexec", "data",
-                                              "ca_file", "env",  "version", "python"};
+  static const std::vector<std::string> names{"url",    "host",        "port", "libexec",
+                                              "data",   "ca_file",     "env",  "version",
+                                              "python", "manifest_dir"};
   return names;
 }
 
@@ -213,14 +214,24 @@ void client_catalogue::add_manifest(std::string_view text, const fs::path& file,
 }
 
 client_catalogue client_catalogue::load(const fs::path& dir, std::vector<load_error>& errors) {
+  return load(std::vector<fs::path>{dir}, errors);
+}
+
+client_catalogue client_catalogue::load(const std::vector<fs::path>& dirs,
+                                        std::vector<load_error>& errors) {
   client_catalogue catalogue;
-  std::error_code ec;
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".toml")
-      files.push_back(entry.path());
+  for (const auto& dir : dirs) {
+    // Each directory's manifests in name order, the directories in the order given.
+    std::vector<fs::path> here;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".toml")
+        here.push_back(entry.path());
+    }
+    std::sort(here.begin(), here.end());
+    files.insert(files.end(), here.begin(), here.end());
   }
-  std::sort(files.begin(), files.end());
   for (const auto& file : files) {
     std::string error;
     const auto text = read_file(file, error, detail::max_toml_bytes);
@@ -430,6 +441,24 @@ std::string why_not_runnable(const std::string& program) {
     dirs.remove_prefix(colon + 1);
   }
   return "not found in PATH";
+}
+
+std::map<std::string, std::string> client_values(const client_spec& client,
+                                                 const fs::path& libexec_dir,
+                                                 const fs::path& data_dir,
+                                                 const server_address& server) {
+  std::error_code cwd_error;
+  std::map<std::string, std::string> values{
+      {"url", server.url},
+      {"host", server.host},
+      {"port", server.port},
+      {"libexec", libexec_dir.string()},
+      {"data", data_dir.string()},
+      {"ca_file", server.ca_file},
+      {"manifest_dir", client.manifest.empty() ? fs::current_path(cwd_error).string()
+                                               : client.manifest.parent_path().string()}};
+  values.insert(client.environment_values.begin(), client.environment_values.end());
+  return values;
 }
 
 std::optional<fs::path> find_program(const std::string& program) {

@@ -150,7 +150,7 @@ bool is_lock_wait_line(const std::string& line) {
 }
 
 const std::vector<std::string>& setup_placeholders() {
-  static const std::vector<std::string> names{"env", "version", "python", "data"};
+  static const std::vector<std::string> names{"env", "version", "python", "data", "manifest_dir"};
   return names;
 }
 
@@ -178,7 +178,8 @@ std::map<std::string, std::string> environment_cache::placeholder_values(
   return {{"env", dir_of(env, version).string()},
           {"version", version},
           {"python", python ? python->string() : "python3"},
-          {"data", data_dir_.string()}};
+          {"data", data_dir_.string()},
+          {"manifest_dir", env.manifest.parent_path().string()}};
 }
 
 /// The runtime a set-up step runs on is part of what the environment depends on: a cache

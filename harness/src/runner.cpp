@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 #include <mutex>
@@ -315,14 +316,9 @@ capture_settings capture_settings_for(const planned_run& plan, const run_options
 std::map<std::string, std::string> placeholders(const planned_run& plan, const run_options& options,
                                                 const mock::server& server,
                                                 const std::string& address) {
-  std::map<std::string, std::string> values{{"url", server.url()},
-                                            {"host", address},
-                                            {"port", std::to_string(server.port())},
-                                            {"libexec", options.paths.libexec_dir.string()},
-                                            {"data", options.paths.data_dir.string()},
-                                            {"ca_file", mock::tls_material().ca_file.string()}};
-  values.insert(plan.client.environment_values.begin(), plan.client.environment_values.end());
-  return values;
+  return client_values(plan.client, options.paths.libexec_dir, options.paths.data_dir,
+                       {server.url(), address, std::to_string(server.port()),
+                        mock::tls_material().ca_file.string()});
 }
 
 /// How the client is started: its argv, its environment (TLS trust, the manifest's variables,
@@ -334,6 +330,12 @@ spawn_request make_spawn_request(const planned_run& plan, const run_options& opt
   spawn_request request;
   request.argv = std::move(argv);
   std::vector<std::string> extra;
+  // The Python driver helper (wsrepro_driver) is importable from any driver, wherever it lives;
+  // the client's own PYTHONPATH follows.
+  const char* python_path = std::getenv("PYTHONPATH");
+  extra.push_back("PYTHONPATH=" + (options.paths.data_dir / "clients/python/lib").string() +
+                  (python_path != nullptr && *python_path != '\0' ? ":" + std::string(python_path)
+                                                                  : std::string()));
   if (tls) {
     // Where OpenSSL-based clients (Python) and Node look for extra trust.
     extra.push_back("SSL_CERT_FILE=" + values.at("ca_file"));

@@ -49,6 +49,9 @@ class client_catalogue {
  public:
   /// Reads every clients/*.toml manifest under `dir`; errors name file, line and key.
   static client_catalogue load(const std::filesystem::path& dir, std::vector<load_error>& errors);
+  /// The manifests of several directories, in the order given (a name may be defined once).
+  static client_catalogue load(const std::vector<std::filesystem::path>& dirs,
+                               std::vector<load_error>& errors);
   /// Parses one manifest's text (for tests).
   void add_manifest(std::string_view text, const std::filesystem::path& file,
                     std::vector<load_error>& errors);
@@ -83,6 +86,22 @@ std::optional<client_spec> ad_hoc_client(std::string_view text, std::string& err
 std::optional<std::vector<std::string>> expand_command(
     const std::vector<std::string>& command, const std::map<std::string, std::string>& values,
     std::string& error);
+
+/// Where a client's server is, for its placeholders.
+struct server_address {
+  std::string url;
+  std::string host;
+  std::string port;
+  std::string ca_file;
+};
+
+/// The values of every placeholder of a client's command and environment: the server's
+/// address, {libexec} {data}, {manifest_dir} (its manifest's directory; the current one for an
+/// ad-hoc client) and, once its environment is ready, {env} {version} {python}.
+std::map<std::string, std::string> client_values(const client_spec& client,
+                                                 const std::filesystem::path& libexec_dir,
+                                                 const std::filesystem::path& data_dir,
+                                                 const server_address& server);
 
 /// Finds a program like execvp would; nullopt when it is missing or not executable.
 std::optional<std::filesystem::path> find_program(const std::string& program);

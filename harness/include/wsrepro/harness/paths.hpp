@@ -17,7 +17,11 @@ namespace wsrepro::harness {
 struct search_paths {
   std::filesystem::path data_dir;     ///< holds scenarios/ and clients/
   std::filesystem::path libexec_dir;  ///< holds wsrepro-shim and the reference clients
-  std::vector<std::string> tried;     ///< what was tried, for error messages
+  /// --scenarios and --clients (and WSREPRO_SCENARIOS, WSREPRO_CLIENTS): directories whose
+  /// scenarios and client manifests add to the built-in ones.
+  std::vector<std::filesystem::path> scenario_dirs;
+  std::vector<std::filesystem::path> client_dirs;
+  std::vector<std::string> tried;  ///< what was tried, for error messages
 };
 
 /// Resolves both directories; `data_flag`/`libexec_flag` may be empty. Errors name what was
