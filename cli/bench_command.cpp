@@ -262,8 +262,11 @@ int bench(const bench_settings& settings, const global_options& globals) {
   invocation inv(globals, settings.time_scale);
   std::vector<harness::scenario> chosen{inv.scenario(settings.scenario_id)};
   const auto measurements = chosen_measurements(settings, chosen.front());
-  auto base =
-      make_plan(chosen, inv.catalogue(), settings.clients, inv.ad_hoc_client(settings.client_cmd));
+  auto base = make_plan(chosen, inv.catalogue(), settings.clients,
+                        inv.ad_hoc_clients(settings.client_cmd.empty()
+                                               ? std::vector<std::string>{}
+                                               : std::vector<std::string>{settings.client_cmd},
+                                           {}));
   const auto baseline = load_baseline(settings.baseline);
   inv.prepare(base, 1, false);
   for (const auto& run : base) {

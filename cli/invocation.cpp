@@ -1,6 +1,9 @@
 #include "invocation.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <iostream>
+#include <string_view>
 
 #include "catalogue.hpp"
 #include "client_setup.hpp"
@@ -51,6 +54,74 @@ std::optional<harness::client_spec> invocation::ad_hoc_client(
   if (!client) throw usage_error{"--client-cmd: " + error};
   if (globals_.diagnose != "none") client->diagnose = globals_.diagnose;
   return client;
+}
+
+namespace {
+
+/// 'NAME' or 'NAME@VERSION' (no space, slash or '='): the label of a --client-cmd.
+bool is_label(std::string_view text) {
+  const auto at = text.find('@');
+  const auto valid = [](std::string_view part, bool version) {
+    return !part.empty() && std::all_of(part.begin(), part.end(), [version](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.' ||
+             (version && c == '+');
+    });
+  };
+  if (at == std::string_view::npos) return valid(text, false);
+  return valid(text.substr(0, at), false) && valid(text.substr(at + 1), true);
+}
+
+}  // namespace
+
+std::vector<harness::client_spec> invocation::ad_hoc_clients(
+    const std::vector<std::string>& commands, const std::vector<std::string>& env) const {
+  std::vector<harness::client_spec> clients;
+  for (const auto& text : commands) {
+    const auto eq = text.find('=');
+    const bool labelled = eq != std::string::npos && is_label(text.substr(0, eq));
+    const std::string command_text = labelled ? text.substr(eq + 1) : text;
+    if (command_text.find_first_not_of(" \t") == std::string::npos) {
+      throw usage_error{"--client-cmd " + text + ": the command is empty, e.g. 'NAME=prog {url}'"};
+    }
+    auto client = ad_hoc_client(command_text);
+    if (labelled) {
+      const std::string label = text.substr(0, eq);
+      const auto at = label.find('@');
+      client->name = label.substr(0, at);
+      if (at != std::string::npos) client->version = label.substr(at + 1);
+    }
+    for (const auto& other : clients) {
+      if (other.display_name() == client->display_name()) {
+        throw usage_error{"--client-cmd: two commands are named " + client->display_name() +
+                          "; label them, e.g. --client-cmd 'mylib@1.0=CMD'"};
+      }
+    }
+    clients.push_back(std::move(*client));
+  }
+  for (const auto& assignment : env) {
+    // LABEL:K=V for one client, K=V for all of them.
+    const auto colon = assignment.find(':');
+    const auto eq = assignment.find('=');
+    const bool scoped =
+        colon != std::string::npos && colon < eq && is_label(assignment.substr(0, colon));
+    const std::string target = scoped ? assignment.substr(0, colon) : "";
+    const std::string pair = scoped ? assignment.substr(colon + 1) : assignment;
+    const auto key_end = pair.find('=');
+    if (key_end == std::string::npos || key_end == 0) {
+      throw usage_error{"--client-env takes K=V or LABEL:K=V, got '" + assignment + "'"};
+    }
+    bool applied = false;
+    for (auto& c : clients) {
+      if (!target.empty() && c.display_name() != target && c.name != target) continue;
+      c.env[pair.substr(0, key_end)] = pair.substr(key_end + 1);
+      applied = true;
+    }
+    if (!applied) {
+      throw usage_error{"--client-env " + assignment + ": no --client-cmd " +
+                        (target.empty() ? std::string("is given") : "is labelled " + target)};
+    }
+  }
+  return clients;
 }
 
 harness::environment_cache invocation::cache() const { return make_cache(globals_, paths_); }

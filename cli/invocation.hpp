@@ -40,6 +40,11 @@ class invocation {
   harness::scenario scenario(const std::string& id) const;
   /// The ad-hoc client of --client-cmd, if one is given.
   std::optional<harness::client_spec> ad_hoc_client(const std::string& command_line) const;
+  /// The ad-hoc clients of repeated --client-cmd, each 'CMD' (named cmd:PROGRAM) or labelled
+  /// 'NAME[@VERSION]=CMD'; `env` (--client-env: K=V for all, or LABEL:K=V for one) is added to
+  /// their environment. Two labels may not name the same client.
+  std::vector<harness::client_spec> ad_hoc_clients(const std::vector<std::string>& commands,
+                                                   const std::vector<std::string>& env) const;
   harness::environment_cache cache() const;
 
   /// From here on Ctrl+C and SIGTERM stop the runs (and client set-up) instead of wsrepro.

@@ -37,7 +37,8 @@ struct run_settings {
   std::vector<std::string> paths;
   std::vector<std::string> scenario_globs;
   std::vector<std::string> clients;
-  std::string client_cmd;
+  std::vector<std::string> client_cmds;
+  std::vector<std::string> client_env;
   std::string out_dir = "wsrepro-out";
   std::vector<std::string> formats;
   double time_scale = 1.0;
@@ -57,7 +58,6 @@ struct run_settings {
   int stress_cpu = 0;
   bool stress_io = false;
   bool time_scale_given = false;
-  bool client_cmd_given = false;
 };
 
 /// The invocation's runs after repetitions: all of them up front, or (--until-fail) batch by
@@ -121,9 +121,10 @@ std::vector<results::run_result> execute_all(const std::vector<harness::planned_
 /// Options that contradict each other, found before anything is loaded.
 void check_run_settings(const run_settings& settings) {
   check_formats(settings.formats);
-  if (settings.client_cmd_given &&
-      settings.client_cmd.find_first_not_of(" \t") == std::string::npos) {
-    throw usage_error{"--client-cmd is empty: give the client's command line, e.g. 'prog {url}'"};
+  for (const auto& cmd : settings.client_cmds) {
+    if (cmd.find_first_not_of(" \t") == std::string::npos) {
+      throw usage_error{"--client-cmd is empty: give the client's command line, e.g. 'prog {url}'"};
+    }
   }
   if (settings.until_fail && settings.retries > 0) {
     throw usage_error{
@@ -144,8 +145,11 @@ std::optional<replay_source> apply_replay(run_settings& settings) {
     throw usage_error{"--replay names its scenario and client; drop --scenario and --client"};
   }
   settings.scenario_globs = {replay.scenario_id};
-  if (replay.client.starts_with("cmd:")) {
-    if (settings.client_cmd.empty()) {
+  const bool ad_hoc =
+      std::any_of(settings.client_cmds.begin(), settings.client_cmds.end(),
+                  [&](const std::string& cmd) { return cmd.starts_with(replay.client + "="); });
+  if (replay.client.starts_with("cmd:") || ad_hoc) {
+    if (settings.client_cmds.empty()) {
       throw usage_error{"--replay: the recorded run used an ad-hoc client (" + replay.client +
                         "); give its --client-cmd again"};
     }
@@ -207,7 +211,7 @@ run_plan_parts plan_runs(invocation& inv, const run_settings& settings,
     throw usage_error{"--replay repeats the recorded parameters; drop --jitter"};
   }
   parts.base = make_plan(scenarios, inv.catalogue(), settings.clients,
-                         inv.ad_hoc_client(settings.client_cmd));
+                         inv.ad_hoc_clients(settings.client_cmds, settings.client_env));
   return parts;
 }
 
@@ -280,13 +284,17 @@ command add_run_command(CLI::App& app, const global_options& globals) {
                   "(NAME alone: every pinned version); NAME may be a glob ('beast-*'). "
                   "Default: each scenario's own clients")
       ->type_name("NAME[@VERSION]");
-  auto* client_cmd =
-      sub->add_option(
-             "--client-cmd", settings->client_cmd,
-             "An ad-hoc client: 'PROG ARGS {url}', split like a shell does but run without "
-             "one. Placeholders: {url} {host} {port} {libexec} {data} {ca_file} "
-             "{manifest_dir}")
-          ->type_name("CMD");
+  sub->add_option(
+         "--client-cmd", settings->client_cmds,
+         "An ad-hoc client (repeatable): 'PROG ARGS {url}', split like a shell does but run "
+         "without one, or 'NAME@VERSION=PROG ARGS {url}' to label it (clients with one NAME and "
+         "several versions get a version matrix). Placeholders: {url} {host} {port} {libexec} "
+         "{data} {ca_file} {manifest_dir}")
+      ->type_name("[NAME[@VERSION]=]CMD");
+  sub->add_option("--client-env", settings->client_env,
+                  "An environment variable for the --client-cmd clients (repeatable): K=V for "
+                  "all of them, NAME[@VERSION]:K=V for one")
+      ->type_name("[LABEL:]K=V");
   sub->add_option("--out,-o", settings->out_dir, "Directory for the reports")
       ->capture_default_str();
   std::string format_names;
@@ -350,9 +358,8 @@ command add_run_command(CLI::App& app, const global_options& globals) {
       ->type_name("N");
   sub->add_flag("--stress-io", settings->stress_io,
                 "A thread writing, syncing and reading a scratch file during the runs (recorded)");
-  return [settings, time_scale, client_cmd, &globals] {
+  return [settings, time_scale, &globals] {
     settings->time_scale_given = time_scale->count() > 0;
-    settings->client_cmd_given = client_cmd->count() > 0;
     return run(*settings, globals);
   };
 }

@@ -18,10 +18,10 @@ namespace wsrepro::cli {
 std::vector<harness::planned_run> make_plan(const std::vector<harness::scenario>& scenarios,
                                             const harness::client_catalogue& catalogue,
                                             const std::vector<std::string>& client_selectors,
-                                            const std::optional<harness::client_spec>& ad_hoc) {
+                                            const std::vector<harness::client_spec>& ad_hoc) {
   std::vector<harness::planned_run> plan;
   std::vector<harness::client_spec> chosen = resolve_clients(catalogue, client_selectors);
-  if (ad_hoc) chosen.push_back(*ad_hoc);
+  chosen.insert(chosen.end(), ad_hoc.begin(), ad_hoc.end());
 
   for (const auto& s : scenarios) {
     if (chosen.empty()) {

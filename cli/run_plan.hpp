@@ -22,7 +22,7 @@ namespace wsrepro::cli {
 std::vector<harness::planned_run> make_plan(const std::vector<harness::scenario>& scenarios,
                                             const harness::client_catalogue& catalogue,
                                             const std::vector<std::string>& client_selectors,
-                                            const std::optional<harness::client_spec>& ad_hoc);
+                                            const std::vector<harness::client_spec>& ad_hoc);
 
 /// A client whose program is missing is bad input, found before anything runs.
 void check_programs(const std::vector<harness::planned_run>& plan,

@@ -254,7 +254,7 @@ int sweep(const sweep_settings& settings, const global_options& globals) {
   if (const auto problem = harness::check_jitter(as_range, s); !problem.empty()) {
     throw usage_error{"--param " + problem};
   }
-  auto base = make_plan(chosen, inv.catalogue(), settings.clients, std::nullopt);
+  auto base = make_plan(chosen, inv.catalogue(), settings.clients, {});
   inv.prepare(base, settings.jobs, false);
 
   const std::uint64_t seed = settings.seed.value_or(fresh_seed());

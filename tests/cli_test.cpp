@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -890,6 +891,37 @@ command = ["/usr/bin/python3", "{manifest_dir}/my_driver.py", "{url}"]
   EXPECT_TRUE(
       contains(missing.err, "--clients " + (mine.path() / "nope").string() + ": not a directory"))
       << describe(missing);
+}
+
+TEST(outside_the_tree, labelled_client_commands_compare_versions_side_by_side) {
+  temp_dir out;
+  const std::string libexec = WSREPRO_TEST_LIBEXEC_DIR;
+  const auto r =
+      run_wsrepro({"run", "-q", "--scenario", keep_open_id, "--client-cmd",
+                   "beast@1.0=" + libexec + "/wsrepro-client-beast-async {url}", "--client-cmd",
+                   "beast@2.0=" + libexec + "/wsrepro-client-beast-threaded-naive {url}",
+                   "--client-cmd", "probe=/bin/sh -c 'echo mark=$MARK' {url}", "--client-env",
+                   "MARK=all", "--client-env", "probe:MARK=one", "--out", out.str()});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  // One library, two versions: a version matrix without a manifest.
+  EXPECT_TRUE(contains(r.out, "beast by version")) << describe(r);
+  const json report = load_report(out.path());
+  std::map<std::string, json> runs;
+  for (const auto& run : report.at("runs")) runs[run.at("client").get<std::string>()] = run;
+  ASSERT_EQ(runs.size(), 3u) << describe(r);
+  EXPECT_EQ(at(runs["beast@1.0"], "/verdict"), "pass");
+  EXPECT_EQ(at(runs["beast@2.0"], "/verdict"), "fail");
+  EXPECT_EQ(at(runs["probe"], "/output/stdout/data"), "mark=one\n");
+  const auto twice =
+      run_wsrepro({"run", "--scenario", keep_open_id, "--client-cmd", "a=/bin/true {url}",
+                   "--client-cmd", "a=/bin/false {url}", "--out", out.str()});
+  EXPECT_EQ(twice.exit_code, 2) << describe(twice);
+  EXPECT_TRUE(contains(twice.err, "two commands are named a")) << describe(twice);
+  const auto stray =
+      run_wsrepro({"run", "--scenario", keep_open_id, "--client-cmd", "a=/bin/true {url}",
+                   "--client-env", "b:K=V", "--out", out.str()});
+  EXPECT_EQ(stray.exit_code, 2) << describe(stray);
+  EXPECT_TRUE(contains(stray.err, "no --client-cmd is labelled b")) << describe(stray);
 }
 
 TEST(client_errors, unmatched_scenario_glob_is_bad_input) {
