@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "config_file.hpp"
 #include "exit_codes.hpp"
 #include "suggestions.hpp"
 #include "wsrepro/harness/diagnosers.hpp"
@@ -55,6 +56,16 @@ int main(int argc, char** argv) {
                  "wsrepro list diagnosers); none: take no stacks of any client")
       ->type_name("RUNTIME")
       ->check([](const std::string& value) { return wsrepro::harness::check_diagnose(value); });
+  std::string config_file;
+  std::string profile;
+  app.add_option("--config", config_file,
+                 "Defaults for the options from this file (default: $WSREPRO_CONFIG, else the "
+                 "nearest wsrepro.toml from here up); the command line wins")
+      ->type_name("FILE");
+  app.add_option("--profile", profile,
+                 "The profile of the config file to use (default: $WSREPRO_PROFILE, else "
+                 "'default'; others start from 'default')")
+      ->type_name("NAME");
   app.add_flag("--allow-empty", globals.allow_empty,
                "Exit 0 when every run was skipped (by default such an invocation exits 4: "
                "nothing was checked)");
@@ -78,6 +89,14 @@ int main(int argc, char** argv) {
     return wsrepro::cli::bad_input;
   }
   try {
+    if (const auto file = wsrepro::cli::find_config_file(config_file)) {
+      for (auto* sub : app.get_subcommands()) {
+        wsrepro::cli::apply_config_file(*file, profile, app, *sub);
+      }
+    } else if (!profile.empty()) {
+      throw wsrepro::cli::usage_error{"--profile " + profile +
+                                      ": there is no config file (wsrepro.toml, --config)"};
+    }
     for (const auto* sub : app.get_subcommands()) {
       if (sub->get_name() == "run") return run();
       if (sub->get_name() == "serve") return serve();

@@ -924,6 +924,53 @@ TEST(outside_the_tree, labelled_client_commands_compare_versions_side_by_side) {
   EXPECT_TRUE(contains(stray.err, "no --client-cmd is labelled b")) << describe(stray);
 }
 
+TEST(config_file, profiles_set_defaults_the_command_line_overrides) {
+  temp_dir project;
+  const fs::path config = project.path() / "wsrepro.toml";
+  wsrepro::test::write_text(config, R"([profile.default]
+client = ["beast-async"]
+format = ["json"]
+out = "reports"
+
+[profile.ci]
+retries = 1
+strict = true
+
+[profile.ci.run]
+jobs = 2
+)");
+  const auto plain = run_wsrepro({"--config", config.string(), "run", "--scenario", keep_open_id});
+  EXPECT_EQ(plain.exit_code, 0) << describe(plain);
+  // out is relative to the file; only report.json (and its journal) is written.
+  const json report = load_report(project.path() / "reports");
+  EXPECT_EQ(at(only_run(report), "/client"), "beast-async");
+  EXPECT_FALSE(fs::exists(project.path() / "reports/junit.xml"));
+  EXPECT_EQ(at(report, "/retries"), 0);
+  // The ci profile starts from default; the command line wins over both.
+  const auto ci = run_wsrepro({"--config", config.string(), "--profile", "ci", "run", "--scenario",
+                               keep_open_id, "--client", "beast-threaded-naive"});
+  EXPECT_EQ(ci.exit_code, 1) << describe(ci);
+  const json ci_report = load_report(project.path() / "reports");
+  EXPECT_EQ(at(ci_report, "/retries"), 1);
+  EXPECT_EQ(at(ci_report, "/strict"), true);
+  EXPECT_EQ(at(only_run(ci_report), "/client"), "beast-threaded-naive");
+  // Mistakes are bad input with the file, line and key.
+  const auto profile =
+      run_wsrepro({"--config", config.string(), "--profile", "cj", "list", "clients"});
+  EXPECT_EQ(profile.exit_code, 2) << describe(profile);
+  EXPECT_TRUE(contains(profile.err, "unknown profile 'cj'; did you mean 'ci'?"))
+      << describe(profile);
+  wsrepro::test::write_text(config, "[profile.default]\njbos = 2\n");
+  const auto typo = run_wsrepro({"--config", config.string(), "list", "clients"});
+  EXPECT_EQ(typo.exit_code, 2) << describe(typo);
+  EXPECT_TRUE(contains(typo.err, config.string() + ":2:")) << describe(typo);
+  EXPECT_TRUE(contains(typo.err, "unknown option 'jbos'; did you mean 'jobs'?")) << describe(typo);
+  wsrepro::test::write_text(config, "[profile.default]\njobs = 1000\n");
+  const auto range = run_wsrepro({"--config", config.string(), "run", "--scenario", keep_open_id});
+  EXPECT_EQ(range.exit_code, 2) << describe(range);
+  EXPECT_TRUE(contains(range.err, "key 'jobs'")) << describe(range);
+}
+
 TEST(client_errors, unmatched_scenario_glob_is_bad_input) {
   temp_dir out;
   const auto r = run_wsrepro({"run", "--scenario", "nomatch.*", "--out", out.str()});
