@@ -21,6 +21,7 @@
 #include "invocation.hpp"
 #include "report_files.hpp"
 #include "run_plan.hpp"
+#include "shard.hpp"
 #include "validators.hpp"
 #include "wsrepro/harness/runner.hpp"
 #include "wsrepro/harness/stress.hpp"
@@ -50,6 +51,7 @@ struct run_settings {
   // Races: repetition, seeded jitter, replay, load.
   int repeat = 1;
   int retries = 0;
+  std::string shard;
   bool until_fail = false;
   int max_runs = 100;
   std::vector<std::string> jitters;
@@ -62,13 +64,11 @@ struct run_settings {
 
 /// The invocation's runs after repetitions: all of them up front, or (--until-fail) batch by
 /// batch until one fails.
-std::vector<results::run_result> execute_all(const std::vector<harness::planned_run>& base,
-                                             const run_settings& settings,
-                                             const harness::run_options& options,
-                                             std::uint64_t seed,
-                                             const std::vector<harness::jitter_spec>& jitters,
-                                             const std::optional<replay_source>& replay,
-                                             reports::reporter& reporter) {
+std::vector<results::run_result> execute_all(
+    const std::vector<harness::planned_run>& base, const run_settings& settings,
+    const harness::run_options& options, std::uint64_t seed,
+    const std::vector<harness::jitter_spec>& jitters, const std::optional<replay_source>& replay,
+    const std::vector<bool>& shard_members, reports::reporter& reporter) {
   // Each run goes to the reports as it ends; only its summary stays in memory.
   const auto on_finished = [&](const results::run_result& r) { reporter.run_finished(r); };
   const auto pin_replay = [&](std::vector<harness::planned_run>& runs) {
@@ -87,6 +87,12 @@ std::vector<results::run_result> execute_all(const std::vector<harness::planned_
       plan.insert(plan.end(), batch.begin(), batch.end());
     }
     pin_replay(plan);
+    if (!shard_members.empty()) {
+      // The whole plan was numbered and seeded; this part keeps its own runs of it.
+      std::erase_if(plan, [&](const harness::planned_run& run) {
+        return !shard_members[run.index % base.size()];
+      });
+    }
     reporter.plan_known(harness::outline(plan, settings.jobs));
     return harness::execute_plan(plan, options, on_finished);
   }
@@ -125,6 +131,9 @@ void check_run_settings(const run_settings& settings) {
     if (cmd.find_first_not_of(" \t") == std::string::npos) {
       throw usage_error{"--client-cmd is empty: give the client's command line, e.g. 'prog {url}'"};
     }
+  }
+  if (!settings.shard.empty() && (settings.until_fail || !settings.replay.empty())) {
+    throw usage_error{"--shard splits a whole plan; it does not mix with --until-fail or --replay"};
   }
   if (settings.until_fail && settings.retries > 0) {
     throw usage_error{
@@ -222,6 +231,7 @@ results::report_context run_context(const invocation& inv, const run_settings& s
   context.jitter = settings.jitters;
   context.repeat = settings.until_fail ? 0 : settings.repeat;
   context.retries = settings.retries;
+  context.shard = settings.shard;
   context.stress_cpu = settings.stress_cpu;
   context.stress_io = settings.stress_io;
   return context;
@@ -233,9 +243,24 @@ int run(const run_settings& settings_in, const global_options& globals) {
   const auto replay = apply_replay(settings);
   invocation inv(globals, settings.time_scale);
   auto plan = plan_runs(inv, settings, replay);
-  inv.prepare(plan.base, settings.jobs, settings.quiet);
+  std::vector<bool> members;
+  if (settings.shard.empty()) {
+    inv.prepare(plan.base, settings.jobs, settings.quiet);
+  } else {
+    // Only this part's clients are set up.
+    members = shard_members(plan.base, parse_shard(settings.shard));
+    std::vector<harness::planned_run> mine;
+    for (std::size_t i = 0; i < plan.base.size(); ++i) {
+      if (members[i]) mine.push_back(plan.base[i]);
+    }
+    inv.prepare(mine, settings.jobs, settings.quiet);
+    for (std::size_t i = 0, k = 0; i < plan.base.size(); ++i) {
+      if (members[i]) plan.base[i] = mine[k++];
+    }
+  }
 
-  const std::uint64_t seed = settings.seed.value_or(fresh_seed());
+  // Every part of a sharded plan must draw the same seeds: without --seed they all use 0.
+  const std::uint64_t seed = settings.seed.value_or(settings.shard.empty() ? fresh_seed() : 0);
   auto& reporter = inv.open_reports(settings.out_dir, settings.formats, settings.quiet, true,
                                     run_context(inv, settings, seed));
   auto options = inv.run_options(settings.jobs);
@@ -250,7 +275,7 @@ int run(const run_settings& settings_in, const global_options& globals) {
   {
     const harness::stress_load load({settings.stress_cpu, settings.stress_io});
     for (const auto& r :
-         execute_all(plan.base, settings, options, seed, plan.jitters, replay, reporter)) {
+         execute_all(plan.base, settings, options, seed, plan.jitters, replay, members, reporter)) {
       summary.counts.add(r);
     }
   }
@@ -333,6 +358,11 @@ command add_run_command(CLI::App& app, const global_options& globals) {
                   "flaky: it passes, but is counted and listed apart (JUnit flakyFailure)")
       ->check(CLI::Range(0, 20))
       ->capture_default_str();
+  sub->add_option("--shard", settings->shard,
+                  "Make only part K of N of the plan (for N parallel CI jobs): the same "
+                  "partition in every job, balanced by expected duration; runs keep their "
+                  "unsharded index and seed")
+      ->type_name("K/N");
   sub->add_flag("--until-fail", settings->until_fail,
                 "Repeat until a run fails (at most --max-runs runs); --jobs runs repetitions in "
                 "parallel");

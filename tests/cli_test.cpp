@@ -971,6 +971,46 @@ jobs = 2
   EXPECT_TRUE(contains(range.err, "key 'jobs'")) << describe(range);
 }
 
+TEST(shards, the_parts_of_a_plan_are_disjoint_and_together_are_the_unsharded_runs) {
+  const std::vector<std::string> common{
+      "run", "-q",       "--scenario",     "handshake.*", "--client", "beast-async", "--repeat",
+      "2",   "--jitter", "delay_ms=0..20", "--jobs",      "2",        "--seed",      "7"};
+  // One run's identity and outcome: everything that must not depend on sharding.
+  const auto key = [](const json& run) {
+    return std::to_string(run.at("repetition").get<int>()) + " " + run.at("scenario").dump() + " " +
+           run.at("client").dump() + " " + run.at("seed").dump() + " " +
+           (run.contains("server_params") ? run.at("server_params").dump() : "{}") + " " +
+           run.at("verdict").dump();
+  };
+  temp_dir whole;
+  auto args = common;
+  args.insert(args.end(), {"--out", whole.str()});
+  const auto all = run_wsrepro(args);
+  ASSERT_EQ(all.exit_code, 0) << describe(all);
+  std::multiset<std::string> expected;
+  const json whole_report = load_report(whole.path());
+  for (const auto& run : whole_report.at("runs")) expected.insert(key(run));
+  std::multiset<std::string> union_of_parts;
+  std::size_t total = 0;
+  for (int k = 1; k <= 3; ++k) {
+    temp_dir part;
+    auto part_args = common;
+    part_args.insert(part_args.end(), {"--shard", std::to_string(k) + "/3", "--out", part.str()});
+    const auto r = run_wsrepro(part_args);
+    EXPECT_EQ(r.exit_code, 0) << describe(r);
+    const json report = load_report(part.path());
+    EXPECT_EQ(at(report, "/shard"), std::to_string(k) + "/3");
+    for (const auto& run : report.at("runs")) {
+      union_of_parts.insert(key(run));
+      ++total;
+    }
+  }
+  EXPECT_EQ(total, expected.size()) << "every run in exactly one part";
+  EXPECT_EQ(union_of_parts, expected);
+  expect_bad_input({"run", "--shard", "4/3"}, "--shard takes K/N");
+  expect_bad_input({"run", "--shard", "1/2", "--until-fail"}, "does not mix");
+}
+
 TEST(client_errors, unmatched_scenario_glob_is_bad_input) {
   temp_dir out;
   const auto r = run_wsrepro({"run", "--scenario", "nomatch.*", "--out", out.str()});

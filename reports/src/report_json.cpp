@@ -262,6 +262,7 @@ json context_json(const results::report_context& context) {
   doc["seed"] = context.seed;
   doc["repeat"] = context.repeat;
   doc["retries"] = context.retries;
+  doc["shard"] = context.shard.empty() ? json(nullptr) : json(context.shard);
   doc["jitter"] = context.jitter;
   doc["stress"] = {{"cpu_threads", context.stress_cpu}, {"io", context.stress_io}};
   return doc;

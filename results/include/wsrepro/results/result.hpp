@@ -215,6 +215,7 @@ struct report_context {
   std::vector<std::string> jitter;  ///< --jitter as given
   int repeat = 1;                   ///< --repeat; 0 for --until-fail
   int retries = 0;                  ///< --retries: attempts after a failed one
+  std::string shard;                ///< --shard K/N; empty when the whole plan runs
   int stress_cpu = 0;               ///< --stress-cpu busy threads
   bool stress_io = false;           ///< --stress-io
 };
