@@ -15,8 +15,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // Options whose values are paths: relative ones are relative to the config file.
-const std::set<std::string> path_options{"out",         "scenarios", "clients", "data-dir",
-                                         "libexec-dir", "cache",     "baseline"};
+const std::set<std::string> path_options{"out",      "scenarios",       "clients",
+                                         "data-dir", "libexec-dir",     "cache",
+                                         "baseline", "export-hyperfine"};
 // Options the file may not set: they choose the file itself, or are one-off actions.
 const std::set<std::string> refused_options{"config", "profile", "help", "version", "replay"};
 

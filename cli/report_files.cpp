@@ -70,13 +70,19 @@ report_files::report_files(const fs::path& out_dir, const std::vector<std::strin
   for (const auto* format : chosen) {
     if (format->replayable) replay_report = out_dir / format->file_name;
   }
-  const int tty_fd = reports::is_live_terminal(STDOUT_FILENO) ? STDOUT_FILENO : -1;
+  // A format whose stdout is data (jsonl) keeps it: the terminal's own output goes to stderr.
+  const bool stdout_taken =
+      terminal && std::any_of(chosen.begin(), chosen.end(),
+                              [](const auto* f) { return f->file_name.empty() && f->owns_stdout; });
+  const int terminal_fd = stdout_taken ? STDERR_FILENO : STDOUT_FILENO;
+  const int tty_fd = reports::is_live_terminal(terminal_fd) ? terminal_fd : -1;
   try {
     for (const auto* format : chosen) {
       if (format->file_name.empty()) {
         stdout_is_data_ = stdout_is_data_ || (terminal && format->owns_stdout);
         if (terminal) {
-          reporter_.add(format->make({std::cout, out_dir, quiet, tty_fd, replay_report}));
+          auto& stream = stdout_taken && !format->owns_stdout ? std::cerr : std::cout;
+          reporter_.add(format->make({stream, out_dir, quiet, tty_fd, replay_report}));
         }
         continue;
       }

@@ -211,7 +211,12 @@ std::string environment_cache::fingerprint(const environment_spec& env,
     const auto argv = expand_command(step, values, error);
     hash = fnv1a(argv ? join(*argv) : join(step), hash);
     hash = fnv1a("\n", hash);
-    if (argv && !argv->empty()) hash = fnv1a(runtime_identity(argv->front()), hash);
+    // The program a step runs, unless it is one the environment itself holds ({env}/bin/python):
+    // that one exists only once the environment does.
+    const std::string env_dir = dir_of(env, version).string() + "/";
+    if (argv && !argv->empty() && !argv->front().starts_with(env_dir)) {
+      hash = fnv1a(runtime_identity(argv->front()), hash);
+    }
   }
   hash = fnv1a(join(env.probe), hash);
   char text[17];
@@ -228,7 +233,9 @@ std::uintmax_t bytes_under(const fs::path& dir) {
        end;
        !ec && it != end; it.increment(ec)) {
     std::error_code size_error;
-    if (it->is_regular_file(size_error)) total += it->file_size(size_error);
+    if (!it->is_regular_file(size_error)) continue;
+    const auto size = it->file_size(size_error);
+    if (!size_error) total += size;
   }
   return total;
 }
@@ -252,7 +259,8 @@ std::uintmax_t environment_cache::remove(const environment_spec& env, const std:
   fs::remove_all(dir, ec);
   if (ec) problem = "cannot remove " + dir.string() + ": " + ec.message();
   fs::remove(dir.string() + ".log", ec);
-  fs::remove(lock_file, ec);
+  // The lock file stays: unlinked while held, a waiter on it and a newcomer creating a fresh
+  // one could both "hold" the lock.
   ::close(fd);
   return freed;
 }

@@ -14,11 +14,24 @@ std::variant<replay_source, std::string> parse_replay_report(std::string_view te
   }
   const auto& runs = doc["runs"];
   if (runs.empty()) return file + " has no runs";
-  if (index >= runs.size()) {
-    return file + " has " + std::to_string(runs.size()) + " runs (indices 0 to " +
-           std::to_string(runs.size() - 1) + ")";
+  // N is the run's place in its invocation's plan: the run whose "index" it is (a --shard
+  // report holds only some), or, in a report without indices, the N-th run.
+  const nlohmann::json* found = nullptr;
+  for (const auto& candidate : runs) {
+    if (candidate.is_object() && candidate.contains("index") &&
+        candidate["index"].is_number_unsigned() &&
+        candidate["index"].get<std::uint64_t>() == index) {
+      found = &candidate;
+      break;
+    }
   }
-  const auto& run = runs[index];
+  const bool indexed = runs[0].is_object() && runs[0].contains("index");
+  if (found == nullptr && !indexed && index < runs.size()) found = &runs[index];
+  if (found == nullptr) {
+    return file + " has no run " + std::to_string(index) + " (it has " +
+           std::to_string(runs.size()) + " runs; N is the run's \"index\")";
+  }
+  const auto& run = *found;
   const std::string where = "run " + std::to_string(index) + " of " + file;
   if (!run.is_object()) return where + " is not an object";
   // Every field is checked for its type before it is read: nlohmann's conversions cast a

@@ -330,12 +330,6 @@ spawn_request make_spawn_request(const planned_run& plan, const run_options& opt
   spawn_request request;
   request.argv = std::move(argv);
   std::vector<std::string> extra;
-  // The Python driver helper (wsrepro_driver) is importable from any driver, wherever it lives;
-  // the client's own PYTHONPATH follows.
-  const char* python_path = std::getenv("PYTHONPATH");
-  extra.push_back("PYTHONPATH=" + (options.paths.data_dir / "clients/python/lib").string() +
-                  (python_path != nullptr && *python_path != '\0' ? ":" + std::string(python_path)
-                                                                  : std::string()));
   if (tls) {
     // Where OpenSSL-based clients (Python) and Node look for extra trust.
     extra.push_back("SSL_CERT_FILE=" + values.at("ca_file"));
@@ -350,6 +344,18 @@ spawn_request make_spawn_request(const planned_run& plan, const run_options& opt
     extra.push_back(client_setting_variable(name) + "=" + value);
   }
   for (const auto& [key, value] : s.client_env) extra.push_back(key + "=" + value);
+  // The Python driver helper (wsrepro_driver) is importable from any driver, wherever it lives:
+  // its directory comes first on PYTHONPATH, then the one the client was given (the last
+  // setting of the manifest, the scenario or --client-env), else wsrepro's own.
+  const char* inherited = std::getenv("PYTHONPATH");
+  std::string client_path = inherited != nullptr ? inherited : "";
+  std::erase_if(extra, [&client_path](const std::string& entry) {
+    if (!entry.starts_with("PYTHONPATH=")) return false;
+    client_path = entry.substr(std::string_view("PYTHONPATH=").size());
+    return true;
+  });
+  extra.push_back("PYTHONPATH=" + (options.paths.data_dir / "clients/python/lib").string() +
+                  (client_path.empty() ? std::string() : ":" + client_path));
   request.env = client_environment(extra);
   request.input = s.input;
   request.shim = options.paths.libexec_dir / "wsrepro-shim";
@@ -534,7 +540,11 @@ results::run_result execute_with_retries(const planned_run& run, const run_optio
     failed.push_back({r.outcome, r.reason, r.duration_ms});
     r = execute_run(run, options);
   }
-  r.failed_attempts = std::move(failed);
+  // A retry that ended as a known bug (or was skipped) is what it is: the attempts before it
+  // neither make it flaky nor a rerun failure.
+  if (r.outcome != results::verdict::known_bug && r.outcome != results::verdict::skipped) {
+    r.failed_attempts = std::move(failed);
+  }
   return r;
 }
 

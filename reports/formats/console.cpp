@@ -51,6 +51,16 @@ std::string printable(std::string_view line) {
     }
   }
   out = clean_utf8(out);  // a character cut at the limit becomes U+FFFD
+  // C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F) include a one-character escape (CSI).
+  for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+    const auto lead = static_cast<unsigned char>(out[i]);
+    const auto next = static_cast<unsigned char>(out[i + 1]);
+    if (lead == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      char code[8];
+      std::snprintf(code, sizeof code, "<%02X>", next);
+      out.replace(i, 2, code);
+    }
+  }
   if (line.size() > tail_line_chars) out += "...";
   return out;
 }
@@ -162,7 +172,9 @@ class console_reporter final : public reporter {
     if (progress_) progress_->stop();
     if (repeated_) {
       write_repetitions();
+      write_flaky();
     } else {
+      write_flaky();
       write_failures();
     }
     write_matrices();
@@ -230,14 +242,16 @@ class console_reporter final : public reporter {
     return text;
   }
 
+  void write_flaky() {
+    if (flaky_.empty()) return;
+    std::sort(flaky_.begin(), flaky_.end());
+    out_ << "\n"
+         << flaky_.size() << (flaky_.size() == 1 ? " run was" : " runs were")
+         << " flaky (failed, then passed on a retry):\n";
+    for (const auto& f : flaky_) out_ << f.second;
+  }
+
   void write_failures() {
-    if (!flaky_.empty()) {
-      std::sort(flaky_.begin(), flaky_.end());
-      out_ << "\n"
-           << flaky_.size() << (flaky_.size() == 1 ? " run was" : " runs were")
-           << " flaky (failed, then passed on a retry):\n";
-      for (const auto& f : flaky_) out_ << f.second;
-    }
     if (failures_.empty()) return;
     const std::size_t count = failures_.size() + failures_left_out_;
     out_ << "\n" << count << (count == 1 ? " run failed" : " runs failed") << ":\n";

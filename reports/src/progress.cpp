@@ -168,8 +168,10 @@ void run_progress::clear_locked() {
 void run_progress::tick() {
   std::unique_lock lock(mutex_);
   const bool live = settings_.tty_fd >= 0;
-  const auto period =
-      live ? settings_.redraw : std::min(settings_.heartbeat, std::chrono::milliseconds(500));
+  // Never a busy loop, whatever the settings.
+  const auto period = std::max(
+      std::chrono::milliseconds(10),
+      live ? settings_.redraw : std::min(settings_.heartbeat, std::chrono::milliseconds(500)));
   while (!stopping_) {
     wake_.wait_for(lock, period);
     if (stopping_) break;

@@ -146,6 +146,7 @@ json diagnosis_json(const results::diagnosis& d, mono_ns started_ns) {
 
 json run_json(const results::run_result& r) {
   json j = json::object();
+  j["index"] = r.index;
   j["scenario"] = r.scenario_id;
   j["title"] = r.scenario_title;
   j["category"] = r.category;

@@ -31,6 +31,16 @@ TEST(replay_report, reads_the_recorded_run) {
   EXPECT_DOUBLE_EQ(r.time_scale, 2.5);
 }
 
+TEST(replay_report, finds_a_run_by_its_plan_index_in_a_shards_report) {
+  // A --shard part holds runs 4 and 9 of the plan: #9 is the second one, #0 is not there.
+  const std::string doc = R"({"runs": [{"index": 4, "scenario": "a.four", "client": "c"},
+                                        {"index": 9, "scenario": "a.nine", "client": "c"}]})";
+  const auto parsed = parse_replay_report(doc, 9, "r.json");
+  ASSERT_TRUE(std::holds_alternative<replay_source>(parsed)) << std::get<std::string>(parsed);
+  EXPECT_EQ(std::get<replay_source>(parsed).scenario_id, "a.nine");
+  EXPECT_NE(error_of(doc, 0).find("has no run 0"), std::string::npos);
+}
+
 TEST(replay_report, refuses_what_is_not_shaped_as_wsrepro_writes_it) {
   EXPECT_NE(error_of("[]").find("not a wsrepro report.json"), std::string::npos);
   EXPECT_NE(error_of(R"({"runs": []})").find("has no runs"), std::string::npos);
@@ -50,7 +60,8 @@ TEST(replay_report, refuses_what_is_not_shaped_as_wsrepro_writes_it) {
             std::string::npos);
   EXPECT_NE(error_of(R"({"time_scale": "fast", "runs": [)" + run + "}]}").find("time_scale"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"runs": [)" + run + "}]}", 3).find("indices 0 to 0"), std::string::npos);
+  EXPECT_NE(error_of(R"({"runs": [)" + run + "}]}", 3).find("has no run 3 (it has 1 runs"),
+            std::string::npos);
 }
 
 }  // namespace

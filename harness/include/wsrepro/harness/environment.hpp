@@ -68,8 +68,8 @@ class environment_cache {
   environment_state ensure(const environment_spec& env, const std::string& version,
                            const std::atomic<bool>* cancel, const progress_fn& progress = {});
 
-  /// Removes an environment, its log and its lock file, unless another process is building it
-  /// (then `problem` says so). The bytes freed; 0 when there was nothing.
+  /// Removes an environment and its log (the lock file stays), unless another process is building
+  /// it (then `problem` says so). The bytes freed; 0 when there was nothing.
   std::uintmax_t remove(const environment_spec& env, const std::string& version,
                         std::string& problem) const;
 
