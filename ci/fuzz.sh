@@ -36,4 +36,5 @@ status=0
 run_target frame_reader & run_target http_request & wait -n || status=1; wait -n || status=1
 run_target driver_line & run_target replay_report & wait -n || status=1; wait -n || status=1
 run_target scenario_loader scenarios & run_target stack_tools & wait -n || status=1; wait -n || status=1
+run_target report_reader || status=1
 exit $status

@@ -10,7 +10,7 @@ packages=(
   libboost1.81-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   libtomlplusplus-dev nlohmann-json3-dev cmake ninja-build g++ clang-format-14
   clang-tidy-14 clang-14 libclang-rt-14-dev python3-venv curl procps hyperfine ccache
-  elfutils openjdk-17-jdk-headless tshark chromium zlib1g-dev python3-jsonschema
+  elfutils openjdk-17-jdk-headless tshark chromium zlib1g-dev python3-jsonschema python3-yaml
 )
 # Tools that may come from elsewhere (nodesource ships npm inside nodejs, for one):
 # checked by command, installed from Debian only when the command is absent.

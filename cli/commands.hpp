@@ -33,5 +33,6 @@ command add_clients_command(CLI::App& app, const global_options& globals);
 command add_bisect_command(CLI::App& app, const global_options& globals);
 command add_sweep_command(CLI::App& app, const global_options& globals);
 command add_bench_command(CLI::App& app, const global_options& globals);
+command add_merge_command(CLI::App& app, const global_options& globals);
 
 }  // namespace wsrepro::cli

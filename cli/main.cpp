@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
   const auto bisect = wsrepro::cli::add_bisect_command(app, globals);
   const auto sweep = wsrepro::cli::add_sweep_command(app, globals);
   const auto bench = wsrepro::cli::add_bench_command(app, globals);
+  const auto merge = wsrepro::cli::add_merge_command(app, globals);
 
   try {
     app.parse(argc, argv);
@@ -105,6 +106,7 @@ int main(int argc, char** argv) {
       if (sub->get_name() == "bisect") return bisect();
       if (sub->get_name() == "sweep") return sweep();
       if (sub->get_name() == "bench") return bench();
+      if (sub->get_name() == "merge") return merge();
     }
   } catch (const wsrepro::cli::usage_error& e) {
     std::cerr << "wsrepro: " << e.message << "\n";

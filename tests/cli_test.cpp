@@ -992,13 +992,16 @@ TEST(shards, the_parts_of_a_plan_are_disjoint_and_together_are_the_unsharded_run
   for (const auto& run : whole_report.at("runs")) expected.insert(key(run));
   std::multiset<std::string> union_of_parts;
   std::size_t total = 0;
+  temp_dir parts;
+  std::vector<std::string> part_dirs;
   for (int k = 1; k <= 3; ++k) {
-    temp_dir part;
+    part_dirs.push_back((parts.path() / ("part" + std::to_string(k))).string());
     auto part_args = common;
-    part_args.insert(part_args.end(), {"--shard", std::to_string(k) + "/3", "--out", part.str()});
+    part_args.insert(part_args.end(),
+                     {"--shard", std::to_string(k) + "/3", "--out", part_dirs.back()});
     const auto r = run_wsrepro(part_args);
     EXPECT_EQ(r.exit_code, 0) << describe(r);
-    const json report = load_report(part.path());
+    const json report = load_report(part_dirs.back());
     EXPECT_EQ(at(report, "/shard"), std::to_string(k) + "/3");
     for (const auto& run : report.at("runs")) {
       union_of_parts.insert(key(run));
@@ -1007,8 +1010,63 @@ TEST(shards, the_parts_of_a_plan_are_disjoint_and_together_are_the_unsharded_run
   }
   EXPECT_EQ(total, expected.size()) << "every run in exactly one part";
   EXPECT_EQ(union_of_parts, expected);
+
+  // merge: the parts' reports are the unsharded invocation's, in its order.
+  temp_dir merged;
+  const auto m = run_wsrepro(
+      {"merge", part_dirs[2], part_dirs[0], part_dirs[1] + "/report.json", "--out", merged.str()});
+  ASSERT_EQ(m.exit_code, 0) << describe(m);
+  EXPECT_TRUE(contains(m.out, "Merged " + std::to_string(expected.size()) + " runs from 3 reports"))
+      << describe(m);
+  const json merged_report = load_report(merged.path());
+  ASSERT_EQ(merged_report.at("runs").size(), whole_report.at("runs").size());
+  for (std::size_t i = 0; i < whole_report.at("runs").size(); ++i) {
+    const auto& run = merged_report.at("runs")[i];
+    EXPECT_EQ(run.at("index"), i);
+    EXPECT_EQ(key(run), key(whole_report.at("runs")[i]));
+  }
+  EXPECT_EQ(merged_report.at("summary").at("total"), whole_report.at("summary").at("total"));
+  EXPECT_EQ(merged_report.at("merged_from").size(), 3U);
+  EXPECT_TRUE(merged_report.at("shard").is_null());
+  for (const char* file : {"junit.xml", "summary.md", "report.html"}) {
+    EXPECT_TRUE(std::filesystem::exists(merged.path() / file)) << file;
+  }
+  // A report merged alone is the same report: nothing is lost on the way.
+  temp_dir again;
+  ASSERT_EQ(run_wsrepro({"merge", whole.str(), "--out", again.str()}).exit_code, 0);
+  EXPECT_EQ(load_report(again.path()).at("runs"), whole_report.at("runs"));
+
+  expect_bad_input({"merge", part_dirs[0], part_dirs[2], "--out", merged.str()},
+                   "shard 2/3 is missing (--partial merges the parts there are)");
+  expect_bad_input({"merge", part_dirs[0], part_dirs[0], "--out", merged.str()},
+                   "shard 1/3 is given twice");
+  expect_bad_input({"merge", part_dirs[0], whole.str(), "--out", merged.str()},
+                   "some reports are --shard parts and some are not");
+  expect_bad_input({"merge", whole.str(), "--format", "pcapng", "--out", merged.str()},
+                   "report.json does not keep");
+  const auto partial =
+      run_wsrepro({"merge", part_dirs[0], part_dirs[2], "--partial", "--out", merged.str()});
+  EXPECT_EQ(partial.exit_code, 0) << describe(partial);
+  EXPECT_TRUE(contains(partial.err, "shard 2/3 is missing; its runs are not in the report"))
+      << describe(partial);
   expect_bad_input({"run", "--shard", "4/3"}, "--shard takes K/N");
   expect_bad_input({"run", "--shard", "1/2", "--until-fail"}, "does not mix");
+}
+
+TEST(merge, a_failing_part_fails_the_merge_and_lists_its_failure) {
+  temp_dir out;
+  const auto failing = run_wsrepro({"run", "-q", "--scenario", keep_open_id, "--client-cmd",
+                                    "/bin/false {url}", "--out", (out.path() / "a").string()});
+  ASSERT_EQ(failing.exit_code, 1) << describe(failing);
+  const auto m =
+      run_wsrepro({"merge", (out.path() / "a").string(), "--out", (out.path() / "m").string()});
+  EXPECT_EQ(m.exit_code, 1) << describe(m);
+  EXPECT_TRUE(contains(
+      m.out, "replay: wsrepro run --replay " + (out.path() / "m" / "report.json").string() + "#0"))
+      << describe(m);
+  std::ofstream(out.path() / "bad.json") << R"({"runs": [], "wsrepro_version": 1})";
+  expect_bad_input({"merge", (out.path() / "bad.json").string(), "--out", out.str()},
+                   "bad.json: wsrepro_version is not text");
 }
 
 TEST(client_errors, unmatched_scenario_glob_is_bad_input) {

@@ -98,8 +98,6 @@ class html_reporter final : public reporter {
 
   void run_finished(const results::run_result& result) override {
     json run = run_json(result);
-    run["index"] = result.index;
-    run["headline"] = result.headline;
     std::string text = script_safe(dump_compact(run));
     const bool needs_look = result.outcome != results::verdict::pass;
     std::uint64_t& used = needs_look ? used_needs_look_ : used_passed_;

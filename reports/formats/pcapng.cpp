@@ -124,5 +124,8 @@ void wsrepro_register_format_pcapng() {
        "each run's traffic as a pcapng file (pcap/) for Wireshark and tshark, and their index",
        {"pcap/"},
        true,
-       wsrepro::reports::make});
+       wsrepro::reports::make,
+       false,
+       false,
+       true});
 }

@@ -165,9 +165,12 @@ json run_json(const results::run_result& r) {
   j["verdict"] = results::to_string(r.outcome);
   j["reason"] = r.reason;
   j["expectation"] = r.expectation;
+  j["headline"] = r.headline;
   j["argv"] = r.argv;
   j["url"] = r.url;
   j["duration_ms"] = round_ms(r.duration_ms);
+  // The run's zero on the monotonic clock: every t_ms and span_ms counts from it.
+  j["started_ns"] = r.started_ns;
   json measurements = json::object();
   for (const auto& m : r.measurements) measurements[m.name] = measurement_json(m, r.started_ns);
   j["measurements"] = std::move(measurements);
@@ -266,6 +269,17 @@ json context_json(const results::report_context& context) {
   doc["shard"] = context.shard.empty() ? json(nullptr) : json(context.shard);
   doc["jitter"] = context.jitter;
   doc["stress"] = {{"cpu_threads", context.stress_cpu}, {"io", context.stress_io}};
+  // Only in a merged report, so the others (and the golden files) stay as they were.
+  if (!context.merged_from.empty()) {
+    json parts = json::array();
+    for (const auto& p : context.merged_from) {
+      parts.push_back({{"report", p.report},
+                       {"shard", p.shard.empty() ? json(nullptr) : json(p.shard)},
+                       {"command_line", p.command_line},
+                       {"started_at", p.started_at}});
+    }
+    doc["merged_from"] = std::move(parts);
+  }
   return doc;
 }
 

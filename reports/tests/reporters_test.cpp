@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -19,6 +20,7 @@
 #include "format.hpp"
 #include "test_paths.hpp"
 #include "wsrepro/reports/formats.hpp"
+#include "wsrepro/reports/report_reader.hpp"
 #include "xml_writer.hpp"
 
 namespace wsrepro::reports {
@@ -625,6 +627,91 @@ TEST(Markdown, StaysUnderGithubsStepSummaryLimitForAnyNumberOfRuns) {
   EXPECT_NE(repeated.find("Runs that did not pass (the 66666 that passed are counted above"),
             std::string::npos)
       << repeated.substr(0, 4000);
+}
+
+/// A run with every field report.json has: stacks, sockets, spans, retries, parameters.
+run_result run_with_everything() {
+  run_result r = failing_run();
+  r.param_overrides = {{"delay_ms", 40}};
+  r.headline = "interrupt_latency_ms";
+  r.situation = {"server.fault", "harness.signal"};
+  r.situation_missing = {"harness.signal"};
+  r.failed_attempts = {{verdict::error, "client failed to start", 3.25}};
+  r.timeline_dropped = 7;
+  r.measurements[0].span_from_ns = t0 + 50'000'000;
+  r.measurements[0].span_to_ns = t0 + 3'052'418'400;
+  r.timeline.push_back(make_event(60'000'000, "server", "frame_out", 1)
+                           .with("conn", std::int64_t{9})
+                           .with("opcode", std::int64_t{-3}));
+  results::stack_capture capture;
+  capture.t_ns = t0 + 3'000'000'000;
+  capture.why = "the deadline came";
+  capture.duration_ms = 41.5;
+  capture.blocked_at = "recv (socket.py:12)";
+  capture.connection = "server sent FIN 2.9 s ago";
+  results::process_stacks p;
+  p.pid = 4300;
+  p.command = "python3 client.py";
+  p.runtime = "python";
+  p.tool = "py-spy dump";
+  p.duration_ms = 40;
+  p.threads = {{4300,
+                "MainThread",
+                "idle",
+                true,
+                {{"recv", "socket.py", 12, false}, {"main", "client.py", 0, true}}}};
+  p.notes = {"a note"};
+  p.raw = "Thread 4300 (idle)";
+  capture.processes = {p};
+  capture.sockets = {{4300, "127.0.0.1:5", "127.0.0.1:6", "CLOSE_WAIT", 1, 2, "", "sent FIN"}};
+  r.diagnosis.captures = {capture};
+  return r;
+}
+
+TEST(ReportReader, ReadsBackEveryRunAsReportJsonWroteIt) {
+  // What merge relies on: report.json read back and written again is the same document.
+  auto runs = sample_runs();
+  runs.push_back(run_with_everything());
+  const std::string written = render("json", runs);
+  auto read = read_report(written, "report.json");
+  ASSERT_TRUE(std::holds_alternative<loaded_report>(read)) << std::get<std::string>(read);
+  const auto& loaded = std::get<loaded_report>(read);
+  ASSERT_EQ(loaded.runs.size(), runs.size());
+  EXPECT_EQ(loaded.context.seed, 42U);
+  EXPECT_EQ(loaded.summary.counts.fail, 2);
+  EXPECT_EQ(loaded.runs.back().headline, "interrupt_latency_ms");
+  EXPECT_EQ(loaded.runs.back().started_ns, t0);
+  EXPECT_EQ(render("json", loaded.runs), written);
+}
+
+TEST(ReportReader, BadInputNamesTheFileTheRunAndTheField) {
+  auto doc = nlohmann::json::parse(render("json", sample_runs()));
+  const auto error_of = [](const nlohmann::json& d) {
+    auto read = read_report(d.dump(), "r.json");
+    return std::holds_alternative<std::string>(read) ? std::get<std::string>(read)
+                                                     : std::string("(read)");
+  };
+  EXPECT_EQ(error_of(nlohmann::json::array()), "r.json is not a wsrepro report.json");
+  auto bad = doc;
+  bad["runs"][1]["measurements"]["hang_ms"]["unit"] = 3;
+  EXPECT_EQ(error_of(bad), "r.json: run 1: measurements.hang_ms.unit is not text");
+  bad = doc;
+  bad["runs"][0]["timeline"][2]["delay_ms"] = nullptr;
+  EXPECT_EQ(error_of(bad),
+            "r.json: run 0: timeline[2].delay_ms is not a number, text or true/false");
+  bad = doc;
+  bad["runs"][0]["seed"] = 1e30;
+  EXPECT_EQ(error_of(bad), "r.json: run 0: seed is not a whole number >= 0");
+  bad = doc;
+  bad["runs"][0]["verdict"] = "passed";
+  EXPECT_EQ(error_of(bad),
+            "r.json: run 0: verdict is not a verdict (pass, fail, known_bug, skipped, error)");
+  bad = doc;
+  bad["schema_version"] = 99;
+  EXPECT_NE(error_of(bad).find("written by a newer wsrepro (schema_version 99"), std::string::npos);
+  bad = doc;
+  bad["runs"][0]["repetition"] = 1LL << 40;
+  EXPECT_EQ(error_of(bad), "r.json: run 0: repetition is out of range");
 }
 
 }  // namespace

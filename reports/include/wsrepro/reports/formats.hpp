@@ -38,6 +38,8 @@ struct report_format {
   bool replayable = false;  ///< `wsrepro run --replay FILE#N` reads its file
   /// Its standard output is data for a program: wsrepro's own lines go to standard error.
   bool owns_stdout = false;
+  /// Needs what report.json leaves out (the wire bytes): `wsrepro merge` cannot rebuild it.
+  bool needs_wire = false;
 };
 
 /// Every registered format, in the order of their file names.

@@ -204,6 +204,14 @@ struct run_counts {
   }
 };
 
+/// One report a `wsrepro merge` was made from.
+struct merged_part {
+  std::string report;  ///< its path, as given
+  std::string shard;   ///< its --shard K/N; empty for a whole plan
+  std::string command_line;
+  std::string started_at;
+};
+
 /// What the reporters know of the whole invocation.
 struct report_context {
   std::string wsrepro_version;
@@ -211,13 +219,14 @@ struct report_context {
   std::string started_at;  ///< wall-clock ISO 8601, for humans only; never used for measurements
   double time_scale = 1.0;
   bool strict = false;
-  std::uint64_t seed = 0;           ///< the invocation's seed; each run's is derived from it
-  std::vector<std::string> jitter;  ///< --jitter as given
-  int repeat = 1;                   ///< --repeat; 0 for --until-fail
-  int retries = 0;                  ///< --retries: attempts after a failed one
-  std::string shard;                ///< --shard K/N; empty when the whole plan runs
-  int stress_cpu = 0;               ///< --stress-cpu busy threads
-  bool stress_io = false;           ///< --stress-io
+  std::uint64_t seed = 0;                ///< the invocation's seed; each run's is derived from it
+  std::vector<std::string> jitter;       ///< --jitter as given
+  int repeat = 1;                        ///< --repeat; 0 for --until-fail
+  int retries = 0;                       ///< --retries: attempts after a failed one
+  std::string shard;                     ///< --shard K/N; empty when the whole plan runs
+  int stress_cpu = 0;                    ///< --stress-cpu busy threads
+  bool stress_io = false;                ///< --stress-io
+  std::vector<merged_part> merged_from;  ///< wsrepro merge: the reports it was made from
 };
 
 struct run_summary {
