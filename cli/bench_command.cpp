@@ -316,7 +316,10 @@ command add_bench_command(CLI::App& app, const global_options& globals) {
       "bench",
       "Benchmark a measurement (interrupt latency, hang time, ...) of one scenario over many "
       "runs, for one client or two side by side");
-  sub->add_option("scenario", settings->scenario_id, "The scenario id")->required();
+  sub->add_option("scenario", settings->scenario_id,
+                  "The scenario: its id, or a scenario file (as `run` takes them)")
+      ->required()
+      ->type_name("ID|FILE");
   sub->add_option("--client,-c", settings->clients,
                   "A client instance (repeatable; the first is the reference of the ratios); "
                   "default: the scenario's own")

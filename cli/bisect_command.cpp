@@ -299,7 +299,10 @@ command add_bisect_command(CLI::App& app, const global_options& globals) {
       "bisect",
       "Find the release where a scenario's outcome changes (e.g. the first version without a bug), "
       "by binary search over a versioned client's releases");
-  sub->add_option("scenario", settings->scenario_id, "The scenario id")->required();
+  sub->add_option("scenario", settings->scenario_id,
+                  "The scenario: its id, or a scenario file (as `run` takes them)")
+      ->required()
+      ->type_name("ID|FILE");
   sub->add_option("--client,-c", settings->client, "A versioned client (see: wsrepro list clients)")
       ->required()
       ->type_name("NAME");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <iostream>
 #include <string_view>
 
@@ -40,8 +41,24 @@ std::vector<harness::scenario> invocation::scenarios(const std::vector<std::stri
   return load_scenarios(paths_, given);
 }
 
-harness::scenario invocation::scenario(const std::string& id) const {
-  harness::scenario s = find_scenario(scenarios(), id);
+harness::scenario invocation::scenario(const std::string& id_or_file) const {
+  std::error_code ec;
+  harness::scenario s;
+  if (std::filesystem::is_regular_file(id_or_file, ec)) {
+    auto in_file = scenarios({id_or_file});
+    if (in_file.size() != 1) {
+      throw usage_error{id_or_file + " holds " + std::to_string(in_file.size()) +
+                        " scenarios; one is needed here"};
+    }
+    s = std::move(in_file.front());
+  } else if (std::filesystem::is_directory(id_or_file, ec)) {
+    throw usage_error{id_or_file + " is a directory: name one scenario file, or an id"};
+  } else if (id_or_file.find('/') != std::string::npos || id_or_file.ends_with(".toml")) {
+    // Ids have neither: this was meant as a file.
+    throw usage_error{"no scenario file " + id_or_file};
+  } else {
+    s = find_scenario(scenarios(), id_or_file);
+  }
   harness::apply_time_scale(s, time_scale_);
   return s;
 }
@@ -96,6 +113,7 @@ std::vector<harness::client_spec> invocation::ad_hoc_clients(
                           "; label them, e.g. --client-cmd 'mylib@1.0=CMD'"};
       }
     }
+    client->replay_args = {"--client-cmd", text};
     clients.push_back(std::move(*client));
   }
   for (const auto& assignment : env) {
@@ -114,6 +132,7 @@ std::vector<harness::client_spec> invocation::ad_hoc_clients(
     for (auto& c : clients) {
       if (!target.empty() && c.display_name() != target && c.name != target) continue;
       c.env[pair.substr(0, key_end)] = pair.substr(key_end + 1);
+      c.replay_args.insert(c.replay_args.end(), {"--client-env", assignment});
       applied = true;
     }
     if (!applied) {

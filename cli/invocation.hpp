@@ -36,8 +36,8 @@ class invocation {
   double time_scale() const { return time_scale_; }
   /// The scenario files given, or the whole library; every error in every file is listed.
   std::vector<harness::scenario> scenarios(const std::vector<std::string>& given = {}) const;
-  /// One scenario by id, with the time scale applied.
-  harness::scenario scenario(const std::string& id) const;
+  /// One scenario, by id or as a scenario file holding one, with the time scale applied.
+  harness::scenario scenario(const std::string& id_or_file) const;
   /// The ad-hoc client of --client-cmd, if one is given.
   std::optional<harness::client_spec> ad_hoc_client(const std::string& command_line) const;
   /// The ad-hoc clients of repeated --client-cmd, each 'CMD' (named cmd:PROGRAM) or labelled

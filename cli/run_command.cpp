@@ -157,10 +157,14 @@ std::optional<replay_source> apply_replay(run_settings& settings) {
   const bool ad_hoc =
       std::any_of(settings.client_cmds.begin(), settings.client_cmds.end(),
                   [&](const std::string& cmd) { return cmd.starts_with(replay.client + "="); });
-  if (replay.client.starts_with("cmd:") || ad_hoc) {
+  if (replay.client.starts_with("cmd:") || ad_hoc || !replay.replay_args.empty()) {
     if (settings.client_cmds.empty()) {
+      // The command is shown, not run: a report is input, and may come from anyone.
+      std::string recorded;
+      for (const auto& arg : replay.replay_args) recorded += " '" + arg + "'";
       throw usage_error{"--replay: the recorded run used an ad-hoc client (" + replay.client +
-                        "); give its --client-cmd again"};
+                        "); give its --client-cmd again" +
+                        (recorded.empty() ? std::string() : ":" + recorded)};
     }
   } else {
     settings.clients = {replay.client};

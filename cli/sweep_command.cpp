@@ -296,7 +296,10 @@ command add_sweep_command(CLI::App& app, const global_options& globals) {
       "sweep",
       "Run a scenario over a range of one server parameter: the outcome and the headline "
       "measurement as a function of it, as a table (and sweep.json, sweep.md)");
-  sub->add_option("scenario", settings->scenario_id, "The scenario id")->required();
+  sub->add_option("scenario", settings->scenario_id,
+                  "The scenario: its id, or a scenario file (as `run` takes them)")
+      ->required()
+      ->type_name("ID|FILE");
   sub->add_option("--param,-p", settings->param,
                   "An integer parameter of the scenario's behaviour and its values: "
                   "NAME=FIRST..LAST:STEP, e.g. delay_ms=0..60:5")

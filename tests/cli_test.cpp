@@ -817,6 +817,30 @@ TEST(bench, measures_exports_and_guards_a_baseline) {
   EXPECT_EQ(bad.exit_code, 2) << describe(bad);
 }
 
+TEST(races, bench_sweep_and_bisect_take_a_scenario_file_as_run_does) {
+  temp_dir dir;
+  // A scenario of one's own, outside the library, under an id the library does not have.
+  std::string text =
+      wsrepro::test::read_text(data_dir / "scenarios/handshake/redirect_302_keep_open.toml");
+  const std::string library_id = "id = \"handshake.redirect_302_keep_open\"";
+  const auto id = text.find(library_id);
+  ASSERT_NE(id, std::string::npos);
+  text.replace(id, library_id.size(), "id = \"mine.redirect\"");
+  wsrepro::test::write_text(dir / "mine.toml", text);
+  const auto swept = run_wsrepro({"sweep", dir / "mine.toml", "--param", "status=301..302:1",
+                                  "--client", "beast-async", "--out", dir / "sweep"});
+  EXPECT_EQ(swept.exit_code, 0) << describe(swept);
+  EXPECT_EQ(at(load_report(dir.path() / "sweep"), "/runs/0/scenario"), "mine.redirect");
+  const auto benched =
+      run_wsrepro({"bench", dir / "mine.toml", "--client", "beast-async", "--runs", "2", "--warmup",
+                   "0", "--measure", "process_ms", "--out", dir / "bench"});
+  EXPECT_EQ(benched.exit_code, 0) << describe(benched);
+  expect_bad_input(
+      {"bisect", dir / "missing.toml", "--client", "python-websockets", "--versions", "10.0..11.0"},
+      "no scenario file " + (dir / "missing.toml"));
+  expect_bad_input({"bench", data_dir / "scenarios/handshake"}, "is a directory");
+}
+
 TEST(races, sweep_prints_a_row_per_value) {
   temp_dir dir;
   const auto r =
@@ -1064,6 +1088,24 @@ TEST(merge, a_failing_part_fails_the_merge_and_lists_its_failure) {
   EXPECT_TRUE(contains(
       m.out, "replay: wsrepro run --replay " + (out.path() / "m" / "report.json").string() + "#0"))
       << describe(m);
+  // A labelled ad-hoc client: the replay line gives its --client-cmd again, ready to paste;
+  // --replay without it says what to give (the report's command is shown, never run).
+  const auto labelled = run_wsrepro({"run", "-q", "--scenario", keep_open_id, "--client-cmd",
+                                     "mine@2.0=/bin/false {url}", "--client-env", "mine@2.0:A=1",
+                                     "--out", (out.path() / "b").string()});
+  ASSERT_EQ(labelled.exit_code, 1) << describe(labelled);
+  const std::string report = (out.path() / "b" / "report.json").string();
+  EXPECT_TRUE(contains(labelled.out, "replay: wsrepro run --replay " + report +
+                                         "#0 --client-cmd 'mine@2.0=/bin/false {url}' "
+                                         "--client-env mine@2.0:A=1\n"))
+      << describe(labelled);
+  expect_bad_input({"run", "--replay", report + "#0"},
+                   "give its --client-cmd again: '--client-cmd' 'mine@2.0=/bin/false {url}'");
+  const auto again =
+      run_wsrepro({"run", "-q", "--replay", report + "#0", "--client-cmd",
+                   "mine@2.0=/bin/false {url}", "--out", (out.path() / "c").string()});
+  EXPECT_EQ(again.exit_code, 1) << describe(again);
+  EXPECT_EQ(at(load_report(out.path() / "c"), "/runs/0/client"), "mine@2.0");
   std::ofstream(out.path() / "bad.json") << R"({"runs": [], "wsrepro_version": 1})";
   expect_bad_input({"merge", (out.path() / "bad.json").string(), "--out", out.str()},
                    "bad.json: wsrepro_version is not text");

@@ -52,6 +52,13 @@ std::variant<replay_source, std::string> parse_replay_report(std::string_view te
       source.argv.push_back(arg.get<std::string>());
     }
   }
+  if (run.contains("replay_args")) {
+    if (!run["replay_args"].is_array()) return where + ": replay_args is not a list";
+    for (const auto& arg : run["replay_args"]) {
+      if (!arg.is_string()) return where + ": replay_args holds something other than text";
+      source.replay_args.push_back(arg.get<std::string>());
+    }
+  }
   if (run.contains("seed")) {
     if (!run["seed"].is_number_unsigned()) return where + ": seed is not a whole number >= 0";
     source.seed = run["seed"].get<std::uint64_t>();

@@ -164,6 +164,7 @@ results::run_result base_result(const planned_run& plan) {
   r.index = plan.index;
   r.seed = plan.seed;
   r.param_overrides = plan.param_overrides;
+  r.replay_args = plan.client.replay_args;
   r.expectation = s.expect.describe();
   return r;
 }

@@ -96,11 +96,27 @@ std::string output_tail(std::string_view stream, const results::captured_output&
   return text;
 }
 
-/// How to make this run again, alone: `wsrepro run --replay REPORT#N`.
+/// An argument as a POSIX shell reads it back: bare when it is plain, else in single quotes.
+std::string shell_quoted(const std::string& arg) {
+  // `#` starts a comment only at the start of a word (REPORT#N stays bare).
+  const bool plain = !arg.empty() && arg.front() != '#' &&
+                     arg.find_first_not_of(
+                         "abcdefghijklmnopqrstuvwxyz"
+                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                         "0123456789@%+=:,./_#-") == std::string::npos;
+  if (plain) return arg;
+  std::string out = "'";
+  for (const char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// How to make this run again, alone: `wsrepro run --replay REPORT#N`, with an ad-hoc client's
+/// own options, ready to paste.
 std::string replay_command(const results::run_result& r, const std::filesystem::path& report) {
   if (report.empty()) return {};
-  std::string command = "wsrepro run --replay " + report.string() + "#" + std::to_string(r.index);
-  if (r.client.starts_with("cmd:")) command += " --client-cmd '...' (the same)";
+  std::string command =
+      "wsrepro run --replay " + shell_quoted(report.string() + "#" + std::to_string(r.index));
+  for (const auto& arg : r.replay_args) command += " " + shell_quoted(arg);
   return command;
 }
 

@@ -162,6 +162,7 @@ json run_json(const results::run_result& r) {
   j["repetition"] = r.repetition;
   j["seed"] = r.seed;
   if (!r.param_overrides.empty()) j["server_params"] = r.param_overrides;
+  if (!r.replay_args.empty()) j["replay_args"] = r.replay_args;
   j["verdict"] = results::to_string(r.outcome);
   j["reason"] = r.reason;
   j["expectation"] = r.expectation;

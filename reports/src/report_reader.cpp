@@ -314,6 +314,7 @@ results::run_result read_run(const object_reader& run, std::size_t position) {
       r.param_overrides[name] = params.integer(name.c_str());
     }
   }
+  if (run.has("replay_args")) r.replay_args = run.texts("replay_args");
   r.outcome = verdict_from(run, "verdict");
   r.reason = run.text("reason");
   r.expectation = run.text("expectation");

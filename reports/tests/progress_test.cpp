@@ -143,6 +143,7 @@ run_result failed_run() {
   run_result r = finished_run(3, verdict::fail);
   r.scenario_id = "seed.hang";
   r.client = "cmd:python3";
+  r.replay_args = {"--client-cmd", "python3 -m websockets {url}", "--client-env", "A=it's"};
   r.reason = "the server never reached its fault (did the client connect?)";
   std::string err;
   for (int i = 1; i <= 14; ++i) err += "line " + std::to_string(i) + "\n";
@@ -168,7 +169,9 @@ TEST(console, a_failure_shows_its_reason_the_clients_last_lines_and_the_replay_c
   // The client's escape sequence is shown, not sent to the terminal.
   EXPECT_NE(text.find("No module named 'websockets' ^[[2J"), std::string::npos) << text;
   EXPECT_EQ(text.find('\033'), std::string::npos) << text;
-  EXPECT_NE(text.find("replay: wsrepro run --replay out/report.json#3 --client-cmd"),
+  // Ready to paste: the ad-hoc client's options, quoted for a POSIX shell.
+  EXPECT_NE(text.find("replay: wsrepro run --replay out/report.json#3 --client-cmd 'python3 -m "
+                      "websockets {url}' --client-env 'A=it'\\''s'\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("1 run failed:\nFAIL      seed.hang on cmd:python3\n"), std::string::npos)

@@ -30,6 +30,9 @@ struct client_spec {
   /// Extra environment variables for the client process (placeholders allowed), e.g.
   /// NODE_PATH = "{env}/node_modules".
   std::map<std::string, std::string> env;
+  /// What `--replay` of its runs must be given again: an ad-hoc client's --client-cmd and
+  /// --client-env options, as typed. Empty for a manifest's client.
+  std::vector<std::string> replay_args;
 
   // Clients installed per version into a cached environment:
   std::string environment;            ///< the [[environment]] it runs in; empty: none

@@ -19,6 +19,9 @@ struct replay_source {
   std::uint64_t seed = 0;
   std::map<std::string, std::int64_t> server_params;
   double time_scale = 1.0;
+  /// The ad-hoc client's options as recorded (--client-cmd, --client-env): shown, never run
+  /// from the report; the user gives them again.
+  std::vector<std::string> replay_args;
 };
 
 /// Run `index` of the report `text` (`file` names it in errors), or why it cannot be replayed.

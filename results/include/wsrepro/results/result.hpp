@@ -121,6 +121,9 @@ struct run_result {
   std::uint64_t seed = 0;
   /// Server parameters this run set differently from its scenario (jitter, replay, sweep).
   std::map<std::string, std::int64_t> param_overrides;
+  /// What `--replay` of this run must be given again (an ad-hoc client's --client-cmd and
+  /// --client-env); empty for a manifest's client.
+  std::vector<std::string> replay_args;
   verdict outcome = verdict::error;
   std::string reason;       ///< one line: why this verdict
   std::string expectation;  ///< the scenario's expectation in words
