@@ -18,6 +18,23 @@ def env_seconds(name, default):
     return int(value) / 1000.0 if value else default
 
 
+def setting_given(name):
+    """Whether the scenario set this client setting (WSREPRO_<NAME>)."""
+    return bool(os.environ.get(name))
+
+
+def unsupported_setting(name, message):
+    """The scenario set a client setting the library has no option for: said once, as an
+    event, and the driver goes on with the library's default (the run shows what that does)."""
+    if setting_given(name):
+        emit("unsupported_setting", setting=name, message=message)
+
+
+def normal_close(code):
+    """A close code that ends a connection normally (1005: a close frame without a code)."""
+    return code in (1000, 1001, 1005)
+
+
 
 def close_fields(exc):
     """Close frames carried by a ConnectionClosed (rcvd/sent, 10.0+): received code and reason
