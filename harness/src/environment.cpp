@@ -190,11 +190,19 @@ std::string environment_cache::runtime_identity(const std::string& program) cons
     std::lock_guard lock(runtimes_mutex_);
     if (const auto it = runtimes_.find(program); it != runtimes_.end()) return it->second;
   }
-  subprocess_request request;
-  request.argv = {program, "--version"};
-  request.timeout = 15s;
-  request.capture_limit_bytes = 4096;
-  const auto result = run_subprocess(request);
+  const auto ask = [&](const char* how) {
+    subprocess_request request;
+    request.argv = {program, how};
+    request.timeout = 15s;
+    request.capture_limit_bytes = 4096;
+    return run_subprocess(request);
+  };
+  auto result = ask("--version");
+  // Some tools answer --version with their usage (go): their version is a subcommand.
+  const auto names_a_version = [](const std::string& text) {
+    return text.find_first_of("0123456789") != std::string::npos;
+  };
+  if (result.started && !names_a_version(result.output)) result = ask("version");
   const std::string identity = result.started ? result.output : "not found: " + result.error;
   std::lock_guard lock(runtimes_mutex_);
   return runtimes_.emplace(program, identity).first->second;
