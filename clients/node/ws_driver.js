@@ -34,30 +34,9 @@
 
 const fs = require('fs');
 const path = require('path');
+const { emit, envMs, errorFields } = require('./wsrepro_driver.js');
 
 const STATES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
-
-// process.hrtime is libuv's uv_hrtime(): CLOCK_MONOTONIC on Linux, the harness's clock.
-function now() {
-  return Number(process.hrtime.bigint()) / 1e9;
-}
-
-// One event per line, written synchronously: stdout is a pipe, and an asynchronous write could
-// still be queued when the process dies by a signal.
-function emit(event, fields = {}) {
-  fs.writeSync(1, JSON.stringify({ event, t: now(), ...fields }) + '\n');
-}
-
-function envMs(name, fallback) {
-  const value = process.env[name];
-  return value ? Number(value) : fallback;
-}
-
-function errorFields(err) {
-  // `type` is the class name like the Python drivers; Node and ws put the useful part in `code`
-  // (ECONNREFUSED, WS_ERR_INVALID_CLOSE_CODE, ...), absent on ws's handshake errors.
-  return { type: err.name, code: err.code ?? null, message: err.message };
-}
 
 function parseArgs(argv) {
   let mode = 'connect';
