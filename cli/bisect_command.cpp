@@ -53,7 +53,7 @@ std::string describe(outcome o) {
 outcome outcome_of(const results::run_result& r) {
   // A run that never reached the scenario's situation says nothing about the bug either way.
   if (r.outcome == results::verdict::skipped || r.outcome == results::verdict::error ||
-      !r.situation_missing.empty()) {
+      r.outcome == results::verdict::unsupported || !r.situation_missing.empty()) {
     return outcome::untestable;
   }
   for (const auto& c : r.checks) {

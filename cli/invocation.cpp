@@ -17,7 +17,7 @@ namespace wsrepro::cli {
 int exit_code_for(const results::run_summary& summary, bool strict, bool allow_empty) {
   const auto& c = summary.counts;
   if (c.error > 0 || summary.interrupted) return harness_error;
-  if (c.fail > 0 || (strict && c.skipped > 0)) return expectation_failed;
+  if (c.fail > 0 || (strict && (c.skipped > 0 || c.unsupported > 0))) return expectation_failed;
   if (c.skipped == c.total() && !allow_empty) return nothing_ran;
   return ok;
 }

@@ -344,7 +344,9 @@ command add_run_command(CLI::App& app, const global_options& globals) {
   sub->add_option("--jobs,-j", settings->jobs, "Runs in parallel")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  sub->add_flag("--strict", settings->strict, "A skipped run fails the invocation (exit 1)");
+  sub->add_flag(
+      "--strict", settings->strict,
+      "A skipped run, or one unsupported by the client's library, fails the invocation (exit 1)");
   sub->add_flag("--tls", settings->tls,
                 "Serve every scenario over wss:// with a throwaway CA; clients learn of it "
                 "through {ca_file}, SSL_CERT_FILE and NODE_EXTRA_CA_CERTS");

@@ -51,7 +51,10 @@ std::string pad(std::string s, std::size_t width) {
 
 std::string cell_text(const cell& c) {
   const auto judged = static_cast<int>(c.judged());
-  if (judged == 0) return c.outcomes.skipped > 0 ? "skip" : "error";
+  if (judged == 0) {
+    if (c.outcomes.unsupported > 0) return "n/s";
+    return c.outcomes.skipped > 0 ? "skip" : "error";
+  }
   std::string text;
   if (c.outcomes.pass == judged) {
     text = "ok";
@@ -174,6 +177,7 @@ void write_sweep(const sweep_settings& settings, const harness::scenario& s,
                                   {"fail", c.outcomes.fail},
                                   {"known_bug", c.outcomes.known_bug},
                                   {"skipped", c.outcomes.skipped},
+                                  {"unsupported", c.outcomes.unsupported},
                                   {"error", c.outcomes.error},
                                   {"missed_rate", c.judged() ? ci.rate : 0.0},
                                   {"missed_rate_95_low", ci.low},

@@ -817,6 +817,36 @@ TEST(bench, measures_exports_and_guards_a_baseline) {
   EXPECT_EQ(bad.exit_code, 2) << describe(bad);
 }
 
+TEST(judge, a_failure_on_a_setting_the_driver_says_its_library_lacks_is_not_supported) {
+  temp_dir dir;
+  // A driver around the broken reference client that says its library has no open timeout.
+  const std::string naive =
+      std::string(WSREPRO_TEST_LIBEXEC_DIR) + "/wsrepro-client-beast-threaded-naive";
+  wsrepro::test::write_text(
+      dir / "driver.sh",
+      "#!/bin/sh\necho '{\"event\": \"unsupported_setting\", \"setting\": "
+      "\"WSREPRO_OPEN_TIMEOUT_MS\", \"message\": \"no such option\"}'\nexec " +
+          naive + " \"$1\"\n");
+  fs::permissions(dir.path() / "driver.sh", fs::perms::owner_all);
+  const std::vector<std::string> args{
+      "run",   "--scenario", keep_open_id, "--client-cmd", dir / "driver.sh" + " {url}",
+      "--out", dir / "out"};
+  const auto r = run_wsrepro(args);
+  EXPECT_EQ(r.exit_code, 0) << "not supported is a finding, not a failure\n" << describe(r);
+  EXPECT_TRUE(contains(r.out, "UNSUPPORTED")) << describe(r);
+  EXPECT_TRUE(contains(r.out,
+                       "not supported: the client has no option for "
+                       "WSREPRO_OPEN_TIMEOUT_MS (no such option); with its default: "))
+      << describe(r);
+  EXPECT_TRUE(contains(r.out, "1 not supported")) << describe(r);
+  const json report = load_report(dir.path() / "out");
+  EXPECT_EQ(at(report, "/runs/0/verdict"), "unsupported");
+  EXPECT_EQ(at(report, "/summary/unsupported"), 1);
+  auto strict = args;
+  strict.push_back("--strict");
+  EXPECT_EQ(run_wsrepro(strict).exit_code, 1) << "--strict fails on what was not judged";
+}
+
 TEST(races, bench_sweep_and_bisect_take_a_scenario_file_as_run_does) {
   temp_dir dir;
   // A scenario of one's own, outside the library, under an id the library does not have.

@@ -219,4 +219,19 @@ void judge_known_bug(const known_bug& bug, results::run_result& r) {
   r.known_bug = std::move(outcome);
 }
 
+void judge_unsupported_settings(results::run_result& r) {
+  if (r.outcome != results::verdict::fail) return;
+  std::string settings;
+  for (const auto& e : r.timeline) {
+    if (e.name() != "driver.unsupported_setting") continue;
+    std::string one = e.string_attr("setting").value_or("a setting");
+    if (const auto why = e.string_attr("message")) one += " (" + *why + ")";
+    if (settings.find(one) == std::string::npos) settings += (settings.empty() ? "" : ", ") + one;
+  }
+  if (settings.empty()) return;
+  r.outcome = results::verdict::unsupported;
+  r.reason =
+      "not supported: the client has no option for " + settings + "; with its default: " + r.reason;
+}
+
 }  // namespace wsrepro::harness

@@ -468,6 +468,7 @@ void judge_run(const planned_run& plan, const run_state& state, results::run_res
     return;
   }
   if (bug != nullptr) judge_known_bug(*bug, r);
+  judge_unsupported_settings(r);
 }
 
 }  // namespace

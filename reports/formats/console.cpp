@@ -31,7 +31,7 @@ constexpr std::string_view indent = "          ";
 
 bool is_failure(const results::run_result& r, bool strict) {
   return r.outcome == verdict::fail || r.outcome == verdict::error ||
-         (strict && r.outcome == verdict::skipped);
+         (strict && (r.outcome == verdict::skipped || r.outcome == verdict::unsupported));
 }
 
 /// A client's line made safe for a terminal: valid UTF-8, control characters shown as ^X (an
@@ -201,8 +201,9 @@ class console_reporter final : public reporter {
          << c.total() << (c.total() == 1 ? " run: " : " runs: ") << c.pass << " passed"
          << (c.flaky > 0 ? " (" + std::to_string(c.flaky) + " flaky)" : std::string()) << ", "
          << c.fail << " failed, " << c.known_bug << " known bugs, " << c.skipped << " skipped, "
-         << c.error << " errors in " << seconds << " s"
-         << (summary.interrupted ? " (interrupted)" : "") << "\n";
+         << (c.unsupported > 0 ? std::to_string(c.unsupported) + " not supported, " : "") << c.error
+         << " errors in " << seconds << " s" << (summary.interrupted ? " (interrupted)" : "")
+         << "\n";
     out_.flush();
   }
 
@@ -237,7 +238,9 @@ class console_reporter final : public reporter {
       line += " " + std::string(name) + "=" + value_text(r.find(name));
     }
     line += attempts_line(r);
-    if (r.outcome == verdict::fail) line += "\n" + std::string(indent) + r.reason;
+    if (r.outcome == verdict::fail || r.outcome == verdict::unsupported) {
+      line += "\n" + std::string(indent) + r.reason;
+    }
     if (const auto stuck = r.diagnosis.summary(); !stuck.empty()) {
       line += "\n" + std::string(indent) + "stuck: " + stuck;
     }

@@ -40,6 +40,8 @@ std::string_view verdict_label(verdict v) {
       return "⏭ skipped";
     case verdict::error:
       return "⚠️ error";
+    case verdict::unsupported:
+      return "🚫 not supported";
   }
   return "⚠️ error";
 }
@@ -260,8 +262,10 @@ class markdown_reporter final : public reporter {
     out_ << "**" << c.pass << " passed"
          << (c.flaky > 0 ? " (" + std::to_string(c.flaky) + " flaky)" : std::string()) << ", "
          << c.fail << " failed**, " << plural(c.known_bug, "known bug", "known bugs") << ", "
-         << c.skipped << " skipped, " << plural(c.error, "error", "errors") << ", "
-         << plural(c.total(), "run", "runs") << " in " << seconds << " s";
+         << c.skipped << " skipped, "
+         << (c.unsupported > 0 ? std::to_string(c.unsupported) + " not supported, " : "")
+         << plural(c.error, "error", "errors") << ", " << plural(c.total(), "run", "runs") << " in "
+         << seconds << " s";
     if (summary.interrupted) out_ << " (interrupted)";
     out_ << "\n\n";
     for (const auto& m : matrices_.build()) write_matrix(m);

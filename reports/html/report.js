@@ -6,8 +6,9 @@
 
 (function () {
   const SVG_NS = "http://www.w3.org/2000/svg";
-  const VERDICTS = ["pass", "fail", "known_bug", "skipped", "error"];
-  const LABELS = {pass: "pass", fail: "fail", known_bug: "known bug", skipped: "skipped", error: "error"};
+  const VERDICTS = ["pass", "fail", "known_bug", "skipped", "error", "unsupported"];
+  const LABELS = {pass: "pass", fail: "fail", known_bug: "known bug", skipped: "skipped", error: "error",
+                  unsupported: "not supported"};
   const LANES = ["server", "harness", "client", "driver"];
   const MAX_CHARTS = 40;
   // A browser stays responsive with a few thousand rows and sections; report.json has the rest.

@@ -46,6 +46,8 @@ std::string_view upper_label(results::verdict v) {
       return "SKIP";
     case results::verdict::error:
       return "ERROR";
+    case results::verdict::unsupported:
+      return "UNSUPPORTED";
   }
   return "ERROR";
 }

@@ -45,6 +45,8 @@ std::string cell_text(const results::run_result& r) {
       return "skip";
     case verdict::error:
       return "error";
+    case verdict::unsupported:
+      return "n/s " + headline_text(r);
   }
   return "error";
 }
@@ -58,6 +60,7 @@ int severity(verdict v) {
       return 3;
     case verdict::known_bug:
       return 2;
+    case verdict::unsupported:  // a finding, but not judged: above a pass only by a skip
     case verdict::pass:
       return 1;
     case verdict::skipped:

@@ -217,11 +217,9 @@ json pair_json(const results::pair_statistics& p) {
   j["scenario"] = p.scenario;
   j["client"] = p.client;
   j["runs"] = p.outcomes.total();
-  j["outcomes"] = {{"pass", p.outcomes.pass},
-                   {"fail", p.outcomes.fail},
-                   {"known_bug", p.outcomes.known_bug},
-                   {"skipped", p.outcomes.skipped},
-                   {"error", p.outcomes.error}};
+  j["outcomes"] = {{"pass", p.outcomes.pass},           {"fail", p.outcomes.fail},
+                   {"known_bug", p.outcomes.known_bug}, {"skipped", p.outcomes.skipped},
+                   {"error", p.outcomes.error},         {"unsupported", p.outcomes.unsupported}};
   // The reproduction rate: runs that missed the expectation (fail or known_bug) among the
   // judged ones, with its 95% Wilson interval.
   if (const auto rate = p.missed_rate()) {
@@ -292,6 +290,7 @@ json summary_json(const results::run_summary& summary) {
           {"known_bug", c.known_bug},
           {"skipped", c.skipped},
           {"error", c.error},
+          {"unsupported", c.unsupported},
           {"flaky", c.flaky},
           {"duration_ms", round_ms(summary.duration_ms)},
           {"exit_code", summary.exit_code},

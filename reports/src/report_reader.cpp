@@ -132,10 +132,10 @@ results::verdict verdict_from(const object_reader& o, const char* key) {
   const std::string v = o.text(key);
   for (auto candidate :
        {results::verdict::pass, results::verdict::fail, results::verdict::known_bug,
-        results::verdict::skipped, results::verdict::error}) {
+        results::verdict::skipped, results::verdict::error, results::verdict::unsupported}) {
     if (results::to_string(candidate) == v) return candidate;
   }
-  o.fail(key, "is not a verdict (pass, fail, known_bug, skipped, error)");
+  o.fail(key, "is not a verdict (pass, fail, known_bug, skipped, error, unsupported)");
 }
 
 results::measurement_status status_from(const object_reader& o, const char* key) {

@@ -705,7 +705,8 @@ TEST(ReportReader, BadInputNamesTheFileTheRunAndTheField) {
   bad = doc;
   bad["runs"][0]["verdict"] = "passed";
   EXPECT_EQ(error_of(bad),
-            "r.json: run 0: verdict is not a verdict (pass, fail, known_bug, skipped, error)");
+            "r.json: run 0: verdict is not a verdict (pass, fail, known_bug, skipped, error, "
+            "unsupported)");
   bad = doc;
   bad["schema_version"] = 99;
   EXPECT_NE(error_of(bad).find("written by a newer wsrepro (schema_version 99"), std::string::npos);

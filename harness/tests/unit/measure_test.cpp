@@ -180,6 +180,34 @@ TEST(judge, checks_fail_on_a_threshold_and_name_it) {
   EXPECT_EQ(reason, "hang_ms = 3000 ms, expected <= 1000 ms");
 }
 
+TEST(judge, a_failure_on_a_setting_the_library_lacks_is_unsupported_and_a_pass_stays) {
+  results::run_result r;
+  r.outcome = results::verdict::fail;
+  r.reason = "hang_ms >= 7700 ms, expected <= 2000 ms";
+  r.timeline = {ev(0, "client", "spawn"),
+                ev(1 * ms, "driver", "unsupported_setting")
+                    .with("setting", std::string("WSREPRO_PING_INTERVAL_MS"))
+                    .with("message", std::string("no keepalive")),
+                ev(2 * ms, "driver", "unsupported_setting")
+                    .with("setting", std::string("WSREPRO_PING_INTERVAL_MS"))
+                    .with("message", std::string("no keepalive"))};
+  auto passed = r;
+  judge_unsupported_settings(r);
+  EXPECT_EQ(r.outcome, results::verdict::unsupported);
+  EXPECT_EQ(r.reason,
+            "not supported: the client has no option for WSREPRO_PING_INTERVAL_MS (no keepalive); "
+            "with its default: hang_ms >= 7700 ms, expected <= 2000 ms");
+  // A pass with the library's default is a pass; a failure without the event stays one.
+  passed.outcome = results::verdict::pass;
+  judge_unsupported_settings(passed);
+  EXPECT_EQ(passed.outcome, results::verdict::pass);
+  results::run_result plain;
+  plain.outcome = results::verdict::fail;
+  plain.timeline = {ev(0, "client", "spawn")};
+  judge_unsupported_settings(plain);
+  EXPECT_EQ(plain.outcome, results::verdict::fail);
+}
+
 TEST(judge, a_lower_bound_never_meets_a_max_and_meets_a_min_only_above_it) {
   // Killed at a 6 s deadline: hang_ms >= 5990, which says nothing about a 12 s max.
   auto killed = ev(6000 * ms, "client", "exit");

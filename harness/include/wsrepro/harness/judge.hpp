@@ -27,4 +27,10 @@ void situation_not_reached(results::run_result& r, const known_bug* bug);
 /// not: a scenario that stops reproducing a bug has lost its power. Sets r.known_bug.
 void judge_known_bug(const known_bug& bug, results::run_result& r);
 
+/// For a run that failed (after the known bug) on a client whose driver said its library has
+/// no option for a setting the scenario set (`driver.unsupported_setting` events):
+/// `unsupported`, the reason naming the settings, then what the run showed. Any other verdict
+/// stays: a pass with the library's default is a pass.
+void judge_unsupported_settings(results::run_result& r);
+
 }  // namespace wsrepro::harness

@@ -16,7 +16,10 @@
 
 namespace wsrepro::results {
 
-enum class verdict { pass, fail, known_bug, skipped, error };
+/// unsupported: the run missed its expectation on a client that said its library has no option
+/// for a client setting the scenario set ([client.settings]); what the run showed is the
+/// library's default, reported as a finding, not judged as a failure.
+enum class verdict { pass, fail, known_bug, skipped, error, unsupported };
 
 constexpr std::string_view to_string(verdict v) {
   switch (v) {
@@ -30,6 +33,8 @@ constexpr std::string_view to_string(verdict v) {
       return "skipped";
     case verdict::error:
       return "error";
+    case verdict::unsupported:
+      return "unsupported";
   }
   return "error";
 }
@@ -179,9 +184,9 @@ inline void drop_details(run_result& r) {
 }
 
 struct run_counts {
-  int pass = 0, fail = 0, known_bug = 0, skipped = 0, error = 0;
+  int pass = 0, fail = 0, known_bug = 0, skipped = 0, error = 0, unsupported = 0;
   int flaky = 0;  ///< of the passes, those that failed before a retry passed
-  int total() const { return pass + fail + known_bug + skipped + error; }
+  int total() const { return pass + fail + known_bug + skipped + error + unsupported; }
   void add(const run_result& r) {
     add(r.outcome);
     if (r.flaky()) ++flaky;
@@ -202,6 +207,9 @@ struct run_counts {
         break;
       case verdict::error:
         ++error;
+        break;
+      case verdict::unsupported:
+        ++unsupported;
         break;
     }
   }
