@@ -46,6 +46,8 @@ function main() {
   };
   ws.onerror = (event) => {
     failed = true;
+    // Some releases report a failed handshake with an error and no close event.
+    process.exitCode = 1;
     emit('error', event.error ? errorFields(event.error) : { type: 'error', message: String(event.message ?? '') });
   };
   ws.onclose = (event) => {

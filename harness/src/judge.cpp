@@ -224,7 +224,18 @@ void judge_unsupported_settings(results::run_result& r) {
   std::string settings;
   for (const auto& e : r.timeline) {
     if (e.name() != "driver.unsupported_setting") continue;
-    std::string one = e.string_attr("setting").value_or("a setting");
+    const std::string variable = e.string_attr("setting").value_or("");
+    const auto spec = std::find_if(
+        client_setting_specs().begin(), client_setting_specs().end(),
+        [&](const client_setting_spec& c) { return client_setting_variable(c.name) == variable; });
+    if (spec == client_setting_specs().end()) continue;
+    const auto missed_one_of = [&](const std::vector<std::string>& names) {
+      return std::any_of(r.checks.begin(), r.checks.end(), [&](const auto& c) {
+        return !c.met && std::find(names.begin(), names.end(), c.measurement) != names.end();
+      });
+    };
+    if (!missed_one_of(spec->governs) || missed_one_of(spec->preempted_by)) continue;
+    std::string one = variable;
     if (const auto why = e.string_attr("message")) one += " (" + *why + ")";
     if (settings.find(one) == std::string::npos) settings += (settings.empty() ? "" : ", ") + one;
   }

@@ -44,11 +44,28 @@ const known_bug* scenario::bug_for(const std::string& client_name,
 
 const std::vector<client_setting_spec>& client_setting_specs() {
   static const std::vector<client_setting_spec> specs{
-      {"open_timeout_ms", true, "how long the opening handshake may take"},
-      {"close_timeout_ms", true, "how long the client waits for the close handshake to finish"},
-      {"ping_interval_ms", true, "how often the client sends a keepalive ping"},
-      {"ping_timeout_ms", true, "how long the client waits for a pong before giving up"},
-      {"send", false, "a message the client sends once the connection is open"},
+      {"open_timeout_ms",
+       true,
+       "how long the opening handshake may take",
+       {"hang_ms", "ended_by", "dead_peer_detect_ms"},
+       {}},
+      {"close_timeout_ms",
+       true,
+       "how long the client waits for the close handshake to finish",
+       {"hang_ms", "interrupt_latency_ms", "ended_by"},
+       {"dead_peer_detect_ms", "client_ping_count"}},
+      {"ping_interval_ms",
+       true,
+       "how often the client sends a keepalive ping",
+       {"hang_ms", "ended_by", "dead_peer_detect_ms", "client_ping_count",
+        "client_ping_interval_ms", "client_ping_interval_stddev_ms"},
+       {}},
+      {"ping_timeout_ms",
+       true,
+       "how long the client waits for a pong before giving up",
+       {"hang_ms", "ended_by", "dead_peer_detect_ms"},
+       {}},
+      {"send", false, "a message the client sends once the connection is open", {}, {}},
   };
   return specs;
 }

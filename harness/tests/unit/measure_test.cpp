@@ -184,6 +184,7 @@ TEST(judge, a_failure_on_a_setting_the_library_lacks_is_unsupported_and_a_pass_s
   results::run_result r;
   r.outcome = results::verdict::fail;
   r.reason = "hang_ms >= 7700 ms, expected <= 2000 ms";
+  r.checks = {{"hang_ms", "<= 2000", ">= 7700", false, "hang_ms >= 7700 ms, expected <= 2000 ms"}};
   r.timeline = {ev(0, "client", "spawn"),
                 ev(1 * ms, "driver", "unsupported_setting")
                     .with("setting", std::string("WSREPRO_PING_INTERVAL_MS"))
@@ -192,6 +193,7 @@ TEST(judge, a_failure_on_a_setting_the_library_lacks_is_unsupported_and_a_pass_s
                     .with("setting", std::string("WSREPRO_PING_INTERVAL_MS"))
                     .with("message", std::string("no keepalive"))};
   auto passed = r;
+  auto other_miss = r;
   judge_unsupported_settings(r);
   EXPECT_EQ(r.outcome, results::verdict::unsupported);
   EXPECT_EQ(r.reason,
@@ -201,6 +203,18 @@ TEST(judge, a_failure_on_a_setting_the_library_lacks_is_unsupported_and_a_pass_s
   passed.outcome = results::verdict::pass;
   judge_unsupported_settings(passed);
   EXPECT_EQ(passed.outcome, results::verdict::pass);
+  // A close timeout does not decide a miss when the client never noticed the stalled peer.
+  auto never_noticed = other_miss;
+  never_noticed.timeline.pop_back();
+  never_noticed.timeline[1].attrs[0].second = std::string("WSREPRO_CLOSE_TIMEOUT_MS");
+  never_noticed.checks.push_back({"dead_peer_detect_ms", "<= 5000", ">= 7800", false, "late"});
+  judge_unsupported_settings(never_noticed);
+  EXPECT_EQ(never_noticed.outcome, results::verdict::fail);
+  // A miss no missing setting decides (a close frame never sent) stays a failure.
+  other_miss.checks = {
+      {"client_close_code", "in [1000, 1000]", "missing", false, "no close frame"}};
+  judge_unsupported_settings(other_miss);
+  EXPECT_EQ(other_miss.outcome, results::verdict::fail);
   results::run_result plain;
   plain.outcome = results::verdict::fail;
   plain.timeline = {ev(0, "client", "spawn")};

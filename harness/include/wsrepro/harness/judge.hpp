@@ -28,9 +28,11 @@ void situation_not_reached(results::run_result& r, const known_bug* bug);
 void judge_known_bug(const known_bug& bug, results::run_result& r);
 
 /// For a run that failed (after the known bug) on a client whose driver said its library has
-/// no option for a setting the scenario set (`driver.unsupported_setting` events):
+/// no option for a setting the scenario set (`driver.unsupported_setting` events), when an
+/// unmet check is on a measurement such a setting decides (client_setting_spec::governs):
 /// `unsupported`, the reason naming the settings, then what the run showed. Any other verdict
-/// stays: a pass with the library's default is a pass.
+/// stays: a pass with the library's default is a pass, and a failure on something no missing
+/// setting decides (a close frame never sent, say) is a failure.
 void judge_unsupported_settings(results::run_result& r);
 
 }  // namespace wsrepro::harness

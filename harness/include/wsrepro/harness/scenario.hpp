@@ -96,6 +96,12 @@ struct client_setting_spec {
   std::string name;       ///< close_timeout_ms
   bool duration = false;  ///< a _ms value: an integer, scaled by --time-scale
   std::string doc;
+  /// The measurements whose value the setting decides: a run that misses one of them on a
+  /// client whose library lacks the setting is `unsupported` (see judge_unsupported_settings).
+  std::vector<std::string> governs;
+  /// Unmet checks on these mean the run failed before the setting could matter (a client that
+  /// never noticed a stalled peer never started the close a close timeout bounds).
+  std::vector<std::string> preempted_by;
 };
 const std::vector<client_setting_spec>& client_setting_specs();
 /// "WSREPRO_CLOSE_TIMEOUT_MS" for "close_timeout_ms".
