@@ -71,11 +71,10 @@ class Workspace:
         return result.returncode
 
 
-def base_env(root, config, extra):
+def base_env(config, extra):
     env = dict(os.environ)
     env.update({k: str(v) for k, v in extra.items()})
     env["WSREPRO_CONFIG"] = str(config)
-    env["HOME"] = os.environ.get("HOME", str(root))
     return env
 
 
@@ -98,7 +97,7 @@ def runs_of(report_dir):
 
 def unsharded_runs(root, wsrepro, source, config):
     ws = Workspace(root, "unsharded", wsrepro, source)
-    env = base_env(root, config, {"WSREPRO_PROFILE": "ci"})
+    env = base_env(config, {"WSREPRO_PROFILE": "ci"})
     code = ws.run("build/release/wsrepro run -q --out whole", env, "unsharded run")
     doc, runs = runs_of(ws.dir / "whole")
     check(len(runs) > 0, "the test config selects no run")
@@ -147,7 +146,7 @@ def github(root, wsrepro, source, config, expected_code, expected_runs):
         ws = Workspace(root, f"github-shard-{k}", wsrepro, source)
         outputs = ws.dir / "github-output"
         outputs.touch()
-        env = base_env(root, config, workflow["env"])
+        env = base_env(config, workflow["env"])
         env["GITHUB_OUTPUT"] = str(outputs)
         expr = {"matrix.shard": k, "env.SHARDS": shards, "runner.os": "Linux"}
         for step in shard_job["steps"]:
@@ -173,7 +172,7 @@ def github(root, wsrepro, source, config, expected_code, expected_runs):
     ws = Workspace(root, "github-merge", wsrepro, source)
     summary = ws.dir / "step-summary.md"
     summary.touch()
-    env = base_env(root, config, workflow["env"])
+    env = base_env(config, workflow["env"])
     env["GITHUB_STEP_SUMMARY"] = str(summary)
     merge_code = None
     junit = None
@@ -239,7 +238,7 @@ def gitlab(root, wsrepro, source, config, expected_code, expected_runs):
     ws_merge = Workspace(root, "gitlab-merge", wsrepro, source)
     for k in range(1, total + 1):
         ws = Workspace(root, f"gitlab-shard-{k}", wsrepro, source)
-        env = base_env(root, config, pipeline.get("variables", {}))
+        env = base_env(config, pipeline.get("variables", {}))
         env.update({"CI_NODE_INDEX": str(k), "CI_NODE_TOTAL": str(total)})
         for line in gitlab_script(shard_job, templates):
             if not SETUP_COMMAND.search(line):
@@ -249,7 +248,7 @@ def gitlab(root, wsrepro, source, config, expected_code, expected_runs):
             for path in ws.dir.glob(pattern.rstrip("/")):
                 shutil.copytree(path, ws_merge.dir / path.name)
         check(any(ws.dir.glob("wsrepro-shard-*")), f"gitlab shard {k}: no report directory")
-    env = base_env(root, config, pipeline.get("variables", {}))
+    env = base_env(config, pipeline.get("variables", {}))
     merge_code = None
     for line in gitlab_script(merge_job, templates):
         if SETUP_COMMAND.search(line):
