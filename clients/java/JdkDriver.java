@@ -9,8 +9,12 @@
 //   PING_INTERVAL_MS, PING_TIMEOUT_MS
 //                     a sendPing every interval; no pong within the timeout -> `error`
 //                     keepalive_timeout, abort() (the JDK has no keepalive of its own).
-//   CLOSE_TIMEOUT_MS  the JDK has no close timeout (unsupported_setting).
+//   CLOSE_TIMEOUT_MS  the JDK has no close timeout (unsupported_setting); after its own close
+//                     the driver aborts once that long has passed, as sendClose's documentation
+//                     leaves to the application.
 //   SEND              a message sent once after the handshake.
+//   CLOSE_AFTER_MS    sendClose(NORMAL_CLOSURE, "") that long after the handshake.
+// Over wss://, the CA in SSL_CERT_FILE is trusted through HttpClient.Builder.sslContext.
 // Exit: 0 after a normal close, 1 after an error. SIGINT is not caught.
 
 import java.net.URI;
@@ -41,7 +45,10 @@ public final class JdkDriver {
       Protocol.emit("error", "type", "usage", "message", "JdkDriver URL");
       System.exit(2);
     }
-    Protocol.unsupportedSetting("WSREPRO_CLOSE_TIMEOUT_MS", "java.net.http.WebSocket has no close timeout");
+    Optional<Duration> closeAfter = Protocol.setting("WSREPRO_CLOSE_AFTER_MS");
+    if (closeAfter.isEmpty()) {
+      Protocol.unsupportedSetting("WSREPRO_CLOSE_TIMEOUT_MS", "java.net.http.WebSocket has no close timeout");
+    }
     Protocol.emit("api", "api", "java.net.http.WebSocket.Builder.buildAsync");
     Protocol.emit("connecting", "url", args[0]);
     CountDownLatch done = new CountDownLatch(1);
@@ -82,7 +89,10 @@ public final class JdkDriver {
         done.countDown();
       }
     };
-    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+    HttpClient.Builder http = HttpClient.newBuilder();
+    Optional<javax.net.ssl.X509TrustManager> trust = Protocol.trustFromCertFile();
+    if (trust.isPresent()) http.sslContext(Protocol.sslContext(trust.get()));
+    WebSocket.Builder builder = http.build().newWebSocketBuilder();
     Protocol.setting("WSREPRO_OPEN_TIMEOUT_MS").ifPresent(builder::connectTimeout);
     WebSocket ws;
     try {
@@ -96,6 +106,23 @@ public final class JdkDriver {
     if (payload != null && !payload.isEmpty()) {
       ws.sendText(payload, true).join();
       Protocol.emit("sent", "bytes", payload.length());
+    }
+    if (closeAfter.isPresent()) {
+      final WebSocket socket = ws;
+      Optional<Duration> closeTimeout = Protocol.setting("WSREPRO_CLOSE_TIMEOUT_MS");
+      Protocol.after(closeAfter.get(), () -> {
+        Protocol.emit("closing", "code", WebSocket.NORMAL_CLOSURE);
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "");
+        closeTimeout.ifPresent(limit -> Protocol.after(limit, () -> {
+          if (done.getCount() == 0) return;
+          Protocol.emit("error", "type", "close_timeout", "message",
+              "no close within " + limit.toMillis() + " ms", "call", "close");
+          socket.abort();
+          Protocol.emit("closed", "code", 1006, "reason", "");
+          status.set(1);
+          done.countDown();
+        }));
+      });
     }
     Optional<Duration> interval = Protocol.setting("WSREPRO_PING_INTERVAL_MS");
     ScheduledExecutorService pinger = null;

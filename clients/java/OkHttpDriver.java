@@ -13,6 +13,9 @@
 //   PING_TIMEOUT_MS   OkHttp has none apart from the interval (unsupported_setting).
 //   CLOSE_TIMEOUT_MS  OkHttp waits a fixed 60 s for the server after its close (unsupported).
 //   SEND              a message sent once after the handshake.
+//   CLOSE_AFTER_MS    webSocket.close(1000, null) that long after onOpen.
+// Over wss://, the CA in SSL_CERT_FILE is trusted through sslSocketFactory(factory, trustManager),
+// as OkHttp's HTTPS recipes add a private CA.
 // Exit: 0 after a normal close (returning from main), 1 after a failure. SIGINT is not caught.
 
 import java.util.concurrent.CountDownLatch;
@@ -52,6 +55,13 @@ public final class OkHttpDriver {
       builder.pingInterval(d);
       Protocol.emit("keepalive", "interval_ms", d.toMillis(), "timeout_ms", d.toMillis());
     });
+    Protocol.trustFromCertFile().ifPresent(trust -> {
+      try {
+        builder.sslSocketFactory(Protocol.sslContext(trust).getSocketFactory(), trust);
+      } catch (Exception e) {
+        Protocol.error(e, "trust");
+      }
+    });
     OkHttpClient client = builder.build();
     Protocol.emit("api", "api", "okhttp3.OkHttpClient.newWebSocket");
     Protocol.emit("connecting", "url", args[0]);
@@ -68,6 +78,10 @@ public final class OkHttpDriver {
           else Protocol.emit("error", "type", "send_refused", "message", "send() returned false",
                              "call", "send");
         }
+        Protocol.setting("WSREPRO_CLOSE_AFTER_MS").ifPresent(d -> Protocol.after(d, () -> {
+          Protocol.emit("closing", "code", 1000);
+          ws.close(1000, null);
+        }));
       }
       @Override public void onMessage(WebSocket ws, String text) {
         Protocol.emit("received", "bytes", text.length(), "text",

@@ -7,12 +7,13 @@
 //
 // The WHATWG API has no handshake timeout, close timeout or keepalive: a scenario's
 // open_timeout_ms, close_timeout_ms, ping_interval_ms and ping_timeout_ms are reported as
-// unsupported_setting, and the library's defaults run.
+// unsupported_setting, and the library's defaults run. WSREPRO_CLOSE_AFTER_MS: ws.close(1000)
+// that long after onopen.
 // Exit: 0 after a normal close (1000, 1001, 1005, and wasClean), 1 otherwise. SIGINT is not
 // caught: Node's default ends the process by the signal.
 'use strict';
 
-const { emit, errorFields, normalClose, unsupportedSetting } = require('./wsrepro_driver.js');
+const { emit, envMs, errorFields, normalClose, unsupportedSetting } = require('./wsrepro_driver.js');
 
 function main() {
   const url = process.argv[2];
@@ -31,8 +32,16 @@ function main() {
   emit('connecting', { url });
   const ws = new undici.WebSocket(url);
   let failed = false;
+  let closer;
   ws.onopen = () => {
     emit('connected');
+    if (process.env.WSREPRO_CLOSE_AFTER_MS) {
+      closer = setTimeout(() => {
+        if (ws.readyState !== ws.OPEN) return;
+        emit('closing', { code: 1000 });
+        ws.close(1000);
+      }, envMs('WSREPRO_CLOSE_AFTER_MS', 0));
+    }
     const payload = process.env.WSREPRO_SEND;
     if (payload) {
       ws.send(payload);
@@ -51,6 +60,7 @@ function main() {
     emit('error', event.error ? errorFields(event.error) : { type: 'error', message: String(event.message ?? '') });
   };
   ws.onclose = (event) => {
+    clearTimeout(closer);  // or it would keep the process alive
     emit('closed', { code: event.code, reason: event.reason, clean: event.wasClean });
     process.exitCode = normalClose(event.code) && event.wasClean && !failed ? 0 : 1;
   };

@@ -24,7 +24,8 @@
 // for the server to end TCP once a close handshake started. Before 8.19.0 that wait is a fixed
 // 30 s; the driver then bounds its own ws.close() calls with ws.terminate() after
 // WSREPRO_CLOSE_TIMEOUT_MS, but cannot bound a close the server started. WSREPRO_SEND, a message
-// sent once after the handshake.
+// sent once after the handshake. WSREPRO_CLOSE_AFTER_MS: ws.close(1000) that long after the
+// handshake (connect and keepalive modes), bounded as above.
 //
 // Exit: 0 after a normal close (code 1000, 1001 or 1005 and no error), 1 on an error or an
 // abnormal close; send_after_close exits 0 whatever the outcome, 1 if the handshake fails.
@@ -34,7 +35,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { emit, envMs, errorFields } = require('./wsrepro_driver.js');
+const { emit, envMs, errorFields, unsupportedSetting } = require('./wsrepro_driver.js');
 
 const STATES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
 
@@ -77,6 +78,11 @@ function main() {
   const driverClose = closeTimeoutMs && !wsHasCloseTimeout ? { driver_close_timeout: closeTimeoutMs } : {};
   emit('connecting', { url, mode, ...options, ...driverClose });
 
+  if (mode === 'connect') {
+    for (const name of ['WSREPRO_PING_INTERVAL_MS', 'WSREPRO_PING_TIMEOUT_MS']) {
+      unsupportedSetting(name, 'ws has no keepalive of its own on the client (--mode keepalive runs the README heartbeat)');
+    }
+  }
   const ws = new WebSocket(url, options);
   let opened = false;
   let failed = false;      // an error was reported: the exit code is 1 whatever the close says
@@ -172,6 +178,15 @@ function main() {
     if (mode === 'send_after_close') return sendAfterClose();
     if (mode === 'keepalive') startHeartbeat();
     reportMessages();
+    const closeAfterMs = envMs('WSREPRO_CLOSE_AFTER_MS', 0);
+    if (process.env.WSREPRO_CLOSE_AFTER_MS) {
+      const closer = setTimeout(() => {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        emit('closing', { code: 1000 });
+        closeWithin(1000);
+      }, closeAfterMs);
+      ws.on('close', () => clearTimeout(closer));  // or it would keep the process alive
+    }
     const payload = process.env.WSREPRO_SEND;
     if (payload) await sendOnce(payload);
   });

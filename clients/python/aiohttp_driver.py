@@ -19,6 +19,7 @@ Settings (WSREPRO_*, in ms; unset: the library's default):
   PING_TIMEOUT_MS   aiohttp has no such option: it waits heartbeat / 2 for the pong
                     (unsupported_setting when set).
   SEND              a message sent once after the handshake.
+  CLOSE_AFTER_MS    ws.close() that long after the handshake, from a task beside the reading.
 
 Output: wsrepro's driver protocol (clients/DRIVER-PROTOCOL.md). Exit: 0 after a normal close,
 1 after an error or an abnormal close. SIGINT is not caught: asyncio.run() ends by
@@ -29,7 +30,8 @@ import os
 import platform
 import sys
 
-from wsrepro_driver import emit, env_seconds, normal_close, setting_given, unsupported_setting
+from wsrepro_driver import (close_later_task, emit, env_seconds, normal_close, setting_given,
+                            unsupported_setting)
 
 
 async def run(aiohttp, url):
@@ -70,6 +72,7 @@ async def run(aiohttp, url):
                 except Exception as exc:
                     error = True
                     emit("error", type=type(exc).__name__, message=str(exc), call="send")
+            closer = close_later_task(ws.close)
             async for msg in ws:
                 if msg.type == aiohttp.WSMsgType.TEXT:
                     emit("received", bytes=len(msg.data.encode()), text=msg.data[:200])
@@ -79,6 +82,8 @@ async def run(aiohttp, url):
                     error = True
                     exc = ws.exception()
                     emit("error", type=type(exc).__name__, message=str(exc), call="recv")
+            if closer is not None:
+                await asyncio.gather(closer, return_exceptions=True)  # bounded by ws_close
         finally:
             await ws.close()
         code = ws.close_code if ws.close_code is not None else 1006

@@ -15,6 +15,7 @@ exception's `sent` close frame) in the `closed` event as `sent_code`.
 Timeouts: WSREPRO_PING_INTERVAL_MS, WSREPRO_PING_TIMEOUT_MS, WSREPRO_CLOSE_TIMEOUT_MS,
 WSREPRO_OPEN_TIMEOUT_MS (default: the library's 10 s) override the recipe's values.
 WSREPRO_SEND, if set, is sent once after the handshake (slow_handler variant).
+WSREPRO_CLOSE_AFTER_MS, if set: close() that long after the handshake, from a task beside recv().
 Exit: 0 on a clean close (ConnectionClosedOK), 1 on any other exception, 3 if
 the API asked for does not exist in this version.
 """
@@ -24,7 +25,7 @@ import os
 import platform
 import sys
 
-from wsrepro_driver import emit, env_seconds, close_fields
+from wsrepro_driver import close_later_task, close_fields, emit, env_seconds
 
 
 def pick_connect(api):
@@ -58,6 +59,7 @@ async def run(url, connect):
         emit("error", type=type(exc).__name__, message=str(exc))
         return 1
     emit("connected")
+    closer = close_later_task(ws.close)
     try:
         payload = os.environ.get("WSREPRO_SEND")
         if payload:
@@ -69,6 +71,8 @@ async def run(url, connect):
             emit("received", bytes=len(data),
                  text=message[:200] if isinstance(message, str) else "")
     except ConnectionClosed as exc:
+        if closer is not None:
+            await asyncio.gather(closer, return_exceptions=True)  # bounded by close_timeout
         if not isinstance(exc, ConnectionClosedOK):
             emit("error", type=type(exc).__name__, message=str(exc))
         emit("closed", **close_fields(exc))

@@ -20,6 +20,10 @@ Settings (WSREPRO_*, in ms; unset: the library's default):
                     of the interval and the `keepalive` event says so. sync: no keepalive
                     (unsupported_setting).
   SEND              a message sent once after the handshake.
+  CLOSE_AFTER_MS    the driver closes (1000) that long after the handshake. sync: recv() with a
+                    socket timeout up to that moment, then close(timeout=CLOSE_TIMEOUT_MS).
+                    app: WebSocketApp.close() from a threading.Timer started in on_open, with
+                    timeout=CLOSE_TIMEOUT_MS when that is set.
 
 Output: wsrepro's driver protocol (clients/DRIVER-PROTOCOL.md). Exit: 0 after a normal close,
 1 after an error or an abnormal close. SIGINT is not caught.
@@ -27,8 +31,11 @@ Output: wsrepro's driver protocol (clients/DRIVER-PROTOCOL.md). Exit: 0 after a 
 import os
 import platform
 import sys
+import threading
+import time
 
-from wsrepro_driver import emit, env_seconds, normal_close, setting_given, unsupported_setting
+from wsrepro_driver import (close_after_seconds, emit, env_seconds, normal_close, setting_given,
+                            unsupported_setting)
 
 
 def run_sync(websocket, url):
@@ -46,12 +53,32 @@ def run_sync(websocket, url):
     ws.settimeout(None)
     emit("connected")
     payload = os.environ.get("WSREPRO_SEND")
+    close_after = close_after_seconds()
+    close_at = time.monotonic() + close_after if close_after is not None else None
     try:
         if payload:
             ws.send(payload)
             emit("sent", bytes=len(payload.encode()))
         while True:
-            opcode, data = ws.recv_data(control_frame=False)
+            if close_at is not None:
+                left = close_at - time.monotonic()
+                if left <= 0:
+                    # close() sends the close frame and reads until the server's (or the
+                    # timeout); it reports neither, so `closed` carries what was sent.
+                    emit("closing", code=1000)
+                    ws.close(timeout=close_timeout)
+                    emit("closed", sent_code=1000)
+                    return 0
+                # The frame buffer keeps a partly read frame across timeouts.
+                ws.settimeout(left)
+            try:
+                # control_frame=True returns at each ping (answered by the library), so a
+                # server that only pings cannot keep the driver from its close.
+                opcode, data = ws.recv_data(control_frame=True)
+            except websocket.WebSocketTimeoutException:
+                continue
+            if opcode in (websocket.ABNF.OPCODE_PING, websocket.ABNF.OPCODE_PONG):
+                continue
             if opcode == websocket.ABNF.OPCODE_CLOSE:
                 code = int.from_bytes(data[:2], "big") if len(data) >= 2 else 1005
                 emit("closed", code=code, reason=data[2:].decode("utf-8", "replace"))
@@ -70,16 +97,27 @@ def run_sync(websocket, url):
 
 def run_app(websocket, url):
     unsupported_setting("WSREPRO_OPEN_TIMEOUT_MS", "run_forever has no handshake timeout")
-    unsupported_setting("WSREPRO_CLOSE_TIMEOUT_MS", "run_forever has no close timeout")
+    close_after = close_after_seconds()
+    if close_after is None:
+        unsupported_setting("WSREPRO_CLOSE_TIMEOUT_MS", "run_forever has no close timeout")
     emit("api", api="websocket.WebSocketApp.run_forever")
     outcome = {"code": None, "error": False}
     payload = os.environ.get("WSREPRO_SEND")
+
+    def close_now(ws):
+        emit("closing", code=1000)
+        close_timeout = env_seconds("WSREPRO_CLOSE_TIMEOUT_MS", None)
+        ws.close(**({"timeout": close_timeout} if close_timeout is not None else {}))
 
     def on_open(ws):
         emit("connected")
         if payload:
             ws.send(payload)
             emit("sent", bytes=len(payload.encode()))
+        if close_after is not None:
+            timer = threading.Timer(close_after, close_now, args=(ws,))
+            timer.daemon = True
+            timer.start()
 
     def on_message(ws, message):
         data = message.encode() if isinstance(message, str) else message

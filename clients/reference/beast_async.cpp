@@ -157,6 +157,7 @@ class client {
     // stuck on a peer that does not read; keepalive then bounds the stuck send too.
     ws_.text(true);
     if (!opts_.sends.empty()) net::co_spawn(ioc_, send_all(), net::detached);
+    if (opts_.close_after) net::co_spawn(ioc_, close_later(*opts_.close_after), net::detached);
     net::co_spawn(ioc_, watch_failing_close(), net::detached);
 
     beast::flat_buffer buffer;
@@ -195,7 +196,18 @@ class client {
     }
   }
 
-  // Client-initiated close (after a signal), bounded by the close timeout.
+  // The scenario's "close after connecting": the same close a signal starts, unless the session
+  // is no longer open by then.
+  net::awaitable<void> close_later(std::chrono::milliseconds after) {
+    net::steady_timer timer(ioc_);
+    timer.expires_after(after);
+    co_await timer.async_wait(nothrow_awaitable);
+    if (phase_ != phase::open || server_closing_) co_return;
+    wc::event_line("closing").num("code", websocket::close_code::normal).emit();
+    co_await close_session();
+  }
+
+  // Client-initiated close (after a signal or close_after), bounded by the close timeout.
   net::awaitable<void> close_session() {
     phase_ = phase::closing;
     close_pending_ = true;
@@ -226,8 +238,11 @@ class client {
       wc::event_line("signal").str("signal", wc::signal_name(signo)).emit();
       const bool first = signal_exit_code_ == 0;
       if (first) signal_exit_code_ = wc::signal_exit_code(signo);
-      if (phase_ == phase::opening || (!first && phase_ != phase::done)) {
-        abort_connection();  // nothing to close politely yet, or a second signal: stop waiting
+      if (phase_ == phase::opening || phase_ == phase::closing ||
+          (!first && phase_ != phase::done)) {
+        // Nothing to close politely yet, our own close frame is already out (Ctrl+C while a
+        // close waits for a silent server), or a second signal: stop waiting.
+        abort_connection();
       } else if (phase_ == phase::open && !server_closing_) {
         net::co_spawn(signals_.get_executor(), close_session(), net::detached);
       }

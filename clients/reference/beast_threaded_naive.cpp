@@ -177,6 +177,13 @@ template <class NextLayer>
 int run(const wc::options& opts, websocket::stream<NextLayer>& ws) {
   constexpr bool uses_tls = std::is_same_v<NextLayer, tls_stream>;
   tcp::socket& socket = beast::get_lowest_layer(ws);
+  if (opts.close_after) {
+    // Its only close is the one a signal starts: the naive program has no timer to close by.
+    wc::event_line("unsupported_setting")
+        .str("setting", "WSREPRO_CLOSE_AFTER_MS")
+        .str("message", "the naive client closes only on a signal")
+        .emit();
+  }
   wc::event_line("connecting").str("url", opts.url).emit();
 
   // The open timeout (SIGALRM) covers the connect, the TLS handshake and the upgrade alike.

@@ -202,6 +202,8 @@ struct options {
   std::chrono::milliseconds ping_interval{20000};  ///< 0: no keepalive
   std::chrono::milliseconds ping_timeout{20000};
   std::vector<std::string> sends;
+  /// When set, the client starts a normal close this long after the handshake.
+  std::optional<std::chrono::milliseconds> close_after;
   std::string ca_file;  ///< extra trust for wss://, beside the defaults and SSL_CERT_FILE
 };
 
@@ -282,7 +284,7 @@ inline void print_usage(std::FILE* to, const char* prog) {
   std::fprintf(to,
                "usage: %s URL [--open-timeout-ms N] [--close-timeout-ms N]\n"
                "       [--ping-interval-ms N] [--ping-timeout-ms N] [--send TEXT]...\n"
-               "       [--ca-file PATH]\n"
+               "       [--close-after-ms N] [--ca-file PATH]\n"
                "  URL                   ws:// or wss://HOST[:PORT][/PATH], HOST an IP literal\n"
                "                        or localhost\n"
                "  --open-timeout-ms N   connect, TLS and upgrade budget (default 10000)\n"
@@ -290,9 +292,11 @@ inline void print_usage(std::FILE* to, const char* prog) {
                "  --ping-interval-ms N  keepalive ping interval, 0 = none (default 20000)\n"
                "  --ping-timeout-ms N   keepalive pong budget (default 20000)\n"
                "  --send TEXT           text message to send after connecting (repeatable)\n"
+               "  --close-after-ms N    close (1000) N ms after the handshake (default: never)\n"
                "  --ca-file PATH        for wss://, also trust the CA certificates in PATH\n"
                "Environment defaults: WSREPRO_OPEN_TIMEOUT_MS, WSREPRO_CLOSE_TIMEOUT_MS,\n"
-               "WSREPRO_PING_INTERVAL_MS, WSREPRO_PING_TIMEOUT_MS, WSREPRO_SEND (one message).\n"
+               "WSREPRO_PING_INTERVAL_MS, WSREPRO_PING_TIMEOUT_MS, WSREPRO_SEND (one message),\n"
+               "WSREPRO_CLOSE_AFTER_MS.\n"
                "For wss:// the default\n"
                "trust store is used, plus SSL_CERT_FILE if set.\n"
                "Events go to stdout as JSON lines; exit 0 clean close, 1 error, 2 usage,\n"
@@ -332,6 +336,9 @@ inline options parse_command_line(int argc, char** argv) {
   from_env("WSREPRO_CLOSE_TIMEOUT_MS", opts.close_timeout, false);
   from_env("WSREPRO_PING_INTERVAL_MS", opts.ping_interval, true);
   from_env("WSREPRO_PING_TIMEOUT_MS", opts.ping_timeout, false);
+  if (const char* text = std::getenv("WSREPRO_CLOSE_AFTER_MS"); text != nullptr && *text != '\0') {
+    opts.close_after = parse_ms("WSREPRO_CLOSE_AFTER_MS", text, true);
+  }
   if (const char* text = std::getenv("WSREPRO_SEND"); text != nullptr && *text != '\0') {
     opts.sends.emplace_back(text);  // one message; --send adds more
   }
@@ -368,6 +375,8 @@ inline options parse_command_line(int argc, char** argv) {
       opts.ping_interval = parse_ms(name, take_value(), true);
     } else if (name == "--ping-timeout-ms") {
       opts.ping_timeout = parse_ms(name, take_value(), false);
+    } else if (name == "--close-after-ms") {
+      opts.close_after = parse_ms(name, take_value(), true);
     } else if (name == "--send") {
       opts.sends.emplace_back(take_value());
     } else if (name == "--ca-file") {

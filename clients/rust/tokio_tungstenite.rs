@@ -11,12 +11,18 @@
 //!                     -> `error` keepalive_timeout and exit (tungstenite has no keepalive).
 //!   CLOSE_TIMEOUT_MS  tungstenite has no close timeout (unsupported_setting).
 //!   SEND              a message sent once after the handshake.
+//!   CLOSE_AFTER_MS    a close frame (1000) sent from the read loop that long after the
+//!                     handshake; the loop then reads on until the server's close frame.
+//! wss:// goes through the crate's `native-tls` feature (OpenSSL here), which trusts the CA file
+//! in SSL_CERT_FILE as any OpenSSL program does: that is how wsrepro names its throwaway CA.
 //! Output: wsrepro's driver protocol (clients/DRIVER-PROTOCOL.md). Exit: 0 after a normal
 //! close, 1 after an error. SIGINT is not caught.
 
 use futures_util::{SinkExt, StreamExt};
 use std::io::Write;
 use std::time::Duration;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
 
 /// A JSON value for an event's field.
@@ -197,6 +203,7 @@ async fn run(url: &str) -> i32 {
         );
     }
     let mut ping_sent: Option<tokio::time::Instant> = None;
+    let mut close_at = setting("WSREPRO_CLOSE_AFTER_MS").map(|d| tokio::time::Instant::now() + d);
     loop {
         let deadline = ping_sent.zip(timeout).map(|(at, t)| at + t);
         tokio::select! {
@@ -231,6 +238,15 @@ async fn run(url: &str) -> i32 {
                     return closed(1006, String::new());
                 }
                 ping_sent = Some(tokio::time::Instant::now());
+            },
+            _ = tokio::time::sleep_until(close_at.unwrap_or_else(tokio::time::Instant::now)), if close_at.is_some() => {
+                close_at = None;
+                emit("closing", &[("code", Field::Int(1000))]);
+                let frame = CloseFrame { code: CloseCode::Normal, reason: Default::default() };
+                if let Err(e) = ws.send(Message::Close(Some(frame))).await {
+                    error("close", e.to_string(), "close");
+                    return closed(1006, String::new());
+                }
             },
             _ = tokio::time::sleep_until(deadline.unwrap_or_else(tokio::time::Instant::now)), if deadline.is_some() => {
                 error("keepalive_timeout", format!("no pong within {} ms", timeout.unwrap().as_millis()), "ping");

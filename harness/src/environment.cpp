@@ -208,6 +208,18 @@ std::string environment_cache::runtime_identity(const std::string& program) cons
   return runtimes_.emplace(program, identity).first->second;
 }
 
+std::string environment_cache::data_file_content(const std::string& arg) const {
+  const std::string data_prefix = data_dir_.string() + "/";
+  std::error_code ec;
+  if (!arg.starts_with(data_prefix) || !fs::is_regular_file(arg, ec)) return {};
+  constexpr std::uintmax_t most_bytes = 16u << 20;  // drivers are small; a huge file is not one
+  if (fs::file_size(arg, ec) > most_bytes || ec) return "unreadable";
+  std::ifstream in(arg, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return in ? content.str() : "unreadable";
+}
+
 std::string environment_cache::fingerprint(const environment_spec& env,
                                            const std::string& version) const {
   // What the built environment depends on: the steps as they will run, the version of each
@@ -224,6 +236,11 @@ std::string environment_cache::fingerprint(const environment_spec& env,
     const std::string env_dir = dir_of(env, version).string() + "/";
     if (argv && !argv->empty() && !argv->front().starts_with(env_dir)) {
       hash = fnv1a(runtime_identity(argv->front()), hash);
+    }
+    // A file of wsrepro's own a step copies or compiles (a driver's source): an edited driver
+    // must be rebuilt, not served stale from the cache.
+    if (argv) {
+      for (const auto& arg : *argv) hash = fnv1a(data_file_content(arg), hash);
     }
   }
   hash = fnv1a(join(env.probe), hash);

@@ -52,7 +52,7 @@ const std::vector<client_setting_spec>& client_setting_specs() {
       {"close_timeout_ms",
        true,
        "how long the client waits for the close handshake to finish",
-       {"hang_ms", "interrupt_latency_ms", "ended_by"},
+       {"hang_ms", "interrupt_latency_ms", "ended_by", "exit_after_close_ms"},
        {"dead_peer_detect_ms", "client_ping_count"}},
       {"ping_interval_ms",
        true,
@@ -63,9 +63,18 @@ const std::vector<client_setting_spec>& client_setting_specs() {
       {"ping_timeout_ms",
        true,
        "how long the client waits for a pong before giving up",
-       {"hang_ms", "ended_by", "dead_peer_detect_ms"},
+       // Too short a wait drops a healthy connection: it then never lives to ping on or close.
+       {"hang_ms", "ended_by", "dead_peer_detect_ms", "client_ping_count", "closed_by",
+        "client_close_code", "clean_close", "exit_after_close_ms"},
        {}},
       {"send", false, "a message the client sends once the connection is open", {}, {}},
+      {"close_after_ms",
+       true,
+       "the client starts a normal close (1000) this long after the connection opens, "
+       "reading on meanwhile",
+       {"closed_by", "client_close_code", "clean_close", "exit_after_close_ms", "hang_ms",
+        "ended_by"},
+       {}},
   };
   return specs;
 }

@@ -24,11 +24,18 @@ class close_then_data final : public behaviour {
   boost::asio::awaitable<void> run(connection& conn) override {
     const bool accepted = co_await accept_websocket(conn);
     if (!accepted) co_return;
+    // The close frame and the first data frame go out in one write: a client cannot answer the
+    // close and exit before the fault, which would leave the run without its situation.
     frame close;
     close.opcode = opcodes::close;
     close.payload = close_payload(1000);
-    const bool closed = co_await conn.write_frame(close);
-    if (!closed) co_return;
+    const frame first = data_frame(1);
+    const bool written =
+        co_await conn.write_raw(encode_frame(close) + encode_frame(first), "raw_out");
+    if (!written) co_return;
+    emit_frame_out(conn, close);
+    emit_frame_out(conn, first);
+    conn.mark_fault("data frame written after the close frame");
 
     // The data frames go out from a second coroutine, so that this one reads meanwhile and logs
     // the client's close frame and FIN when they arrive, not after the last data frame.
@@ -54,21 +61,23 @@ class close_then_data final : public behaviour {
   }
 
  private:
+  static frame data_frame(std::int64_t i) {
+    frame data;
+    data.opcode = opcodes::text;
+    data.payload = "data after close " + std::to_string(i);
+    return data;
+  }
+
   // Writes only; `sent` belongs to run(), which waits for this to end.
   boost::asio::awaitable<void> send_data(connection& conn, boost::asio::steady_timer& sent) {
-    // The first data frame follows the close frame at once, so a client likely reads both
-    // together.
-    for (std::int64_t i = 1; i <= frames_; ++i) {
-      if (i > 1 && interval_ms_ > 0) {
+    // The first data frame went out with the close frame.
+    for (std::int64_t i = 2; i <= frames_; ++i) {
+      if (interval_ms_ > 0) {
         const bool slept = co_await conn.sleep_for(std::chrono::milliseconds(interval_ms_));
         if (!slept) break;
       }
-      frame data;
-      data.opcode = opcodes::text;
-      data.payload = "data after close " + std::to_string(i);
-      const bool written = co_await conn.write_frame(data);
+      const bool written = co_await conn.write_frame(data_frame(i));
       if (!written) break;
-      if (i == 1) conn.mark_fault("data frame written after the close frame");
     }
     sending_ = false;
     if (client_closed_) conn.shutdown_send();
@@ -89,7 +98,7 @@ WSREPRO_REGISTER_BEHAVIOUR(
     {
         .name = "close_then_data",
         .summary = "Answers the upgrade with 101, sends a close frame, then data frames after it",
-        .fault_event = "the first data frame after the close frame has been written",
+        .fault_event = "the write carrying the close frame and the first data frame has completed",
         .params =
             {
                 wsrepro::mock::int_param("frames", 3, 1, 100'000,

@@ -7,7 +7,8 @@
 // Settings: WSREPRO_OPEN_TIMEOUT_MS -> the Dial context's deadline (default: none);
 // WSREPRO_PING_INTERVAL_MS / WSREPRO_PING_TIMEOUT_MS -> the ping loop (the library has no
 // keepalive of its own); WSREPRO_CLOSE_TIMEOUT_MS: Close waits a fixed 5 s for the peer
-// (unsupported); WSREPRO_SEND: a message sent once after the handshake.
+// (unsupported); WSREPRO_SEND: a message sent once after the handshake; WSREPRO_CLOSE_AFTER_MS:
+// Close(StatusNormalClosure, "") that long after the handshake, beside the reader.
 // Exit: 0 after a normal close, 1 after an error. SIGINT is not caught.
 package main
 
@@ -66,6 +67,14 @@ func run(url string) int {
 		} else {
 			emit("sent", map[string]any{"bytes": len(payload)})
 		}
+	}
+	if closeAfter, ok := setting("WSREPRO_CLOSE_AFTER_MS"); ok {
+		time.AfterFunc(closeAfter, func() {
+			emit("closing", map[string]any{"code": int(websocket.StatusNormalClosure)})
+			if err := conn.Close(websocket.StatusNormalClosure, ""); err != nil {
+				emit("error", errorFields(err, "close"))
+			}
+		})
 	}
 	for {
 		kind, data, err := conn.Read(ctx)

@@ -7,7 +7,10 @@
 // Settings: WSREPRO_OPEN_TIMEOUT_MS -> Dialer.HandshakeTimeout (default 45 s);
 // WSREPRO_PING_INTERVAL_MS / WSREPRO_PING_TIMEOUT_MS -> the chat example's pingPeriod /
 // pongWait; WSREPRO_CLOSE_TIMEOUT_MS: gorilla has no close handshake wait (unsupported);
-// WSREPRO_SEND: a message sent once after the handshake.
+// WSREPRO_SEND: a message sent once after the handshake; WSREPRO_CLOSE_AFTER_MS: that long after
+// the handshake, the close of gorilla's echo client example (a close frame, then the reader gets
+// the server's close frame or the connection is closed after WSREPRO_CLOSE_TIMEOUT_MS, the
+// example's 1 s by default).
 // Exit: 0 after a normal close, 1 after an error. SIGINT is not caught.
 package main
 
@@ -23,7 +26,10 @@ import (
 func run(url string) int {
 	emit("versions", map[string]any{"library": moduleVersion(module), "runtime": "go",
 		"runtime_version": runtime.Version()})
-	unsupportedSetting("WSREPRO_CLOSE_TIMEOUT_MS", "gorilla/websocket does not wait for a close handshake")
+	closeAfter, closing := setting("WSREPRO_CLOSE_AFTER_MS")
+	if !closing {
+		unsupportedSetting("WSREPRO_CLOSE_TIMEOUT_MS", "gorilla/websocket does not wait for a close handshake")
+	}
 	emit("api", map[string]any{"api": "websocket.Dialer.Dial"})
 	dialer := *websocket.DefaultDialer
 	if d, ok := setting("WSREPRO_OPEN_TIMEOUT_MS"); ok {
@@ -62,6 +68,21 @@ func run(url string) int {
 		} else {
 			emit("sent", map[string]any{"bytes": len(payload)})
 		}
+	}
+	if closing {
+		wait, given := setting("WSREPRO_CLOSE_TIMEOUT_MS")
+		if !given {
+			wait = time.Second
+		}
+		time.AfterFunc(closeAfter, func() {
+			emit("closing", map[string]any{"code": websocket.CloseNormalClosure})
+			message := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")
+			if err := conn.WriteControl(websocket.CloseMessage, message, time.Now().Add(wait)); err != nil {
+				emit("error", errorFields(err, "close"))
+			}
+			// The example waits for its reader at most that long, then closes the connection.
+			time.AfterFunc(wait, func() { conn.Close() })
+		})
 	}
 	for {
 		kind, data, err := conn.ReadMessage()

@@ -1,6 +1,7 @@
 """Shared by wsrepro's Python drivers: the driver protocol (one JSON event per line on stdout,
 stamped with CLOCK_MONOTONIC, flushed at once) and the WSREPRO_* settings. Standard library only,
 so it works in any venv the harness makes; the drivers import it from their own directory."""
+import asyncio
 import json
 import os
 import time
@@ -16,6 +17,27 @@ def env_seconds(name, default):
     """A WSREPRO_*_MS variable in seconds, or the recipe's default."""
     value = os.environ.get(name)
     return int(value) / 1000.0 if value else default
+
+
+def close_after_seconds():
+    """WSREPRO_CLOSE_AFTER_MS in seconds: how long after the connection opened the driver starts
+    a normal close (1000) itself, reading on meanwhile; None when the scenario leaves the
+    closing to the server or to a signal."""
+    return env_seconds("WSREPRO_CLOSE_AFTER_MS", None)
+
+
+def close_later_task(close):
+    """For asyncio drivers: with WSREPRO_CLOSE_AFTER_MS set, a task beside the reading that calls
+    `close` (the library's close coroutine function) that long from now; None otherwise."""
+    seconds = close_after_seconds()
+    if seconds is None:
+        return None
+
+    async def later():
+        await asyncio.sleep(seconds)
+        emit("closing", code=1000)
+        await close()
+    return asyncio.create_task(later())
 
 
 def setting_given(name):

@@ -53,6 +53,10 @@ TEST(close_then_data, sends_data_frames_after_its_close_frame) {
   // The fault is the first data frame, not the close frame.
   EXPECT_GE(faults[0].t_ns, outs[1].t_ns);
   EXPECT_LE(faults[0].t_ns, outs[2].t_ns);
+  // The close frame and the first data frame share one write: no client exits between them.
+  const auto raws = events_named(srv, "server.raw_out");
+  ASSERT_FALSE(raws.empty());
+  EXPECT_EQ(raws[0].int_attr("bytes"), static_cast<std::int64_t>(4 + data_frame(1).size()));
 }
 
 TEST(close_then_data, keeps_sending_after_the_clients_close_and_spaces_the_frames) {

@@ -98,6 +98,8 @@ class environment_cache {
   std::map<std::string, std::unique_ptr<std::mutex>> building_;  ///< by dir: one build at a time
   /// What each set-up program's `--version` said, asked once per program by this cache.
   std::string runtime_identity(const std::string& program) const;
+  /// The content of `arg` when it names a file under the data directory, else empty.
+  std::string data_file_content(const std::string& arg) const;
   mutable std::mutex runtimes_mutex_;
   mutable std::map<std::string, std::string> runtimes_;
 };
