@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The README's second command, and what CI runs: installs what is missing, builds with
 # ASan+UBSan, runs the whole test suite (unit and integration), checks formatting, smoke-runs
-# the benchmarks and the default scenario suite, then ThreadSanitizer and the fuzzers (20 s
-# each; WSREPRO_FUZZ_SECONDS changes it); clang-tidy checks the recently changed sources. Every
-# stage has a time budget, enforced in CI (.ci/run sets WSREPRO_STAGE_BUDGETS). Compiles go
-# through ccache when it is there (install-deps installs it), so a second CI run on the same
-# machine rebuilds in a fraction of the time.
+# the benchmarks, the default scenario suite and CI's subset of the liveness matrix, then
+# ThreadSanitizer and the fuzzers (20 s each; WSREPRO_FUZZ_SECONDS changes it); clang-tidy
+# checks the recently changed sources. Every stage has a time budget, enforced in CI (.ci/run
+# sets WSREPRO_STAGE_BUDGETS). Compiles go through ccache when it is there (install-deps
+# installs it), so a second CI run on the same machine rebuilds in a fraction of the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/lib.sh
@@ -23,6 +23,7 @@ stage "integration tests" 900 ctest --test-dir build/asan -L integration --outpu
 stage "benchmark smoke run" 120 build/asan/wsrepro_bench --benchmark_min_time=0.01
 stage "default scenario suite and seed matrix" 900 \
   build/asan/wsrepro run --jobs 2 --strict --out build/asan/wsrepro-out
+stage "liveness matrix subset" 600 bash ci/liveness-subset.sh build/asan/wsrepro
 stage "clock agreement with hyperfine" 180 bench/hyperfine_agreement.sh build/asan/wsrepro
 bash ci/tsan.sh
 bash ci/fuzz.sh "${WSREPRO_FUZZ_SECONDS:-20}"

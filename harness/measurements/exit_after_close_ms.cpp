@@ -34,6 +34,7 @@ void wsrepro_register_measurement_exit_after_close_ms() {
       .name = "exit_after_close_ms",
       .unit = "ms",
       .from = "server.frame_in",
+      .from_first = false,  // the close, not the client's first frame
       .to = "client.exit",
       .doc = "the client's close frame (as the server read it) to its exit",
       .needs = "server.accept",

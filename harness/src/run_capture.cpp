@@ -27,7 +27,7 @@ std::string milliseconds_text(double ms) {
 /// Where the measurement `name` starts, when it ends with the client's exit.
 std::optional<std::string> start_of_exit_span(const scenario& s, const std::string& name) {
   if (const measurement_spec* m = find_measurement(name)) {
-    if (m->unit == "ms" && m->to == "client.exit") return m->from;
+    if (m->unit == "ms" && m->to == "client.exit" && m->from_first) return m->from;
     return std::nullopt;
   }
   for (const auto& w : s.windows) {

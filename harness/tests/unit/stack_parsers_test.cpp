@@ -310,6 +310,7 @@ process_ms = { min = 5 }
 marker_to_exit_ms = { max = 700 }
 marker_to_close_ms = { max = 700 }
 client_pong_latency_ms = { max = 100 }
+exit_after_close_ms = { max = 500 }
 )",
                                      "t.toml");
   ASSERT_TRUE(loaded.errors.empty()) << loaded.errors.front().to_string();
@@ -318,8 +319,9 @@ client_pong_latency_ms = { max = 100 }
   for (const auto& t : triggers) {
     seen.push_back(t.after + " +" + std::to_string(static_cast<int>(t.delay_ms)));
   }
-  // A minimum, a span that does not end with the exit, and a window to the server's close give
-  // none: only a client still running past a maximum on its own ending is stuck.
+  // A minimum, a span that does not end with the exit, a window to the server's close and a
+  // span from one frame among others (the client's close, not its first frame) give none: only
+  // a client still running past a maximum on its own ending, timed from a known event, is stuck.
   EXPECT_EQ(seen, (std::vector<std::string>{"server.fault +3000", "server.fault +1000",
                                             "harness.signal +250", "driver.marker +700"}));
   EXPECT_EQ(triggers[1].why, "hang_ms passed its maximum (1000 ms) with the client still running");

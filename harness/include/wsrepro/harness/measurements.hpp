@@ -54,8 +54,11 @@ struct measurement_spec {
   std::string name = {};  ///< with its unit as suffix: hang_ms, leaked_processes
   std::string unit = {};  ///< ms, count, code, or empty for a text value
   std::string from = {};  ///< the event it runs from, as documented
-  std::string to = {};    ///< the event it runs to; empty when that varies
-  std::string doc = {};   ///< one line: what it tells
+  /// Whether `from` is the first event of that name (false: one of them, e.g. the client's close
+  /// among the frames it sends), so that a stack capture can be timed from it.
+  bool from_first = true;
+  std::string to = {};   ///< the event it runs to; empty when that varies
+  std::string doc = {};  ///< one line: what it tells
   /// The event without which its value means nothing (part of a scenario's situation when an
   /// expectation names it); empty: the client's start is enough.
   std::string needs = {};
