@@ -128,8 +128,9 @@ int clients(const clients_settings& settings, const global_options& globals) {
 
 command add_clients_command(CLI::App& app, const global_options& globals) {
   auto settings = std::make_shared<clients_settings>();
-  auto* sub = app.add_subcommand(
-      "clients", "Set up or inspect the cached environments of versioned clients (venvs, npm)");
+  auto* sub = app.add_subcommand("clients",
+                                 "Set up or inspect the cached environments of versioned clients "
+                                 "(venvs, npm, Go, Rust and Java builds)");
   sub->add_option("action", settings->action,
                   "setup: build what is missing or out of date; status: show the cache; clean: "
                   "remove the environments (all, or the clients named)")

@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
                  "(repeatable; also WSREPRO_CLIENTS, colon-separated)")
       ->type_name("DIR");
   app.add_option("--cache", globals.cache_dir,
-                 "Directory for client environments (venvs, npm prefixes) (default: "
+                 "Directory for client environments (venvs, npm prefixes, driver builds) (default: "
                  "$WSREPRO_CACHE_DIR, else $XDG_CACHE_HOME/wsrepro, else ~/.cache/wsrepro)")
       ->type_name("DIR");
   app.add_option("--diagnose", globals.diagnose,
