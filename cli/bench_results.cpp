@@ -14,7 +14,7 @@ using json = nlohmann::ordered_json;
 namespace {
 
 // A run counts as noisy past these: a spread a third of the mean, or more than one run in ten
-// an outlier (MAD rule). hyperfine warns on outliers the same way.
+// an outlier by hyperfine's rule (more than 14.8 MADs from the median), on which hyperfine warns.
 constexpr double noisy_cv = 1.0 / 3.0;
 constexpr double noisy_outlier_share = 0.1;
 

@@ -115,10 +115,12 @@ sample_summary summarize(const std::vector<double>& values) {
   deviations.reserve(values.size());
   for (double x : values) deviations.push_back(std::fabs(x - s.median));
   s.mad = median_in_place(deviations);
-  if (s.mad > 0) {
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (0.6745 * std::fabs(values[i] - s.median) / s.mad > 3.5) s.outliers.push_back(i);
-    }
+  // hyperfine's rule, so that both tools call the same samples outliers: |x - median| / MAD above
+  // 1.4826 * 10 (ten standard deviations, the MAD scaled to one), a MAD of 0 taken as the
+  // smallest double step so that a sample of equal values still flags the odd one out.
+  const double mad = s.mad > 0 ? s.mad : std::numeric_limits<double>::epsilon();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (std::fabs(values[i] - s.median) / mad > outlier_threshold) s.outliers.push_back(i);
   }
   return s;
 }

@@ -30,8 +30,8 @@ TEST(summarize_stats, uses_the_sample_standard_deviation) {
   EXPECT_NEAR(s.stddev, std::sqrt(32.0 / 7), 1e-12);
   EXPECT_NEAR(s.stddev, 2.138, 5e-4);
   EXPECT_DOUBLE_EQ(s.median, 4.5);
-  EXPECT_DOUBLE_EQ(s.mad, 0.5);         // deviations {2.5, .5, .5, .5, .5, .5, 2.5, 4.5}
-  EXPECT_EQ(s.outliers, (indices{7}));  // 0.6745 * 4.5 / 0.5 = 6.07
+  EXPECT_DOUBLE_EQ(s.mad, 0.5);     // deviations {2.5, .5, .5, .5, .5, .5, 2.5, 4.5}
+  EXPECT_TRUE(s.outliers.empty());  // 4.5 / 0.5 = 9 MADs, under hyperfine's 14.826
 }
 
 TEST(summarize_stats, interpolates_even_counts_in_input_order) {
@@ -44,10 +44,29 @@ TEST(summarize_stats, interpolates_even_counts_in_input_order) {
   EXPECT_DOUBLE_EQ(percentile({3, 1, 4, 1, 5, 9, 2, 6}, 25), 1.75);
 }
 
-TEST(summarize_stats, finds_no_outliers_when_mad_is_zero) {
+TEST(summarize_stats, flags_the_odd_value_out_when_mad_is_zero) {
+  // As hyperfine does: a MAD of 0 is taken as machine epsilon.
   const sample_summary s = summarize({5, 5, 5, 5, 1000});
   EXPECT_DOUBLE_EQ(s.mad, 0);
-  EXPECT_TRUE(s.outliers.empty());
+  EXPECT_EQ(s.outliers, (indices{4}));
+  EXPECT_TRUE(summarize({7, 7, 7}).outliers.empty());
+}
+
+TEST(summarize_stats, flags_the_samples_hyperfine_flags) {
+  // A benchmark-like sample: 24 values within 0.1 of 100, five 8 MADs high (a busy moment, not
+  // an outlier for hyperfine; the Iglewicz-Hoaglin rule of 3.5 flagged them) and one 30 MADs
+  // high. hyperfine's rule on it (|x - median| / MAD > 14.826, median 100, MAD 0.1) flags index
+  // 29 only.
+  std::vector<double> sample;
+  for (int i = 0; i < 8; ++i) {
+    for (const double v : {100.0, 100.1, 99.9}) sample.push_back(v);
+  }
+  for (int i = 0; i < 5; ++i) sample.push_back(100.8);
+  sample.push_back(103.0);
+  const sample_summary s = summarize(sample);
+  EXPECT_DOUBLE_EQ(s.median, 100.0);
+  EXPECT_NEAR(s.mad, 0.1, 1e-9);
+  EXPECT_EQ(s.outliers, (indices{29}));
 }
 
 TEST(summarize_stats, handles_empty_and_single_samples) {

@@ -25,9 +25,13 @@ struct sample_summary {
   std::vector<std::size_t> outliers;  // indices into the input, ascending
 };
 
+/// The modified z-score |x - median| / MAD above which a value is an outlier: hyperfine's
+/// threshold, ten standard deviations (1.4826 MAD estimates one for normal data).
+inline constexpr double outlier_threshold = 1.4826 * 10.0;
+
 /// Percentiles interpolate linearly between closest ranks (numpy's default, "linear").
-/// Outliers have a modified z-score 0.6745 * |x - median| / MAD above 3.5 (Iglewicz and
-/// Hoaglin); with MAD 0 there are none. NaN values are not expected.
+/// Outliers are hyperfine's: |x - median| / MAD above outlier_threshold, with a MAD of 0 taken as
+/// machine epsilon (then any value off the median is one). NaN values are not expected.
 sample_summary summarize(const std::vector<double>& values);
 
 /// The q-th percentile (0..100) of `values` by linear interpolation; NaN when empty.
