@@ -178,13 +178,12 @@ function main() {
     if (mode === 'send_after_close') return sendAfterClose();
     if (mode === 'keepalive') startHeartbeat();
     reportMessages();
-    const closeAfterMs = envMs('WSREPRO_CLOSE_AFTER_MS', 0);
     if (process.env.WSREPRO_CLOSE_AFTER_MS) {
       const closer = setTimeout(() => {
         if (ws.readyState !== WebSocket.OPEN) return;
         emit('closing', { code: 1000 });
         closeWithin(1000);
-      }, closeAfterMs);
+      }, envMs('WSREPRO_CLOSE_AFTER_MS', 0));
       ws.on('close', () => clearTimeout(closer));  // or it would keep the process alive
     }
     const payload = process.env.WSREPRO_SEND;
