@@ -11,6 +11,7 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev cmake ninja-build g++ clang-format-14
   clang-tidy-14 clang-14 libclang-rt-14-dev python3-venv curl procps hyperfine ccache
   elfutils openjdk-17-jdk-headless tshark chromium zlib1g-dev python3-jsonschema python3-yaml
+  musl-tools
 )
 # Tools that may come from elsewhere (nodesource ships npm inside nodejs, for one):
 # checked by command, installed from Debian only when the command is absent.

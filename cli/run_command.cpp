@@ -43,7 +43,8 @@ struct run_settings {
   std::string out_dir = "wsrepro-out";
   std::vector<std::string> formats;
   double time_scale = 1.0;
-  int jobs = 1;
+  std::string jobs_text = "auto";
+  int jobs = 1;  ///< jobs_text for this plan
   bool strict = false;
   bool quiet = false;
   bool tls = false;
@@ -247,9 +248,14 @@ int run(const run_settings& settings_in, const global_options& globals) {
   const auto replay = apply_replay(settings);
   invocation inv(globals, settings.time_scale);
   auto plan = plan_runs(inv, settings, replay);
+  settings.jobs =
+      jobs_for(settings.jobs_text, settings.until_fail ? static_cast<std::size_t>(settings.max_runs)
+                                                       : plan.base.size() * settings.repeat);
+  // Set-up builds environments, which compete for the CPUs.
+  const int setup_jobs = std::min(settings.jobs, harness::usable_cpus());
   std::vector<bool> members;
   if (settings.shard.empty()) {
-    inv.prepare(plan.base, settings.jobs, settings.quiet);
+    inv.prepare(plan.base, setup_jobs, settings.quiet);
   } else {
     // Only this part's clients are set up.
     members = shard_members(plan.base, parse_shard(settings.shard));
@@ -257,7 +263,7 @@ int run(const run_settings& settings_in, const global_options& globals) {
     for (std::size_t i = 0; i < plan.base.size(); ++i) {
       if (members[i]) mine.push_back(plan.base[i]);
     }
-    inv.prepare(mine, settings.jobs, settings.quiet);
+    inv.prepare(mine, setup_jobs, settings.quiet);
     for (std::size_t i = 0, k = 0; i < plan.base.size(); ++i) {
       if (members[i]) plan.base[i] = mine[k++];
     }
@@ -275,12 +281,20 @@ int run(const run_settings& settings_in, const global_options& globals) {
   options.on_started = [&reporter](const harness::planned_run& run) {
     reporter.run_started(harness::outline(run));
   };
+  // What earlier invocations took orders this one's runs, and this one's goes back.
+  const auto history_file = inv.cache().root() / "durations.tsv";
+  auto history = harness::duration_history::load(history_file);
+  options.history = &history;
   results::run_summary summary;
   {
     const harness::stress_load load({settings.stress_cpu, settings.stress_io});
-    for (const auto& r :
-         execute_all(plan.base, settings, options, seed, plan.jitters, replay, members, reporter)) {
-      summary.counts.add(r);
+    const auto done =
+        execute_all(plan.base, settings, options, seed, plan.jitters, replay, members, reporter);
+    for (const auto& r : done) summary.counts.add(r);
+    // Runs slowed on purpose (--stress-*) would mislead the next invocation's order.
+    if (!inv.interrupted().load() && !settings.stress_cpu && !settings.stress_io) {
+      history.record_all(done, inv.time_scale());
+      history.save(history_file);
     }
   }
   summary.interrupted = inv.interrupted().load();
@@ -341,8 +355,11 @@ command add_run_command(CLI::App& app, const global_options& globals) {
       sub->add_option("--time-scale", settings->time_scale,
                       "Multiply every deadline, delay and threshold (for slow machines)")
           ->capture_default_str();
-  sub->add_option("--jobs,-j", settings->jobs, "Runs in parallel")
-      ->check(CLI::Range(1, 64))
+  sub->add_option("--jobs,-j", settings->jobs_text,
+                  "Runs at once, or auto: several per CPU (runs mostly wait on timers), with no "
+                  "more clients starting at once than there are CPUs; the longest expected runs "
+                  "start first")
+      ->check(jobs_value())
       ->capture_default_str();
   sub->add_flag(
       "--strict", settings->strict,

@@ -730,8 +730,9 @@ TEST(races, until_fail_stops_at_the_first_failure_and_replay_repeats_a_run) {
   const std::string client = "sh -c '{libexec}/wsrepro-client-beast-async {url}; n=$(cat " +
                              counter + " 2>/dev/null || echo 0); echo $((n+1)) > " + counter +
                              "; [ $n -ge 2 ] && sleep 2; exit 1'";
+  // One run at a time: the client counts its runs in a file.
   const auto r = run_wsrepro({"run", "--scenario", "handshake.redirect_302_close", "--client-cmd",
-                              client, "--until-fail", "--max-runs", "10", "--jitter",
+                              client, "--until-fail", "--max-runs", "10", "--jobs", "1", "--jitter",
                               "delay_ms=0..40", "--seed", "99", "--out", dir / "out"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   const json report = load_report(dir.path() / "out");

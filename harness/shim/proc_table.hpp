@@ -1,7 +1,7 @@
 #pragma once
 // The process table as /proc shows it: pid, parent, state and name of every process, and a
-// process's command line. Header-only and libc-only, shared by the shim (which links nothing
-// else) and the harness, which both hunt for what a client left behind.
+// process's command line, for the harness's hunt for what a client left behind. (The shim, in
+// C, walks /proc itself, parsing each line with the same proc_stat.h.)
 
 #include <dirent.h>
 #include <unistd.h>
@@ -13,6 +13,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include "proc_stat.h"
 
 namespace wsrepro::harness::proc {
 
@@ -38,13 +40,11 @@ inline std::map<int, process_info> scan() {
     const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
     std::fclose(f);
     buf[n] = '\0';
-    // comm is in parentheses and may itself contain spaces or parentheses: use the last ')'.
-    char* open = std::strchr(buf, '(');
-    char* close = std::strrchr(buf, ')');
-    if (open == nullptr || close == nullptr || close < open) continue;
+    const char* comm = nullptr;
+    std::size_t comm_length = 0;
     process_info info;
-    info.comm.assign(open + 1, close);
-    if (std::sscanf(close + 1, " %c %d", &info.state, &info.ppid) != 2) continue;
+    if (wsrepro_parse_proc_stat(buf, &comm, &comm_length, &info.state, &info.ppid) == 0) continue;
+    info.comm.assign(comm, comm_length);
     procs[static_cast<int>(pid)] = info;
   }
   closedir(dir);

@@ -19,7 +19,7 @@
 #include <sstream>
 #include <thread>
 
-#include "../shim/spawn_attributes.hpp"
+#include "../shim/spawn_attributes.h"
 #include "driver_protocol.hpp"
 #include "wsrepro/harness/reaper.hpp"
 
@@ -176,7 +176,7 @@ int spawn_shim(const spawn_request& request, const shim_channels& ends, pid_t& s
   posix_spawn_file_actions_addclosefrom_np(&actions, 4);
   posix_spawnattr_t attr;
   // Its own group keeps it away from wsrepro's terminal: a Ctrl+C there is ours to handle.
-  init_client_spawn_attributes(attr);
+  wsrepro_init_client_spawn_attributes(&attr);
 
   std::vector<std::string> shim_args{request.shim.string(), "3"};
   if (!ends.pty_path.empty()) {

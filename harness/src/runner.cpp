@@ -16,13 +16,16 @@
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <set>
 #include <thread>
 
 #include "run_capture.hpp"
 #include "wsrepro/harness/child_process.hpp"
 #include "wsrepro/harness/judge.hpp"
+#include "wsrepro/harness/machine_load.hpp"
 #include "wsrepro/harness/measurements.hpp"
+#include "wsrepro/harness/scheduling.hpp"
 #include "wsrepro/mock/server.hpp"
 
 namespace wsrepro::harness {
@@ -471,6 +474,19 @@ void judge_run(const planned_run& plan, const run_state& state, results::run_res
   judge_unsupported_settings(r);
 }
 
+/// Whether CPU contention may have decided the verdict: a time it rests on (the expectation's,
+/// or the known bug's signature on a client that has one) may have reached its limit by
+/// waiting for a CPU.
+void weigh_timing(const planned_run& plan, results::run_result& r) {
+  if (!r.machine || r.outcome == results::verdict::error) return;
+  const double share = cpu_wait_share(*r.machine);
+  const scenario& s = *plan.scenario_ptr;
+  const known_bug* bug = s.bug_for(plan.client.name, plan.client.version);
+  r.machine->timing_in_doubt =
+      timing_near_a_limit(r.measurements, s.expect, share) ||
+      (bug != nullptr && timing_near_a_limit(r.measurements, bug->signature, share));
+}
+
 }  // namespace
 
 results::run_result execute_run(const planned_run& plan, const run_options& options) {
@@ -487,12 +503,21 @@ results::run_result execute_run(const planned_run& plan, const run_options& opti
     r.reason = "unknown behaviour " + s.behaviour;
     return r;
   }
+  // A place among the clients starting at once, given back at its first connection or exit.
+  gate_pass starting(options.gate, options.cancel);
+  const cpu_counters load_before = read_cpu_counters();
   const mono_ns started = now_ns();
   r.started_ns = started;
   timespec wall{};
   ::clock_gettime(CLOCK_REALTIME, &wall);
   r.started_unix_ns = std::int64_t{wall.tv_sec} * 1'000'000'000 + wall.tv_nsec;
   timeline log;  // outlives the io_context: pending handlers may log while being destroyed
+  log.subscribe([&starting](const event& e) {
+    if ((e.source == "server" && e.kind == "accept") ||
+        (e.source == "client" && e.kind == "exit")) {
+      starting.release();
+    }
+  });
   run_state state;
   {
     net::io_context ioc(1);
@@ -518,6 +543,7 @@ results::run_result execute_run(const planned_run& plan, const run_options& opti
     std::filesystem::remove_all(capture.settings().scratch, ignored);
   }
   r.duration_ms = ns_to_ms(now_ns() - started);
+  r.machine = load_between(load_before, read_cpu_counters(), 1);
   r.timeline = log.snapshot();
   r.timeline_dropped = log.dropped();
   r.wire = log.wire().snapshot();
@@ -525,10 +551,41 @@ results::run_result execute_run(const planned_run& plan, const run_options& opti
   std::stable_sort(r.timeline.begin(), r.timeline.end(),
                    [](const event& a, const event& b) { return a.t_ns < b.t_ns; });
   judge_run(plan, state, r);
+  weigh_timing(plan, r);
   return r;
 }
 
 namespace {
+
+/// How many runs overlapped each one: its slot keeps the most that were going at once while it
+/// was.
+class overlap_counter {
+ public:
+  std::size_t begin() {
+    std::lock_guard lock(mutex_);
+    std::size_t slot = 0;
+    while (slot < most_.size() && most_[slot] != 0) ++slot;
+    if (slot == most_.size()) most_.push_back(0);
+    ++going_;
+    most_[slot] = going_;
+    for (auto& most : most_) {
+      if (most != 0) most = std::max(most, going_);
+    }
+    return slot;
+  }
+  int end(std::size_t slot) {
+    std::lock_guard lock(mutex_);
+    const int most = most_[slot];
+    most_[slot] = 0;
+    --going_;
+    return most;
+  }
+
+ private:
+  std::mutex mutex_;
+  int going_ = 0;
+  std::vector<int> most_;  ///< per slot in use; 0 for a free one
+};
 
 /// A run, and again while it fails (fail or error) and --retries allows: known bugs and skips
 /// are what they are, and an interrupted wsrepro makes no more attempts.
@@ -575,15 +632,34 @@ results::plan_outline outline(const std::vector<planned_run>& plan, int jobs) {
 }
 
 std::vector<results::run_result> execute_plan(
-    const std::vector<planned_run>& plan, const run_options& options,
+    const std::vector<planned_run>& plan, const run_options& options_in,
     const std::function<void(const results::run_result&)>& on_finished) {
   std::vector<results::run_result> results(plan.size());
+  const int jobs = std::max(1, std::min<int>(options_in.jobs, static_cast<int>(plan.size())));
+  run_options options = options_in;
+  const int startup_slots = options.startup_slots > 0 ? options.startup_slots : usable_cpus();
+  std::optional<startup_gate> gate;
+  if (jobs > startup_slots) {
+    // A client slow to start (a cold JVM) keeps its place at most this long.
+    gate.emplace(startup_slots, scaled(2000ms, options.time_scale));
+    options.gate = &*gate;
+  }
+  std::vector<std::size_t> order(plan.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  if (jobs > 1 && options.history != nullptr) {
+    order = longest_first(plan, *options.history, options.time_scale);
+  }
   std::atomic<std::size_t> next{0};
   std::mutex report_mutex;
+  overlap_counter overlap;
+  // Runs whose verdict the machine may have decided (timing in doubt under contention): made
+  // again at the end, alone, before anything is reported of them.
+  std::vector<std::pair<std::size_t, results::run_result>> doubted;
   const auto worker = [&] {
     for (;;) {
-      const std::size_t i = next++;
-      if (i >= plan.size()) return;
+      const std::size_t k = next++;
+      if (k >= order.size()) return;
+      const std::size_t i = order[k];
       if (options.on_started) {
         std::lock_guard lock(report_mutex);
         options.on_started(plan[i]);
@@ -594,19 +670,43 @@ std::vector<results::run_result> execute_plan(
         r.outcome = results::verdict::skipped;
         r.reason = "not run: wsrepro was interrupted";
       } else {
+        const auto slot = overlap.begin();
         r = execute_with_retries(plan[i], options);
+        const int at_once = overlap.end(slot);
+        if (r.machine) r.machine->runs_at_once = at_once;
       }
       std::lock_guard lock(report_mutex);
+      if (jobs > 1 && r.machine && r.machine->timing_in_doubt) {
+        doubted.emplace_back(i, std::move(r));
+        continue;
+      }
       if (on_finished) on_finished(r);
       if (!options.keep_details) results::drop_details(r);
       results[i] = std::move(r);
     }
   };
-  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(plan.size())));
   std::vector<std::thread> threads;
   for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
+  run_options alone = options;
+  alone.gate = nullptr;
+  for (auto& [i, first] : doubted) {
+    results::run_result r;
+    if (options.cancel != nullptr && options.cancel->load()) {
+      r = std::move(first);
+    } else {
+      r = execute_with_retries(plan[i], alone);
+      if (r.machine) {
+        r.machine->rerun_alone = true;
+        r.machine->first_attempt = std::string(results::to_string(first.outcome)) +
+                                   (first.reason.empty() ? "" : ": " + first.reason);
+      }
+    }
+    if (on_finished) on_finished(r);
+    if (!options.keep_details) results::drop_details(r);
+    results[i] = std::move(r);
+  }
   return results;
 }
 

@@ -5,6 +5,7 @@
 // version matrices and the totals: the whole table is in summary.md.
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -144,6 +145,8 @@ class console_reporter final : public reporter {
     strict_ = context.strict;
     failures_.clear();
     flaky_.clear();
+    doubted_ = 0;
+    rerun_alone_ = 0;
     failures_left_out_ = 0;
     pairs_.clear();
     matrices_.clear();
@@ -180,6 +183,8 @@ class console_reporter final : public reporter {
         ++failures_left_out_;
       }
     }
+    if (r.machine && r.machine->timing_in_doubt) ++doubted_;
+    if (r.machine && r.machine->rerun_alone) ++rerun_alone_;
     pairs_.add(r);
     matrices_.add(r);
   }
@@ -204,6 +209,15 @@ class console_reporter final : public reporter {
          << (c.unsupported > 0 ? std::to_string(c.unsupported) + " not supported, " : "") << c.error
          << " errors in " << seconds << " s" << (summary.interrupted ? " (interrupted)" : "")
          << "\n";
+    if (rerun_alone_ > 0) {
+      out_ << rerun_alone_ << (rerun_alone_ == 1 ? " run was" : " runs were")
+           << " made again alone: CPU contention had put the first attempt's timing in doubt\n";
+    }
+    if (doubted_ > 0) {
+      out_ << doubted_ << (doubted_ == 1 ? " verdict's" : " verdicts'")
+           << " timing is in doubt: waiting for a CPU may have pushed a time past its limit "
+              "(fewer --jobs, or no --stress-cpu, tells the client's time from the machine's)\n";
+    }
     out_.flush();
   }
 
@@ -212,6 +226,16 @@ class console_reporter final : public reporter {
   std::string label(const results::run_result& r) const {
     return repeated_ && r.repetition > 0 ? r.client + " #" + std::to_string(r.repetition)
                                          : r.client;
+  }
+
+  static std::string load_text(const results::machine_load& m) {
+    std::string text;
+    if (m.cpu_busy_pct) text += "CPUs " + std::to_string(std::lround(*m.cpu_busy_pct)) + "% busy, ";
+    if (m.cpu_wait_pct) {
+      text += "tasks waited for a CPU " + std::to_string(std::lround(*m.cpu_wait_pct)) +
+              "% of the time, ";
+    }
+    return text + std::to_string(m.runs_at_once) + " runs at once";
   }
 
   static std::string verdict_text(const results::run_result& r) {
@@ -240,6 +264,13 @@ class console_reporter final : public reporter {
     line += attempts_line(r);
     if (r.outcome == verdict::fail || r.outcome == verdict::unsupported) {
       line += "\n" + std::string(indent) + r.reason;
+    }
+    if (r.machine && r.machine->rerun_alone) {
+      line += "\n" + std::string(indent) + "made again alone: the first attempt's timing was in " +
+              "doubt under CPU contention (" + r.machine->first_attempt + ")";
+    } else if (r.machine && r.machine->timing_in_doubt) {
+      line += "\n" + std::string(indent) + "timing in doubt: waiting for a CPU may have pushed " +
+              "a time past its limit (" + load_text(*r.machine) + ")";
     }
     if (const auto stuck = r.diagnosis.summary(); !stuck.empty()) {
       line += "\n" + std::string(indent) + "stuck: " + stuck;
@@ -334,6 +365,8 @@ class console_reporter final : public reporter {
   /// The first failures_listed (plan index, text), listed at the end in plan order.
   std::vector<std::pair<std::size_t, std::string>> failures_;
   std::vector<std::pair<std::size_t, std::string>> flaky_;  ///< listed before the failures
+  int doubted_ = 0;      ///< verdicts whose timing is in doubt (CPU contention)
+  int rerun_alone_ = 0;  ///< runs made again alone because their timing was in doubt
   std::size_t failures_left_out_ = 0;
   results::run_statistics pairs_;
   matrix_collector matrices_;

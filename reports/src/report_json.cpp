@@ -172,6 +172,20 @@ json run_json(const results::run_result& r) {
   j["duration_ms"] = round_ms(r.duration_ms);
   // The run's zero on the monotonic clock: every t_ms and span_ms counts from it.
   j["started_ns"] = r.started_ns;
+  if (r.machine) {
+    const auto pct = [](const std::optional<double>& v) -> json {
+      return v ? json(std::round(*v * 10) / 10) : json(nullptr);
+    };
+    j["machine"] = {{"cpu_busy_pct", pct(r.machine->cpu_busy_pct)},
+                    {"cpu_wait_pct", pct(r.machine->cpu_wait_pct)},
+                    {"runs_at_once", r.machine->runs_at_once},
+                    {"saturated", r.machine->saturated},
+                    {"timing_in_doubt", r.machine->timing_in_doubt}};
+    if (r.machine->rerun_alone) {
+      j["machine"]["rerun_alone"] = true;
+      j["machine"]["first_attempt"] = r.machine->first_attempt;
+    }
+  }
   json measurements = json::object();
   for (const auto& m : r.measurements) measurements[m.name] = measurement_json(m, r.started_ns);
   j["measurements"] = std::move(measurements);

@@ -323,6 +323,18 @@ results::run_result read_run(const object_reader& run, std::size_t position) {
   r.url = run.text("url");
   r.duration_ms = run.number("duration_ms");
   r.started_ns = started_of(run);
+  if (run.has("machine")) {
+    const auto machine = run.object("machine");
+    results::machine_load load;
+    if (machine.has_value("cpu_busy_pct")) load.cpu_busy_pct = machine.number("cpu_busy_pct");
+    if (machine.has_value("cpu_wait_pct")) load.cpu_wait_pct = machine.number("cpu_wait_pct");
+    load.runs_at_once = machine.small_integer("runs_at_once");
+    load.saturated = machine.flag("saturated");
+    load.timing_in_doubt = machine.flag("timing_in_doubt");
+    load.rerun_alone = machine.flag_or("rerun_alone", false);
+    if (load.rerun_alone) load.first_attempt = machine.text("first_attempt");
+    r.machine = load;
+  }
   const auto measurements = run.object("measurements");
   for (const auto& [name, value] : measurements.raw().items()) {
     r.measurements.push_back(

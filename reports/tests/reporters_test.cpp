@@ -637,6 +637,15 @@ run_result run_with_everything() {
   r.situation = {"server.fault", "harness.signal"};
   r.situation_missing = {"harness.signal"};
   r.failed_attempts = {{verdict::error, "client failed to start", 3.25}};
+  results::machine_load load;
+  load.cpu_busy_pct = 97.5;
+  load.cpu_wait_pct = 31.2;
+  load.runs_at_once = 16;
+  load.saturated = true;
+  load.timing_in_doubt = true;
+  load.rerun_alone = true;
+  load.first_attempt = "fail: hang_ms = 1203 ms, expected <= 1000 ms";
+  r.machine = load;
   r.timeline_dropped = 7;
   r.measurements[0].span_from_ns = t0 + 50'000'000;
   r.measurements[0].span_to_ns = t0 + 3'052'418'400;

@@ -22,6 +22,8 @@
 namespace wsrepro::harness {
 
 struct planned_run;
+class startup_gate;
+class duration_history;
 
 struct run_options {
   search_paths paths;
@@ -45,6 +47,14 @@ struct run_options {
   int retries = 0;
   /// Called (serialised with execute_plan's on_finished) as each run starts, for progress.
   std::function<void(const planned_run&)> on_started;
+  /// With more than one job: what earlier invocations measured, to start the longest runs
+  /// first (scenario deadlines stand in for the rest). Unset: plan order.
+  const duration_history* history = nullptr;
+  /// How many clients may be starting at once (spawn to the first connection or exit) when more
+  /// runs than that overlap; 0: one per usable CPU.
+  int startup_slots = 0;
+  /// Set by execute_plan for each run; nullptr: no limit.
+  startup_gate* gate = nullptr;
 };
 
 struct planned_run {
@@ -66,8 +76,9 @@ results::plan_outline outline(const std::vector<planned_run>& plan, int jobs);
 
 results::run_result execute_run(const planned_run& plan, const run_options& options);
 
-/// Runs the plan with `options.jobs` workers; `on_finished` is called (serialised) as each run
-/// ends. Results come back in plan order (without their details unless options.keep_details).
+/// Runs the plan with `options.jobs` workers, longest expected first when options.history is
+/// set; `on_finished` is called (serialised) as each run ends. Results come back in plan order
+/// (without their details unless options.keep_details).
 std::vector<results::run_result> execute_plan(
     const std::vector<planned_run>& plan, const run_options& options,
     const std::function<void(const results::run_result&)>& on_finished = {});

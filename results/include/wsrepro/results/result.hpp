@@ -109,6 +109,25 @@ struct failed_attempt {
   double duration_ms = 0;
 };
 
+/// The machine while a run ran: all of its processes, not only this run's. A timing verdict
+/// taken while the CPUs were saturated may be the machine's doing, not the client's.
+struct machine_load {
+  /// Of all CPUs' time over the run (/proc/stat); unknown for a run too short for its ticks.
+  std::optional<double> cpu_busy_pct;
+  /// Of the run's time, how much some task was ready to run but waited for a CPU (the kernel's
+  /// pressure stall information); unknown without PSI.
+  std::optional<double> cpu_wait_pct;
+  int runs_at_once = 1;  ///< the most runs going at the same time during this one, itself included
+  bool saturated = false;
+  /// Waiting for a CPU may have pushed a time the verdict rests on to or past its limit: the
+  /// machine, not the client, may have decided it.
+  bool timing_in_doubt = false;
+  /// This attempt was made again, alone (no other run going), because the first one's timing
+  /// was in doubt; `first_attempt` is that one's verdict and reason.
+  bool rerun_alone = false;
+  std::string first_attempt;
+};
+
 struct run_result {
   std::string scenario_id;
   std::string scenario_title;
@@ -139,6 +158,7 @@ struct run_result {
   /// need calendar time; never used to measure.
   std::int64_t started_unix_ns = 0;
   double duration_ms = 0;
+  std::optional<machine_load> machine;
   std::vector<measurement> measurements;
   /// The events the scenario's situation needs (scenario::situation) and those the run never
   /// saw: a run that misses one is not a pass, nor a known bug.
