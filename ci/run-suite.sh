@@ -9,4 +9,4 @@ source ci/lib.sh
 stage "install dependencies" 900 bash ci/install-deps.sh
 bash ci/build.sh release wsrepro_runtime
 stage "default scenario suite and seed matrix" 900 \
-  build/release/wsrepro run --jobs 2 --strict --out wsrepro-out "$@"
+  build/release/wsrepro run --strict --out wsrepro-out "$@"

@@ -483,8 +483,9 @@ void weigh_timing(const planned_run& plan, results::run_result& r) {
   const scenario& s = *plan.scenario_ptr;
   const known_bug* bug = s.bug_for(plan.client.name, plan.client.version);
   r.machine->timing_in_doubt =
-      timing_near_a_limit(r.measurements, s.expect, share) ||
-      (bug != nullptr && timing_near_a_limit(r.measurements, bug->signature, share));
+      timing_near_a_limit(r.measurements, s.expect, share, r.machine->saturated) ||
+      (bug != nullptr &&
+       timing_near_a_limit(r.measurements, bug->signature, share, r.machine->saturated));
 }
 
 }  // namespace

@@ -25,6 +25,8 @@ constexpr double longest_plausible_ms = 24.0 * 3600 * 1000;
 /// What a run of each kind may need besides CPU: a JVM's heap, an interpreter's modules.
 constexpr std::uint64_t memory_per_run_bytes = std::uint64_t{256} << 20;
 constexpr int runs_per_cpu = 8;
+/// As many as `--jobs` takes: each run is a thread here and a process tree there.
+constexpr int most_jobs = 64;
 
 std::optional<std::uint64_t> available_memory_bytes() {
   std::ifstream in("/proc/meminfo");
@@ -161,7 +163,8 @@ int auto_jobs(std::size_t plan_size) {
     jobs =
         std::min<std::uint64_t>(jobs, std::max<std::uint64_t>(1, *memory / memory_per_run_bytes));
   }
-  jobs = std::min<std::uint64_t>(jobs, std::max<std::size_t>(1, plan_size));
+  jobs = std::min<std::uint64_t>(
+      {jobs, std::max<std::size_t>(1, plan_size), std::uint64_t{most_jobs}});
   return static_cast<int>(std::max<std::uint64_t>(1, jobs));
 }
 

@@ -72,21 +72,22 @@ bool process_alive(int pid) {
   return close != std::string::npos && line.size() > close + 2 && line[close + 2] != 'Z';
 }
 
-const char* escalation = R"(
-[[signal]]
-send = "SIGINT"
-after = "client.spawn"
-delay_ms = 100
-[[signal]]
-send = "SIGTERM"
-delay_ms = 300
-[[signal]]
-send = "SIGKILL"
-delay_ms = 300
-)";
+/// SIGINT `delay_ms` after the first `anchor` event, then SIGTERM and SIGKILL 300 ms apart.
+std::string escalation_after(const std::string& anchor, int delay_ms) {
+  return "[[signal]]\nsend = \"SIGINT\"\nafter = \"" + anchor +
+         "\"\ndelay_ms = " + std::to_string(delay_ms) +
+         "\n[[signal]]\nsend = \"SIGTERM\"\ndelay_ms = 300\n"
+         "[[signal]]\nsend = \"SIGKILL\"\ndelay_ms = 300\n";
+}
+
+const std::string escalation = escalation_after("client.spawn", 100);
+/// From the moment the client says its trap is set: SIGINT a fixed 100 ms after spawn could
+/// beat a loaded machine's shell to its `trap`.
+const std::string escalation_once_trapped = escalation_after("client.stdout", 0);
 
 TEST(supervisor, a_client_that_ignores_sigint_is_escalated_to_sigterm) {
-  const auto r = run(make_scenario(escalation), sh("trap '' INT; exec sleep 30"));
+  const auto r =
+      run(make_scenario(escalation_once_trapped), sh("trap '' INT; echo trapped; exec sleep 30"));
   EXPECT_EQ(signals_sent(r), (std::vector<std::string>{"SIGINT", "SIGTERM"}));
   EXPECT_EQ(*get(r, "ended_by").text, "SIGTERM");
   EXPECT_EQ(*get(r, "exit_signal").text, "SIGTERM");
@@ -97,7 +98,8 @@ TEST(supervisor, a_client_that_ignores_sigint_is_escalated_to_sigterm) {
 }
 
 TEST(supervisor, a_client_that_ignores_sigint_and_sigterm_is_killed) {
-  const auto r = run(make_scenario(escalation), sh("trap '' INT TERM; exec sleep 30"));
+  const auto r = run(make_scenario(escalation_once_trapped),
+                     sh("trap '' INT TERM; echo trapped; exec sleep 30"));
   EXPECT_EQ(signals_sent(r), (std::vector<std::string>{"SIGINT", "SIGTERM", "SIGKILL"}));
   EXPECT_EQ(*get(r, "ended_by").text, "SIGKILL");
   // It ignored SIGINT until SIGTERM went out 300 ms later: that much is known, no more.

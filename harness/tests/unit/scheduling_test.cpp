@@ -187,23 +187,33 @@ TEST(timing_near_a_limit, doubts_only_a_time_that_waiting_could_have_pushed_to_i
   expect.limits["hang_ms"] = {std::nullopt, 1000.0};  // at most 1 s
   const double share = 0.2;                           // tasks waited a fifth of the run
   // Past the maximum by less than a fifth of itself: waiting may have pushed it there.
-  EXPECT_TRUE(timing_near_a_limit({timed("hang_ms", 1100)}, expect, share));
+  EXPECT_TRUE(timing_near_a_limit({timed("hang_ms", 1100)}, expect, share, false));
   // Far past it, or short of it (waiting never shortens a time): the client's own.
-  EXPECT_FALSE(timing_near_a_limit({timed("hang_ms", 3000)}, expect, share));
-  EXPECT_FALSE(timing_near_a_limit({timed("hang_ms", 990)}, expect, share));
+  EXPECT_FALSE(timing_near_a_limit({timed("hang_ms", 3000)}, expect, share, false));
+  EXPECT_FALSE(timing_near_a_limit({timed("hang_ms", 990)}, expect, share, false));
   // A known bug's minimum (a hang of at least 2.7 s) barely reached is in doubt too.
   expectation signature;
   signature.limits["hang_ms"] = {2700.0, 4500.0};
-  EXPECT_TRUE(timing_near_a_limit({timed("hang_ms", 3030)}, signature, share));
-  EXPECT_FALSE(timing_near_a_limit({timed("hang_ms", 3030)}, signature, 0.05));
+  EXPECT_TRUE(timing_near_a_limit({timed("hang_ms", 3030)}, signature, share, false));
+  EXPECT_FALSE(timing_near_a_limit({timed("hang_ms", 3030)}, signature, 0.05, false));
   // Counts are not times, and a machine with no waiting doubts nothing.
   expectation counts;
   counts.limits["leaked_processes"] = {std::nullopt, 0.0};
   results::measurement leaked;
   leaked.name = "leaked_processes";
   leaked.value = 1;
-  EXPECT_FALSE(timing_near_a_limit({leaked}, counts, 1.0));
-  EXPECT_FALSE(timing_near_a_limit({timed("hang_ms", 1001)}, expect, 0));
+  EXPECT_FALSE(timing_near_a_limit({leaked}, counts, 1.0, false));
+  EXPECT_FALSE(timing_near_a_limit({timed("hang_ms", 1001)}, expect, 0, false));
+  // Cut short by a signal at 500 ms, below the 1 s maximum: in doubt only on a saturated
+  // machine (the client may have been waiting for a CPU when the signal came).
+  auto cut = timed("hang_ms", 501);
+  cut.lower_bound = true;
+  EXPECT_TRUE(timing_near_a_limit({cut}, expect, 0.9, true));
+  EXPECT_FALSE(timing_near_a_limit({cut}, expect, 0.05, false));
+  // A hung client killed at its 10 s deadline is no machine's doing.
+  auto hung = timed("hang_ms", 10000);
+  hung.lower_bound = true;
+  EXPECT_FALSE(timing_near_a_limit({hung}, expect, 0.3, true));
 }
 
 }  // namespace

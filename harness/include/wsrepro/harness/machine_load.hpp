@@ -37,10 +37,11 @@ results::machine_load load_between(const cpu_counters& before, const cpu_counter
 double cpu_wait_share(const results::machine_load& load);
 
 /// Whether waiting for a CPU may have pushed a time (an `_ms` measurement with a limit in
-/// `expect`) to or past its limit: it is, but by less than `wait_share` of itself. A time
-/// short of its limit is not in doubt: waiting only makes times longer.
+/// `expect`) to or past its limit: it is, but by less than `wait_share` of itself; or, on a
+/// `saturated` machine, the harness cut it short below its maximum (the client was still
+/// going). A time short of its limit is not in doubt: waiting only makes times longer.
 bool timing_near_a_limit(const std::vector<results::measurement>& measurements,
-                         const expectation& expect, double wait_share);
+                         const expectation& expect, double wait_share, bool saturated);
 
 /// The thresholds of `saturated`, for documentation and tests.
 inline constexpr double saturated_busy_pct = 95;

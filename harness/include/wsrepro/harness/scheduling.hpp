@@ -62,8 +62,8 @@ std::vector<std::size_t> longest_first(const std::vector<planned_run>& plan,
 /// The CPUs this process may run on (its affinity mask), at least 1.
 int usable_cpus();
 
-/// `--jobs auto`: runs mostly wait, so several per CPU, bounded by the plan and by memory (a
-/// runtime such as a JVM takes a few hundred MiB).
+/// `--jobs auto`: runs mostly wait, so several per CPU, bounded by the plan, by memory (a
+/// runtime such as a JVM takes a few hundred MiB) and by 64.
 int auto_jobs(std::size_t plan_size);
 
 /// At most `slots` holders at once; a holder that keeps its place longer than `longest_hold` no
