@@ -656,6 +656,12 @@ std::vector<results::run_result> execute_plan(
   // Runs whose verdict the machine may have decided (timing in doubt under contention): made
   // again at the end, alone, before anything is reported of them.
   std::vector<std::pair<std::size_t, results::run_result>> doubted;
+  // Reports a run (callers hold report_mutex, or run alone) and keeps it in plan order.
+  const auto finish = [&](std::size_t i, results::run_result r) {
+    if (on_finished) on_finished(r);
+    if (!options.keep_details) results::drop_details(r);
+    results[i] = std::move(r);
+  };
   const auto worker = [&] {
     for (;;) {
       const std::size_t k = next++;
@@ -681,9 +687,7 @@ std::vector<results::run_result> execute_plan(
         doubted.emplace_back(i, std::move(r));
         continue;
       }
-      if (on_finished) on_finished(r);
-      if (!options.keep_details) results::drop_details(r);
-      results[i] = std::move(r);
+      finish(i, std::move(r));
     }
   };
   std::vector<std::thread> threads;
@@ -704,9 +708,7 @@ std::vector<results::run_result> execute_plan(
                                    (first.reason.empty() ? "" : ": " + first.reason);
       }
     }
-    if (on_finished) on_finished(r);
-    if (!options.keep_details) results::drop_details(r);
-    results[i] = std::move(r);
+    finish(i, std::move(r));
   }
   return results;
 }

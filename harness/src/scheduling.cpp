@@ -5,12 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <iomanip>
 #include <numeric>
 #include <sstream>
 #include <system_error>
 
+#include "wsrepro/common/files.hpp"
 #include "wsrepro/harness/runner.hpp"
 
 namespace wsrepro::harness {
@@ -29,7 +29,8 @@ constexpr int runs_per_cpu = 8;
 constexpr int most_jobs = 64;
 
 std::optional<std::uint64_t> available_memory_bytes() {
-  std::ifstream in("/proc/meminfo");
+  std::string error;
+  std::istringstream in(read_file("/proc/meminfo", error, 1 << 20).value_or(""));
   std::string name;
   std::uint64_t kib = 0;
   std::string unit;
@@ -78,26 +79,20 @@ std::string duration_history::serialise() const {
 }
 
 duration_history duration_history::load(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) return {};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse(text.str());
+  std::string error;
+  return parse(read_file(file, error, std::size_t{16} << 20).value_or(""));
 }
 
 bool duration_history::save(const std::filesystem::path& file) const {
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  auto temporary = file;
-  temporary += ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << serialise();
-    if (!out.flush()) return false;
+  try {
+    std::filesystem::create_directories(file.parent_path());
+    atomic_file out(file);
+    out.stream() << serialise();
+    out.commit();
+    return true;
+  } catch (const std::exception&) {
+    return false;  // a cache: the next invocation only orders its runs less well
   }
-  std::filesystem::rename(temporary, file, ec);
-  if (ec) std::filesystem::remove(temporary, ec);
-  return !ec;
 }
 
 std::optional<double> duration_history::expected_ms(const std::string& key) const {
