@@ -87,64 +87,6 @@ exit = "nonzero"
 ended_by = ["SIGINT"]
 )";
 
-/// A loopback TCP connection with bounded reads, standing in for a WebSocket client.
-class tcp_connection {
- public:
-  explicit tcp_connection(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd_ < 0 ||
-        ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-      ADD_FAILURE() << "cannot connect to 127.0.0.1:" << port << ": " << std::strerror(errno);
-      close();
-    }
-  }
-  tcp_connection(const tcp_connection&) = delete;
-  tcp_connection& operator=(const tcp_connection&) = delete;
-  ~tcp_connection() { close(); }
-
-  bool connected() const { return fd_ >= 0; }
-
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
-  bool send_all(std::string_view data) {
-    while (!data.empty() && fd_ >= 0) {
-      const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return data.empty();
-  }
-
-  /// Reads until `terminator` has arrived, the peer closes, or the timeout passes.
-  std::string read_until(std::string_view terminator, milliseconds timeout) {
-    std::string got;
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (fd_ >= 0 && !contains(got, terminator)) {
-      const auto left =
-          std::chrono::duration_cast<milliseconds>(until - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buffer[4096];
-      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n <= 0) break;
-      got.append(buffer, static_cast<std::size_t>(n));
-    }
-    return got;
-  }
-
- private:
-  int fd_ = -1;
-};
-
 }  // namespace
 
 // --- 1. usage ---------------------------------------------------------------------------------
@@ -1225,68 +1167,6 @@ TEST(run_measurement_floor, sigint_to_a_client_that_exits_at_once) {
   // Quoted in the docs as the harness's measurement floor.
   std::cout << "measurement floor: interrupt_latency_ms = " << latency << " ms\n";
   expect_no_process_with(sleeper);
-}
-
-// --- 10. wsrepro serve ------------------------------------------------------------------------
-
-TEST(serve, redirect_answers_302_and_streams_events) {
-  background_process server(wsrepro_argv({"serve", "redirect"}));
-  ASSERT_TRUE(server.started()) << server.start_error();
-  const auto url = server.read_line(milliseconds(10'000));
-  ASSERT_TRUE(url.has_value()) << "no URL line within 10 s";
-  static const std::regex url_pattern(R"(ws://127\.0\.0\.1:(\d+)/)");
-  std::smatch m;
-  ASSERT_TRUE(std::regex_match(*url, m, url_pattern)) << *url;
-  const int port = std::stoi(m[1].str());
-
-  tcp_connection connection(port);
-  ASSERT_TRUE(connection.connected());
-  ASSERT_TRUE(connection.send_all(
-      "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-      "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-  const std::string response = connection.read_until("\r\n\r\n", milliseconds(5000));
-  EXPECT_TRUE(response.starts_with("HTTP/1.1 302 Found\r\n")) << response;
-  EXPECT_TRUE(contains(response, "\r\nLocation: ws://127.0.0.1:1/\r\n")) << response;
-
-  // One JSON object per event, flushed as it happens: read until the fault.
-  std::set<std::string> events;
-  while (!events.count("server.fault")) {
-    const auto line = server.read_line(milliseconds(5000));
-    ASSERT_TRUE(line.has_value()) << "no server.fault event; saw " << events.size() << " events";
-    const json e = json::parse(*line, nullptr, false);
-    ASSERT_TRUE(e.is_object() && e.contains("event") && e["event"].is_string()) << *line;
-    events.insert(e["event"].get<std::string>());
-  }
-  for (const char* name : {"server.accept", "server.request", "server.response"}) {
-    EXPECT_TRUE(events.count(name)) << name;
-  }
-
-  // Stopped while the connection is still open (keep_open): it must not wait for the peer.
-  server.send_signal(SIGINT);
-  const auto r = server.wait(milliseconds(5000));
-  EXPECT_EQ(r.exit_code, 0) << describe(r);
-  EXPECT_TRUE(contains(r.out, R"("event":"server.stop")")) << describe(r);
-}
-
-TEST(serve, unknown_behaviour_lists_known_ones) {
-  const auto r = run_wsrepro({"serve", "nosuch"}, milliseconds(10'000));
-  EXPECT_EQ(r.exit_code, 2) << describe(r);
-  EXPECT_TRUE(contains(r.err, "echo")) << describe(r);
-  EXPECT_TRUE(contains(r.err, "redirect")) << describe(r);
-}
-
-TEST(serve, bad_settings_are_bad_input) {
-  const auto unknown =
-      run_wsrepro({"serve", "redirect", "--set", "colour=red"}, milliseconds(10'000));
-  EXPECT_EQ(unknown.exit_code, 2) << describe(unknown);
-  EXPECT_TRUE(contains(unknown.err, "colour")) << describe(unknown);
-  // 3xx only: the behaviour is a redirect.
-  const auto range =
-      run_wsrepro({"serve", "redirect", "--set", "status=200"}, milliseconds(10'000));
-  EXPECT_EQ(range.exit_code, 2) << describe(range);
-  EXPECT_TRUE(contains(range.err, "300")) << describe(range);
-  EXPECT_TRUE(contains(range.err, "399")) << describe(range);
 }
 
 // --- 11. cleanup: nothing outlives a run ------------------------------------------------------

@@ -53,7 +53,11 @@ inline std::string join_command(const std::vector<std::string>& argv) {
 /// the group of a child still running, so an early ASSERT never leaves a process behind.
 class background_process {
  public:
-  explicit background_process(std::vector<std::string> argv) : argv_(std::move(argv)) { start(); }
+  /// stdin is /dev/null, or with stdin_pipe a pipe whose write end the test holds (close_stdin).
+  explicit background_process(std::vector<std::string> argv, bool stdin_pipe = false)
+      : argv_(std::move(argv)), stdin_pipe_(stdin_pipe) {
+    start();
+  }
   background_process(const background_process&) = delete;
   background_process& operator=(const background_process&) = delete;
 
@@ -63,8 +67,11 @@ class background_process {
       int status = 0;
       ::waitpid(pid_, &status, 0);
     }
-    for (int* fd : {&out_fd_, &err_fd_, &pid_fd_}) close_fd(*fd);
+    for (int* fd : {&out_fd_, &err_fd_, &pid_fd_, &in_fd_}) close_fd(*fd);
   }
+
+  /// Closes the write end of its stdin pipe: it reads end of file.
+  void close_stdin() { close_fd(in_fd_); }
 
   bool started() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
@@ -146,13 +153,19 @@ class background_process {
     command_ = join_command(argv_);
     int out_pipe[2] = {-1, -1};
     int err_pipe[2] = {-1, -1};
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    int in_pipe[2] = {-1, -1};
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0 ||
+        (stdin_pipe_ && ::pipe2(in_pipe, O_CLOEXEC) != 0)) {
       start_error_ = std::string("pipe: ") + std::strerror(errno);
       return;
     }
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (stdin_pipe_) {
+      posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    }
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
     // Nothing of the test process reaches it: what it holds, it opened itself.
@@ -179,6 +192,8 @@ class background_process {
     posix_spawnattr_destroy(&attr);
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
+    if (stdin_pipe_) ::close(in_pipe[0]);
+    in_fd_ = in_pipe[1];
     out_fd_ = out_pipe[0];
     err_fd_ = err_pipe[0];
     if (rc != 0) {
@@ -232,6 +247,8 @@ class background_process {
   }
 
   std::vector<std::string> argv_;
+  bool stdin_pipe_ = false;
+  int in_fd_ = -1;
   std::string command_;
   std::string start_error_;
   pid_t pid_ = -1;
