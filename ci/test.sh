@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command, and what CI runs: installs what is missing, builds with
 # ASan+UBSan, runs the whole test suite (unit and integration), checks formatting, smoke-runs
-# the benchmarks, the default scenario suite and CI's subset of the liveness matrix, then
+# the benchmarks, the default scenario suite, CI's subset of the liveness matrix and the
+# packages in integrations/ (pytest plugin, Node helper) against their test suites, then
 # ThreadSanitizer and the fuzzers (20 s each; WSREPRO_FUZZ_SECONDS changes it); clang-tidy
 # checks the recently changed sources. Every stage has a time budget, enforced in CI (.ci/run
 # sets WSREPRO_STAGE_BUDGETS). Compiles go through ccache when it is there (install-deps
@@ -27,6 +28,8 @@ stage "default scenario suite and seed matrix" 900 \
   build/asan/wsrepro run --jobs auto --strict --out build/asan/wsrepro-out
 stage "liveness matrix subset" 600 bash ci/liveness-subset.sh build/asan/wsrepro
 stage "clock agreement with hyperfine" 180 bench/hyperfine_agreement.sh build/asan/wsrepro
+stage "integrations: the pytest plugin (and its wheel)" 600 \
+  bash ci/integrations.sh build/asan/wsrepro
 bash ci/tsan.sh
 bash ci/fuzz.sh "${WSREPRO_FUZZ_SECONDS:-20}"
 echo "==> all stages passed in $((SECONDS - start))s"
