@@ -2,7 +2,9 @@
 # The packages that put wsrepro's servers inside other test suites (integrations/), tested as
 # their users run them: the pytest plugin built as a wheel, installed into a venv per
 # python-websockets version (13.0 has seed bugs 1, 3 and 5; 17.4 has none) and its own tests
-# run with pytest. Venvs are cached beside the client environments.
+# run with pytest; the Node helper packed with npm, installed into a project with ws, its tests
+# run with node --test and its types compiled with tsc --strict. Venvs and the Node project are
+# cached beside the client environments.
 # Usage: ci/integrations.sh WSREPRO
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,3 +47,25 @@ for websockets in 13.0 17.4; do
   (cd integrations/python/tests &&
     WSREPRO_BIN=$wsrepro timeout 300 "$venv/bin/python" -m pytest -q -p no:cacheprovider -rxX)
 done
+
+# The Node helper, as `npm install <path>` users get it: packed, installed beside ws.
+ws_version=8.23.0
+typescript_version=5.9.3
+project="$cache/node-ws-$ws_version"
+if [[ "$(cat "$project/.pins" 2>/dev/null)" != "ws@$ws_version typescript@$typescript_version" ]]; then
+  rm -rf "$project"
+  mkdir -p "$project"
+  echo '{"name": "wsrepro-ci-project", "private": true}' >"$project/package.json"
+  (cd "$project" && npm install --silent --no-audit --no-fund "ws@$ws_version" \
+    "typescript@$typescript_version")
+  echo "ws@$ws_version typescript@$typescript_version" >"$project/.pins"
+fi
+tarball=$(cd integrations/node && npm pack --silent --pack-destination "$copy" | tail -1)
+(cd "$project" && npm install --silent --no-audit --no-fund --no-save "$copy/$tarball")
+echo "integrations: Node helper, ws $ws_version"
+WSREPRO_BIN=$wsrepro NODE_PATH="$project/node_modules" timeout 300 \
+  node --test integrations/node/test/
+cp integrations/node/test/types-check.ts "$project/"
+(cd "$project" && node_modules/.bin/tsc --noEmit --strict --target es2022 --module commonjs \
+  --moduleResolution node --lib es2022,esnext.disposable types-check.ts)
+echo "integrations: Node helper's types compile (tsc $typescript_version --strict)"

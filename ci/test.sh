@@ -28,7 +28,7 @@ stage "default scenario suite and seed matrix" 900 \
   build/asan/wsrepro run --jobs auto --strict --out build/asan/wsrepro-out
 stage "liveness matrix subset" 600 bash ci/liveness-subset.sh build/asan/wsrepro
 stage "clock agreement with hyperfine" 180 bench/hyperfine_agreement.sh build/asan/wsrepro
-stage "integrations: the pytest plugin (and its wheel)" 600 \
+stage "integrations: the pytest plugin (and its wheel), the Node helper" 600 \
   bash ci/integrations.sh build/asan/wsrepro
 bash ci/tsan.sh
 bash ci/fuzz.sh "${WSREPRO_FUZZ_SECONDS:-20}"
