@@ -1,5 +1,7 @@
 #include "catalogue.hpp"
 
+#include "wsrepro/common/names.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <string_view>
@@ -100,12 +102,7 @@ harness::scenario find_scenario(const std::vector<harness::scenario>& scenarios,
 
 std::string unknown_name_message(const std::string& what, const std::string& name,
                                  const std::vector<std::string>& known) {
-  std::string message = "unknown " + what + " '" + name + "'";
-  const std::string suggestion = harness::nearest(name, known);
-  if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
-  std::string list;
-  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-  return message + " (known: " + (list.empty() ? "none" : list) + ")";
+  return unknown_name(what, name, known);
 }
 
 }  // namespace wsrepro::cli

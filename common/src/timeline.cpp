@@ -1,10 +1,20 @@
 #include "wsrepro/common/timeline.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "wsrepro/common/events.hpp"
 
 namespace wsrepro {
+
+namespace {
+
+bool named(const event& e, std::string_view name) {
+  return e.source.size() + 1 + e.kind.size() == name.size() && name.starts_with(e.source) &&
+         name[e.source.size()] == '.' && name.substr(e.source.size() + 1) == e.kind;
+}
+
+}  // namespace
 
 void timeline::emit(event e) {
   if (e.t_ns == 0) e.t_ns = now_ns();
@@ -21,6 +31,7 @@ void timeline::emit(event e) {
       ++dropped_;
     }
   }
+  changed_.notify_all();
   for (const auto& entry : listeners) entry.second(e);
 }
 
@@ -44,12 +55,26 @@ std::vector<event> timeline::snapshot() const {
 std::optional<event> timeline::first(std::string_view name) const {
   std::lock_guard lock(mutex_);
   for (const auto& e : events_) {
-    if (e.source.size() + 1 + e.kind.size() == name.size() && name.starts_with(e.source) &&
-        name[e.source.size()] == '.' && name.substr(e.source.size() + 1) == e.kind) {
-      return e;
-    }
+    if (named(e, name)) return e;
   }
   return std::nullopt;
+}
+
+std::optional<event> timeline::wait_for(std::string_view name, std::chrono::milliseconds timeout,
+                                        std::size_t count) const {
+  count = std::max<std::size_t>(count, 1);
+  std::unique_lock lock(mutex_);
+  std::size_t seen = 0;
+  std::size_t scanned = 0;  // events before this one are counted already
+  std::optional<event> found;
+  const auto arrived = [&] {
+    for (; scanned < events_.size() && !found; ++scanned) {
+      if (named(events_[scanned], name) && ++seen >= count) found = events_[scanned];
+    }
+    return found.has_value();
+  };
+  changed_.wait_for(lock, timeout, arrived);
+  return found;
 }
 
 void timeline::discard() {

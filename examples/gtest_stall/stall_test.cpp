@@ -8,6 +8,7 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <sstream>
+#include <wsrepro/mock/behaviours.hpp>
 #include <wsrepro/mock/registry.hpp>
 #include <wsrepro/mock/server.hpp>
 
@@ -39,14 +40,15 @@ beast::error_code run_client(const std::string& host, std::uint16_t port,
 }
 
 TEST(my_client, detects_a_stalled_server_within_its_keepalive_budget) {
-  wsrepro::mock::server_thread server("stall", {{"mode", "discard"}});
+  // Typed parameters: a misspelt one does not compile.
+  wsrepro::mock::server_thread server(wsrepro::mock::behaviours::stall{.mode = "discard"});
   std::chrono::steady_clock::duration gave_up_after{};
   const auto error = run_client("127.0.0.1", server.port(), gave_up_after);
 
   EXPECT_EQ(error, beast::error::timeout);
   EXPECT_LT(gave_up_after, 3s);  // the budget is 1 s; generous for a loaded machine
   // The server's own log: the stall began, and the client's pings went unanswered.
-  EXPECT_TRUE(server.events().first("server.fault"));
+  EXPECT_TRUE(server.events().wait_for("server.fault", 1s));
   EXPECT_TRUE(server.events().first("server.frame_in")) << "the client never pinged";
   EXPECT_FALSE(server.events().first("server.frame_out")) << "a stalled server sends nothing";
 }

@@ -256,24 +256,31 @@ void server::stop() {
 server_thread::server_thread(std::string_view behaviour,
                              const std::vector<std::pair<std::string, std::string>>& settings,
                              server_options options) {
-  const behaviour_info* info = find_behaviour(behaviour);
-  if (info == nullptr) throw std::invalid_argument("unknown behaviour: " + std::string(behaviour));
-  param_values values(info->params);
+  const behaviour_info& info = behaviour_named(behaviour);
+  // Text values, as on a command line: parsed by each parameter's type, then checked as a whole.
+  typed_settings typed{info.name, {}};
   for (const auto& [key, text] : settings) {
-    const param_spec* spec = find_param(info->params, key);
+    const param_spec* spec = find_param(info.params, key);
     if (spec == nullptr) {
-      throw std::invalid_argument("behaviour " + info->name + " has no parameter " + key);
+      typed.values.emplace_back(key, text);  // resolve() names the known ones
+      continue;
     }
     auto parsed = parse_value(*spec, text);
     if (auto* error = std::get_if<std::string>(&parsed)) {
-      throw std::invalid_argument(key + ": " + *error);
+      throw std::invalid_argument(info.name + " " + key + ": " + *error);
     }
-    values.set(key, std::get<param_value>(parsed));
+    typed.values.emplace_back(key, std::get<param_value>(parsed));
   }
-  if (info->check) {
-    if (auto problem = info->check(values)) throw std::invalid_argument(*problem);
-  }
-  server_ = std::make_unique<server>(ioc_, *info, std::move(values), log_, std::move(options));
+  start(info, resolve(info, typed), std::move(options));
+}
+
+server_thread::server_thread(const typed_settings& settings, server_options options) {
+  const behaviour_info& info = behaviour_named(settings.behaviour);
+  start(info, resolve(info, settings), std::move(options));
+}
+
+void server_thread::start(const behaviour_info& info, param_values values, server_options options) {
+  server_ = std::make_unique<server>(ioc_, info, std::move(values), log_, std::move(options));
   if (auto ec = server_->start()) throw std::system_error(ec, "mock server cannot listen");
   thread_ = std::thread([this] {
     auto guard = net::make_work_guard(ioc_);

@@ -77,9 +77,11 @@ TEST(docs, the_readme_links_every_page_and_every_link_resolves) {
   }
   // Every relative link of the README and the docs names a file that exists.
   const std::regex link(R"(\]\(([^)#:]+)(#[^)]*)?\))");
-  for (const char* doc : {"README.md", "CONTRIBUTING.md", "docs/cli.md", "docs/scenarios.md",
-                          "docs/behaviours.md", "docs/clients.md", "docs/measurements.md",
-                          "docs/library.md", "docs/seed-bugs.md", "docs/diagnosis.md"}) {
+  for (const char* doc :
+       {"README.md", "CONTRIBUTING.md", "docs/cli.md", "docs/scenarios.md", "docs/behaviours.md",
+        "docs/clients.md", "docs/measurements.md", "docs/library.md", "docs/seed-bugs.md",
+        "docs/diagnosis.md", "docs/test-suites.md", "integrations/python/README.md",
+        "integrations/node/README.md"}) {
     const std::string text = read_doc(doc);
     ASSERT_FALSE(text.empty()) << doc;
     const fs::path dir = fs::path(WSREPRO_TEST_DATA_DIR) / fs::path(doc).parent_path();
@@ -88,6 +90,18 @@ TEST(docs, the_readme_links_every_page_and_every_link_resolves) {
       EXPECT_TRUE(fs::exists(dir / (*it)[1].str())) << doc << " links " << (*it)[1].str();
     }
   }
+}
+
+// The library page's example is the example our tests build and run, word for word.
+TEST(docs, the_library_example_is_the_tested_one) {
+  const std::string page = read_doc("docs/library.md");
+  const std::string source = read_doc("examples/gtest_stall/stall_test.cpp");
+  const auto start = page.find("```cpp\n");
+  ASSERT_NE(start, std::string::npos);
+  const auto end = page.find("```", start + 7);
+  const std::string shown = page.substr(start + 7, end - start - 7);
+  const std::string tested = source.substr(0, source.find("#ifdef EXPECTED_BEHAVIOURS"));
+  EXPECT_EQ(tested.substr(0, tested.find_last_not_of('\n') + 1) + "\n", shown);
 }
 
 }  // namespace

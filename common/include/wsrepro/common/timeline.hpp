@@ -4,6 +4,8 @@
 // runner subscribes to it to fire signals relative to events. Beside the events it holds the
 // run's bytes on the wire (wire()), on the same clock.
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <mutex>
@@ -33,6 +35,10 @@ class timeline {
   std::vector<event> snapshot() const;
   /// The first event with this name (`source.kind`), if any.
   std::optional<event> first(std::string_view name) const;
+  /// Waits until `count` events with this name are on the timeline, at most `timeout`: the
+  /// count-th of them, or nullopt at the timeout. From any thread but a listener's.
+  std::optional<event> wait_for(std::string_view name, std::chrono::milliseconds timeout,
+                                std::size_t count = 1) const;
   /// High-volume events dropped past the bound (essential ones are always kept), and those
   /// their producer chose not to keep (discard()).
   std::size_t dropped() const;
@@ -45,6 +51,7 @@ class timeline {
 
  private:
   mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;  ///< an event was appended (wait_for)
   std::vector<event> events_;
   std::vector<std::pair<std::size_t, listener>> listeners_;
   std::size_t next_listener_id_ = 1;

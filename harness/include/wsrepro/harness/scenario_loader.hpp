@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "wsrepro/common/names.hpp"
 #include "wsrepro/harness/scenario.hpp"
 
 namespace wsrepro::harness {
@@ -30,7 +31,6 @@ load_result parse_scenario(std::string_view text, const std::filesystem::path& f
 /// Loads files and directories (recursively, *.toml, in path order); ids must be unique.
 load_result load_scenarios(const std::vector<std::filesystem::path>& paths);
 
-/// The known word nearest to `word` (edit distance at most 2, or a prefix), or empty.
-std::string nearest(std::string_view word, const std::vector<std::string>& known);
+using wsrepro::nearest;  // (common/names.hpp) where the loader's callers have always found it
 
 }  // namespace wsrepro::harness

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -61,6 +62,13 @@ class param_values {
 
  private:
   std::map<std::string, param_value> values_;
+};
+
+/// A behaviour by name with typed parameter values, for library users; what the generated
+/// structs of wsrepro/mock/behaviours.hpp convert to. Checked when a server is made from it.
+struct typed_settings {
+  std::string behaviour;
+  std::vector<std::pair<std::string, param_value>> values;
 };
 
 /// Checks a typed value against its spec; the error says what was expected.

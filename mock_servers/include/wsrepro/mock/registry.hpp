@@ -45,6 +45,14 @@ void register_behaviour(behaviour_info info);
 const std::vector<behaviour_info>& all_behaviours();
 const behaviour_info* find_behaviour(std::string_view name);
 
+/// The named behaviour; throws std::invalid_argument with a did-you-mean and the known names.
+const behaviour_info& behaviour_named(std::string_view name);
+
+/// The behaviour's parameters: its defaults with `settings` applied, each checked against its
+/// spec, then as a whole. Throws std::invalid_argument naming the parameter (a misspelt one
+/// with a did-you-mean and the known ones).
+param_values resolve(const behaviour_info& behaviour, const typed_settings& settings);
+
 }  // namespace wsrepro::mock
 
 /// Registers a behaviour defined in mock_servers/behaviours/NAME.cpp (NAME = the file's stem).

@@ -89,9 +89,9 @@ class server {
 
 /// A server on its own thread, for tests and library users:
 ///
-///   wsrepro::mock::server_thread srv("stall");
+///   wsrepro::mock::server_thread srv(wsrepro::mock::behaviours::stall{.mode = "discard"});
 ///   connect_my_client(srv.url());
-///   auto events = srv.events().snapshot();
+///   auto stalled = srv.events().wait_for("server.fault", std::chrono::seconds(2));
 class server_thread {
  public:
   /// Throws std::invalid_argument for an unknown behaviour or a bad parameter, and
@@ -99,6 +99,9 @@ class server_thread {
   explicit server_thread(std::string_view behaviour,
                          const std::vector<std::pair<std::string, std::string>>& settings = {},
                          server_options options = {});
+  /// Typed: `server_thread srv(behaviours::redirect{.status = 307});` (wsrepro/mock/
+  /// behaviours.hpp), where a misspelt parameter does not compile. Throws as above.
+  explicit server_thread(const typed_settings& settings, server_options options = {});
   ~server_thread();
   server_thread(const server_thread&) = delete;
   server_thread& operator=(const server_thread&) = delete;
@@ -109,6 +112,8 @@ class server_thread {
   void stop();
 
  private:
+  void start(const behaviour_info& info, param_values values, server_options options);
+
   timeline log_;
   boost::asio::io_context ioc_;
   std::unique_ptr<server> server_;
