@@ -223,7 +223,8 @@ command add_serve_command(CLI::App& app) {
   sub->add_option("--listen", settings->address, "Loopback address to listen on")
       ->check(CLI::IsMember({"127.0.0.1", "::1"}))
       ->capture_default_str();
-  sub->add_flag("--tls", settings->tls, "Serve wss:// with a throwaway CA (its file on stderr)");
+  sub->add_flag("--tls", settings->tls,
+                "Serve wss:// with a throwaway CA (its file on stderr, or ca_file with --json)");
   sub->add_option("--request-timeout-ms", settings->request_timeout_ms,
                   "Close a connection whose upgrade request is not complete within N ms, logged "
                   "as server.request_timeout (0: wait for ever)")
