@@ -3,7 +3,8 @@
 # their users run them: the pytest plugin built as a wheel, installed into a venv per
 # python-websockets version (13.0 has seed bugs 1, 3 and 5; 17.4 has none) and its own tests
 # run with pytest; the Node helper packed with npm, installed into a project with ws, its tests
-# run with node --test and its types compiled with tsc --strict. Venvs and the Node project are
+# run with node --test, one test each under Jest and Vitest, and its types compiled with tsc
+# --strict. Venvs and the Node project are
 # cached beside the client environments.
 # Usage: ci/integrations.sh WSREPRO
 set -euo pipefail
@@ -48,17 +49,18 @@ for websockets in 13.0 17.4; do
     WSREPRO_BIN=$wsrepro timeout 300 "$venv/bin/python" -m pytest -q -p no:cacheprovider -rxX)
 done
 
-# The Node helper, as `npm install <path>` users get it: packed, installed beside ws.
+# The Node helper, as `npm install <path>` users get it: packed, installed beside ws, and run
+# under node:test, Jest and Vitest.
 ws_version=8.23.0
-typescript_version=5.9.3
+node_pins="ws@$ws_version typescript@5.9.3 jest@30.5.2 vitest@3.2.7"
 project="$cache/node-ws-$ws_version"
-if [[ "$(cat "$project/.pins" 2>/dev/null)" != "ws@$ws_version typescript@$typescript_version" ]]; then
+if [[ "$(cat "$project/.pins" 2>/dev/null)" != "$node_pins" ]]; then
   rm -rf "$project"
   mkdir -p "$project"
   echo '{"name": "wsrepro-ci-project", "private": true}' >"$project/package.json"
-  (cd "$project" && npm install --silent --no-audit --no-fund "ws@$ws_version" \
-    "typescript@$typescript_version")
-  echo "ws@$ws_version typescript@$typescript_version" >"$project/.pins"
+  # shellcheck disable=SC2086  # the pins are words
+  (cd "$project" && npm install --silent --no-audit --no-fund $node_pins)
+  echo "$node_pins" >"$project/.pins"
 fi
 tarball=$(cd integrations/node && npm pack --silent --pack-destination "$copy" | tail -1)
 (cd "$project" && npm install --silent --no-audit --no-fund --no-save "$copy/$tarball")
@@ -68,4 +70,10 @@ WSREPRO_BIN=$wsrepro NODE_PATH="$project/node_modules" timeout 300 \
 cp integrations/node/test/types-check.ts "$project/"
 (cd "$project" && node_modules/.bin/tsc --noEmit --strict --target es2022 --module commonjs \
   --moduleResolution node --lib es2022,esnext.disposable types-check.ts)
-echo "integrations: Node helper's types compile (tsc $typescript_version --strict)"
+echo "integrations: Node helper's types compile (tsc --strict)"
+cp integrations/node/frameworks/* "$project/"
+(cd "$project" && WSREPRO_BIN=$wsrepro timeout 120 node_modules/.bin/jest --ci \
+  --testMatch '**/mock.jest.test.js')
+(cd "$project" && WSREPRO_BIN=$wsrepro timeout 120 node_modules/.bin/vitest run \
+  mock.vitest.test.mjs)
+echo "integrations: Node helper under Jest and Vitest"

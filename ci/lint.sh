@@ -18,7 +18,7 @@ if command -v node >/dev/null 2>&1; then
   echo "node --check: ${#scripts[@]} scripts parse"
 fi
 # The integrations' sources parse (their tests run in ci/integrations.sh, which needs a build).
-mapfile -t helpers < <(git ls-files 'integrations/*.js')
+mapfile -t helpers < <(git ls-files 'integrations/*.js' 'integrations/*.mjs')
 for script in "${helpers[@]}"; do node --check "$script"; done
 mapfile -t modules < <(git ls-files 'integrations/*.py')
 python3 - "${modules[@]}" <<'PY'
