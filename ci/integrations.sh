@@ -4,8 +4,7 @@
 # python-websockets version (13.0 has seed bugs 1, 3 and 5; 17.4 has none) and its own tests
 # run with pytest; the Node helper packed with npm, installed into a project with ws, its tests
 # run with node --test, one test each under Jest and Vitest, and its types compiled with tsc
-# --strict. Venvs and the Node project are
-# cached beside the client environments.
+# --strict. Venvs and the Node project are cached beside the client environments.
 # Usage: ci/integrations.sh WSREPRO
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 
 #include "catalogue.hpp"
 #include "commands.hpp"
@@ -43,11 +44,16 @@ struct serve_settings {
   std::int64_t events_buffer_kib = std::int64_t{16} * 1024;
 };
 
+// Milliseconds since the server started, to the microsecond: enough for a log.
+double t_ms(mono_ns t, mono_ns zero) {
+  const mono_ns whole_us = (t - zero) / 1000;
+  return static_cast<double>(whole_us) / 1000.0;
+}
+
 // A reader that reads nothing gets the URL line and this much of the events, then a count.
 std::string dropped_line(mono_ns zero, std::uint64_t dropped) {
   nlohmann::ordered_json j;
-  const mono_ns whole_us = (now_ns() - zero) / 1000;
-  j["t_ms"] = static_cast<double>(whole_us) / 1000.0;
+  j["t_ms"] = t_ms(now_ns(), zero);
   j["event"] = "serve.events_dropped";
   j["dropped"] = dropped;
   return j.dump();
@@ -78,8 +84,7 @@ int open_events(const serve_settings& settings) {
 
 nlohmann::ordered_json to_json(const event& e, mono_ns zero) {
   nlohmann::ordered_json j;
-  const mono_ns whole_us = (e.t_ns - zero) / 1000;  // microseconds are enough for a log
-  j["t_ms"] = static_cast<double>(whole_us) / 1000.0;
+  j["t_ms"] = t_ms(e.t_ns, zero);
   j["t_ns"] = e.t_ns;
   j["event"] = e.name();
   if (e.connection >= 0) j["conn"] = e.connection;
@@ -93,36 +98,27 @@ nlohmann::ordered_json to_json(const event& e, mono_ns zero) {
 
 mock::param_values parse_settings(const mock::behaviour_info& info,
                                   const std::vector<std::string>& settings) {
-  mock::param_values values(info.params);
-  std::vector<std::string> names;
-  for (const auto& p : info.params) names.push_back(p.name);
+  std::vector<std::pair<std::string, std::string>> pairs;
   for (const auto& setting : settings) {
     const auto eq = setting.find('=');
-    if (eq == std::string::npos)
+    if (eq == std::string::npos) {
       throw usage_error{"--set expects KEY=VALUE, got '" + setting + "'"};
-    const std::string key = setting.substr(0, eq);
-    const mock::param_spec* spec = mock::find_param(info.params, key);
-    if (spec == nullptr) {
-      throw usage_error{"--set: " + unknown_name_message("parameter of " + info.name, key, names)};
     }
-    auto parsed = mock::parse_value(*spec, setting.substr(eq + 1));
-    if (const auto* error = std::get_if<std::string>(&parsed)) {
-      throw usage_error{"--set " + key + ": " + *error};
-    }
-    values.set(key, std::get<mock::param_value>(parsed));
+    pairs.emplace_back(setting.substr(0, eq), setting.substr(eq + 1));
   }
-  if (info.check) {
-    if (auto problem = info.check(values)) throw usage_error{"--set: " + *problem};
+  try {
+    return mock::resolve_text(info, pairs);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error{std::string("--set: ") + e.what()};
   }
-  return values;
 }
 
 int serve(const serve_settings& settings) {
-  const mock::behaviour_info* info = mock::find_behaviour(settings.behaviour);
-  if (info == nullptr) {
-    std::vector<std::string> names;
-    for (const auto& b : mock::all_behaviours()) names.push_back(b.name);
-    throw usage_error{unknown_name_message("behaviour", settings.behaviour, names)};
+  const mock::behaviour_info* info = nullptr;
+  try {
+    info = &mock::behaviour_named(settings.behaviour);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error{e.what()};
   }
   auto values = parse_settings(*info, settings.settings);
 

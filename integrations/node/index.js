@@ -191,14 +191,13 @@ function startMock(behaviour, params = {}, options = {}) {
       }
     });
     lines.on('close', () => {
-      if (server) {
-        server.end_();
-        return;
-      }
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new MockServerError(`wsrepro serve ${behaviour} exited with ${code}: ${stderr.trim() || '(no message)'}`));
-      });
+      if (server) server.end_();
+    });
+    // 'close' comes after the exit and after stderr is read to its end: the whole message.
+    child.once('close', (code) => {
+      if (server) return;
+      clearTimeout(timer);
+      reject(new MockServerError(`wsrepro serve ${behaviour} exited with ${code}: ${stderr.trim() || '(no message)'}`));
     });
   });
 }

@@ -80,4 +80,22 @@ param_values resolve(const behaviour_info& behaviour, const typed_settings& sett
   return values;
 }
 
+param_values resolve_text(const behaviour_info& behaviour,
+                          const std::vector<std::pair<std::string, std::string>>& settings) {
+  typed_settings typed{behaviour.name, {}};
+  for (const auto& [key, text] : settings) {
+    const param_spec* spec = find_param(behaviour.params, key);
+    if (spec == nullptr) {
+      typed.values.emplace_back(key, text);  // resolve() names the known ones
+      continue;
+    }
+    auto parsed = parse_value(*spec, text);
+    if (auto* error = std::get_if<std::string>(&parsed)) {
+      throw std::invalid_argument(behaviour.name + " " + key + ": " + *error);
+    }
+    typed.values.emplace_back(key, std::get<param_value>(parsed));
+  }
+  return resolve(behaviour, typed);
+}
+
 }  // namespace wsrepro::mock

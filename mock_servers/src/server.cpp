@@ -257,21 +257,7 @@ server_thread::server_thread(std::string_view behaviour,
                              const std::vector<std::pair<std::string, std::string>>& settings,
                              server_options options) {
   const behaviour_info& info = behaviour_named(behaviour);
-  // Text values, as on a command line: parsed by each parameter's type, then checked as a whole.
-  typed_settings typed{info.name, {}};
-  for (const auto& [key, text] : settings) {
-    const param_spec* spec = find_param(info.params, key);
-    if (spec == nullptr) {
-      typed.values.emplace_back(key, text);  // resolve() names the known ones
-      continue;
-    }
-    auto parsed = parse_value(*spec, text);
-    if (auto* error = std::get_if<std::string>(&parsed)) {
-      throw std::invalid_argument(info.name + " " + key + ": " + *error);
-    }
-    typed.values.emplace_back(key, std::get<param_value>(parsed));
-  }
-  start(info, resolve(info, typed), std::move(options));
+  start(info, resolve_text(info, settings), std::move(options));
 }
 
 server_thread::server_thread(const typed_settings& settings, server_options options) {

@@ -53,6 +53,11 @@ const behaviour_info& behaviour_named(std::string_view name);
 /// with a did-you-mean and the known ones).
 param_values resolve(const behaviour_info& behaviour, const typed_settings& settings);
 
+/// The same from text values, as typed on a command line (`status` = "307"): each parsed by its
+/// parameter's type first. Throws as resolve().
+param_values resolve_text(const behaviour_info& behaviour,
+                          const std::vector<std::pair<std::string, std::string>>& settings);
+
 }  // namespace wsrepro::mock
 
 /// Registers a behaviour defined in mock_servers/behaviours/NAME.cpp (NAME = the file's stem).
