@@ -22,6 +22,16 @@ struct pipe_pair {
     close_read();
     if (fds[1] >= 0) ::close(fds[1]);
   }
+  /// Fills the pipe (bytes without a newline), so that a writer blocks until someone reads:
+  /// what the sink then does past its bound no longer depends on how fast its thread runs.
+  void fill() const {
+    const int flags = ::fcntl(fds[1], F_GETFL);
+    ::fcntl(fds[1], F_SETFL, flags | O_NONBLOCK);
+    const std::string block(4096, 'f');
+    while (::write(fds[1], block.data(), block.size()) > 0) {
+    }
+    ::fcntl(fds[1], F_SETFL, flags);
+  }
   void close_read() {
     if (fds[0] >= 0) ::close(fds[0]);
     fds[0] = -1;
@@ -64,7 +74,8 @@ TEST(line_sink, writes_every_line_in_order_to_a_reader_that_keeps_up) {
 
 TEST(line_sink, past_its_bound_drops_and_says_how_many_before_the_next_line) {
   pipe_pair pipe;
-  // The pipe holds 64 KiB and the sink 4 KiB more; nobody reads meanwhile.
+  // The pipe is full and the sink holds 4 KiB more; nobody reads meanwhile.
+  pipe.fill();
   line_sink sink(pipe.fds[1], 4096, note);
   const std::string line(99, 'x');                 // 100 bytes with its newline
   for (int i = 0; i < 2000; ++i) sink.push(line);  // pushes never wait
@@ -86,6 +97,7 @@ TEST(line_sink, past_its_bound_drops_and_says_how_many_before_the_next_line) {
 
 TEST(line_sink, an_essential_line_passes_the_bound_with_the_count_before_it) {
   pipe_pair pipe;
+  pipe.fill();
   line_sink sink(pipe.fds[1], 4096, note);
   for (int i = 0; i < 2000; ++i) sink.push(std::string(99, 'x'));
   sink.push("stop", /*essential=*/true);
